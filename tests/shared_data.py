@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 SHARED_DATA = Path(
-    os.environ.get("REVIEWAPP_SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data")
+    os.environ.get(
+        "REVIEWAPP_SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    )
 )
 
 requires_shared_data = pytest.mark.skipif(

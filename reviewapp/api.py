@@ -1,0 +1,160 @@
+"""REST endpoints for reviews and members. One view per endpoint, thin: they call services."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from reviewapp import services
+from reviewapp.access import ReviewRolePermission
+from reviewapp.models import Membership, Review, Role
+
+
+def _as_drf_error(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError({"detail": exc.messages})
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    my_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = ["id", "title", "question", "protocol_id", "created_at", "updated_at", "my_role"]
+        read_only_fields = ["id", "created_at", "updated_at", "my_role"]
+
+    def get_my_role(self, review: Review) -> str | None:
+        role = getattr(review, "my_role", None)
+        if role is None:
+            membership = getattr(self.context.get("request"), "membership", None)
+            role = membership.role if membership else None
+        return role
+
+
+class ReviewList(generics.ListCreateAPIView):
+    """Reviews you are a member of; POST creates one with you as owner."""
+
+    serializer_class = ReviewSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        from django.db.models import F
+
+        return Review.objects.for_user(self.request.user).annotate(my_role=F("memberships__role"))
+
+    def perform_create(self, serializer):
+        review = services.create_review(owner=self.request.user, **serializer.validated_data)
+        review.my_role = Role.OWNER
+        serializer.instance = review
+
+
+class ReviewDetail(generics.RetrieveUpdateAPIView):
+    """A review's details; PATCH needs the lead role."""
+
+    serializer_class = ReviewSerializer
+    permission_classes = [ReviewRolePermission]
+    review_roles = {"PATCH": Role.LEAD, "PUT": Role.LEAD}
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self):
+        return self.request.review
+
+    def perform_update(self, serializer):
+        try:
+            services.update_review(review=self.request.review, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise _as_drf_error(exc) from None
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "username", "email", "role", "joined_at"]
+        read_only_fields = ["id", "username", "email", "joined_at"]
+
+
+class AddMemberInput(serializers.Serializer):
+    who = serializers.CharField(help_text="A username, or an e-mail address (invited if unknown).")
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.REVIEWER)
+
+
+class MemberList(APIView):
+    """Members of a review. Any member reads; the owner adds by username or e-mail."""
+
+    permission_classes = [ReviewRolePermission]
+    review_roles = {"POST": Role.OWNER}
+
+    @extend_schema(responses=MemberSerializer(many=True))
+    def get(self, request, review_id):
+        members = request.review.memberships.select_related("user").order_by("user__username")
+        return Response(MemberSerializer(members, many=True).data)
+
+    @extend_schema(
+        request=AddMemberInput,
+        responses={
+            201: MemberSerializer,
+            202: inline_serializer("Invited", {"invited": serializers.EmailField()}),
+        },
+    )
+    def post(self, request, review_id):
+        data = AddMemberInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            result = services.add_member(
+                review=request.review, added_by=request.user, **data.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise _as_drf_error(exc) from None
+        if result.invited:
+            return Response({"invited": result.invitation.email}, status=status.HTTP_202_ACCEPTED)
+        return Response(MemberSerializer(result.membership).data, status=status.HTTP_201_CREATED)
+
+
+class MemberDetail(APIView):
+    """Change a member's role (owner) or remove them (owner, or the member themself: leaving)."""
+
+    permission_classes = [ReviewRolePermission]
+    review_roles = {"PATCH": Role.OWNER}
+
+    def _target(self, member_id) -> Membership:
+        return get_object_or_404(
+            Membership.objects.select_related("user"), pk=member_id, review=self.request.review
+        )
+
+    @extend_schema(responses=MemberSerializer)
+    def get(self, request, review_id, member_id):
+        return Response(MemberSerializer(self._target(member_id)).data)
+
+    @extend_schema(
+        request=inline_serializer(
+            "RoleInput", {"role": serializers.ChoiceField(choices=Role.choices)}
+        ),
+        responses=MemberSerializer,
+    )
+    def patch(self, request, review_id, member_id):
+        target = self._target(member_id)
+        role = request.data.get("role")
+        if role not in Role.values:
+            raise ValidationError({"role": f"one of {', '.join(Role.values)}"})
+        try:
+            services.change_role(membership=target, role=role)
+        except DjangoValidationError as exc:
+            raise _as_drf_error(exc) from None
+        return Response(MemberSerializer(target).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, review_id, member_id):
+        target = self._target(member_id)
+        if target.pk != request.membership.pk and not request.membership.can(Role.OWNER):
+            raise PermissionDenied("Only an owner removes other members; you can remove yourself.")
+        try:
+            services.remove_member(membership=target)
+        except DjangoValidationError as exc:
+            raise _as_drf_error(exc) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,3 @@
+"""REST routes of the screening app, under /api/reviews/<review_id>/."""
+
+urlpatterns: list = []

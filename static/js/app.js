@@ -1,0 +1,1 @@
+// reviewapp: shared page behaviour. Page-specific scripts live beside their templates' features.

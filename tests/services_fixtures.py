@@ -1,0 +1,196 @@
+"""Fixtures for tests against the real stack: a Celery worker process, a browser.
+
+`services` tests need PostgreSQL (DATABASE_URL) and Redis (CELERY_BROKER_URL); the
+worker they start connects to the same test database as the test process. `browser`
+tests drive Debian's Chromium through Playwright. Without those, the tests skip (and
+.ci/run, which sets REQUIRE_SERVICE_TESTS=1, then fails).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+class WorkerProcess:
+    """A real `celery worker` on the test database; kill() simulates a crashed machine."""
+
+    def __init__(self, env: dict[str, str], log_path: Path):
+        self.env = env
+        self.log_path = log_path
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "reviewapp",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=settings.BASE_DIR,
+        )
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"celery worker exited; see {self.log_path}:\n{self.log_path.read_text()[-3000:]}"
+                )
+            if b"ready." in self.log_path.read_bytes():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"celery worker not ready after {timeout}s; see {self.log_path}")
+
+    def kill(self) -> None:
+        """SIGKILL, as when a machine dies: no clean-up, the task stays unacknowledged."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+        self.log_path.write_bytes(b"")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def _services_available() -> str | None:
+    if not os.environ.get("CELERY_BROKER_URL"):
+        return "CELERY_BROKER_URL is not set (tasks run eagerly)"
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "DATABASE_URL does not point at PostgreSQL"
+    return None
+
+
+@pytest.fixture(scope="session")
+def mail_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("mail")
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, mail_dir):
+    reason = _services_available()
+    if reason:
+        pytest.skip(reason)
+    from reviewapp.celery import app
+
+    db = settings.DATABASES["default"]
+    url = (
+        f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    app.control.purge()  # tasks left over from an earlier, interrupted run
+    worker = WorkerProcess(env, tmp_path_factory.mktemp("worker") / "worker.log")
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def worker(celery_worker_process, transactional_db) -> WorkerProcess:
+    """A running worker for one test; data the test writes is committed, so the worker sees it."""
+    if celery_worker_process.proc.poll() is not None:
+        celery_worker_process.start()
+    return celery_worker_process
+
+
+def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture(scope="session")
+def browser_instance():
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed")
+    # Playwright's sync API refuses to run inside a running event loop; Django's
+    # async-unsafe check would then trip on ORM use in the test thread.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser_instance, live_server):
+    """`new_context(user)` gives a browser page logged in as `user` against the live server."""
+    from django.test import Client
+
+    contexts = []
+
+    def _make(user=None):
+        context = browser_instance.new_context(base_url=live_server.url)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+            context.add_cookies(
+                [
+                    {
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": cookie.value,
+                        "url": live_server.url,
+                    }
+                ]
+            )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield _make
+    for context in contexts:
+        context.close()

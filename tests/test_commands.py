@@ -1,0 +1,54 @@
+"""Administration from the shell: createreview, addmember, demo."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from reviewapp.models import Membership, Review, Role
+from tests.conftest import make_user
+
+
+def test_createreview_prints_the_new_id(db, capsys):
+    make_user("ann")
+    call_command("createreview", "My review", "--owner", "ann")
+    review_id = int(capsys.readouterr().out.strip())
+    review = Review.objects.get(pk=review_id)
+    assert review.title == "My review"
+    assert review.memberships.get().role == Role.OWNER
+
+
+def test_createreview_refuses_an_unknown_owner(db):
+    with pytest.raises(CommandError, match="no user"):
+        call_command("createreview", "X", "--owner", "nobody")
+
+
+def test_addmember_adds_with_role(world, capsys):
+    make_user("ben")
+    call_command("addmember", str(world.review.pk), "ben", "--role", "lead")
+    assert Membership.objects.get(user__username="ben").role == Role.LEAD
+    assert "added ben as lead" in capsys.readouterr().out
+
+
+def test_addmember_refuses_an_unknown_review(db):
+    make_user("ben")
+    with pytest.raises(CommandError, match="no review"):
+        call_command("addmember", "999", "ben")
+
+
+def test_demo_is_safe_to_run_twice(db, capsys):
+    call_command("demo")
+    first = capsys.readouterr().out
+    call_command("demo")
+    second = capsys.readouterr().out
+    assert Review.objects.count() == 1
+    review = Review.objects.get()
+    assert {m.user.username: m.role for m in review.memberships.select_related("user")} == {
+        "owner": "owner",
+        "lead": "lead",
+        "reviewer1": "reviewer",
+        "reviewer2": "reviewer",
+    }
+    assert "created" in first and "already there" in second
+    password = second.split("reviewer1")[1].split()[0]
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username="reviewer1", password=password) is not None

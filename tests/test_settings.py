@@ -1,0 +1,79 @@
+"""The settings module reads the environment strictly and is safe in production."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from reviewapp.env import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[1]
+PROD_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k3Y-" + "".join(chr(65 + (i * 7) % 26) + str(i % 10) for i in range(40)),
+    "ALLOWED_HOSTS": "review.example.org",
+    "PATH": os.environ["PATH"],
+}
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("yes", True), ("off", False), ("0", False)]
+)
+def test_env_bool_reads_the_usual_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("X_FLAG", raw)
+    assert env_bool("X_FLAG", not expected) is expected
+
+
+def test_env_helpers_fail_loudly(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="not a boolean"):
+        env_bool("X_FLAG", False)
+    monkeypatch.setenv("X_INT", "12MB")
+    with pytest.raises(ImproperlyConfigured, match="not a whole number"):
+        env_int("X_INT", 1)
+    monkeypatch.setenv("X_LIST", "a,,b")
+    with pytest.raises(ImproperlyConfigured, match="empty item"):
+        env_list("X_LIST", [])
+
+
+def _manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_without_secret_key_refuses_to_start(tmp_path):
+    env = {**PROD_ENV, "REVIEWAPP_VAR_DIR": str(tmp_path)}
+    del env["SECRET_KEY"]
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is required when DEBUG is off" in result.stderr
+
+
+def test_a_malformed_setting_stops_start_up(tmp_path):
+    result = _manage(
+        "check", env={**PROD_ENV, "REVIEWAPP_VAR_DIR": str(tmp_path), "UPLOAD_MAX_BYTES": "lots"}
+    )
+    assert (
+        result.returncode != 0 and "UPLOAD_MAX_BYTES='lots' is not a whole number" in result.stderr
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={**PROD_ENV, "REVIEWAPP_VAR_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
