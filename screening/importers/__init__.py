@@ -1,0 +1,90 @@
+"""Import parsers: bibliographic exports (RIS, MEDLINE, PubMed XML, Web of Science, BibTeX,
+EndNote, CSV) to one common record shape. Pure Python; no Django, no database.
+
+    for item in iter_records(uploaded_bytes):
+        if isinstance(item, Rejection): ...   # a part of the file that is not a usable record
+        else: ...                             # a ParsedRecord
+
+File-level problems raise ``ImportFileError`` (``UnsupportedFile`` or ``MalformedFile``) before
+or during iteration; the caller imports a file all-or-nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from . import (
+    bibtex,
+    delimited,
+    endnote_tagged,
+    endnote_xml,
+    medline,
+    pubmed_xml,
+    ris,
+    wos,
+    wos_tab,
+)
+from .decoding import decode
+from .detect import detect_format
+from .records import (
+    ImportFileError,
+    MalformedFile,
+    ParsedRecord,
+    Rejection,
+    UnsupportedFile,
+)
+
+__all__ = [
+    "FORMATS",
+    "ImportFileError",
+    "MalformedFile",
+    "ParsedRecord",
+    "Rejection",
+    "UnsupportedFile",
+    "decode",
+    "detect_format",
+    "iter_records",
+]
+
+FORMATS: dict[str, str] = {
+    "ris": "RIS",
+    "medline": "PubMed MEDLINE (.nbib)",
+    "pubmed-xml": "PubMed XML",
+    "wos": "Web of Science plain text",
+    "wos-tab": "Web of Science tab-delimited",
+    "bibtex": "BibTeX",
+    "endnote-xml": "EndNote XML",
+    "endnote-tagged": "EndNote tagged (.enw)",
+    "csv": "CSV / TSV table",
+}
+
+_PARSERS: dict[str, Callable[[str], Iterator[ParsedRecord | Rejection]]] = {
+    "ris": ris.parse,
+    "medline": medline.parse,
+    "pubmed-xml": pubmed_xml.parse,
+    "wos": wos.parse,
+    "wos-tab": wos_tab.parse,
+    "bibtex": bibtex.parse,
+    "endnote-xml": endnote_xml.parse,
+    "endnote-tagged": endnote_tagged.parse,
+    "csv": delimited.parse,
+}
+
+
+def iter_records(data: bytes, *, fmt: str | None = None) -> Iterator[ParsedRecord | Rejection]:
+    """Decode an uploaded export, recognise its format (unless ``fmt`` names it) and yield its
+    records and rejections lazily, in file order.
+
+    Raises ``UnsupportedFile`` for files reviewapp does not read and ``MalformedFile`` for
+    broken ones, including a file in which no record at all was found.
+    """
+    text = decode(data)
+    fmt = fmt or detect_format(text)
+    if fmt not in _PARSERS:
+        raise ValueError(f"unknown import format {fmt!r}; expected one of {sorted(FORMATS)}")
+    found = False
+    for item in _PARSERS[fmt](text):
+        found = True
+        yield item
+    if not found:
+        raise MalformedFile(f"No records were found in this {FORMATS[fmt]} file.")
