@@ -1,0 +1,67 @@
+"""Entry points: find duplicate pairs in a set of records and group them."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+
+from screening.dedupe.blocking import candidate_pairs
+from screening.dedupe.normalise import normalise_record
+from screening.dedupe.records import DISTINCT, DUPLICATE, DedupeRecord, PairVerdict
+from screening.dedupe.scoring import compare
+
+
+def _ordered(x: int | str, y: int | str) -> tuple[int | str, int | str]:
+    """The pair in a stable order: by value when both ids are ints, else by str."""
+    if isinstance(x, int) and isinstance(y, int):
+        return (x, y) if x <= y else (y, x)
+    return (x, y) if str(x) <= str(y) else (y, x)
+
+
+def find_duplicates(
+    records: Sequence[DedupeRecord], *, new_ids: Collection | None = None
+) -> list[PairVerdict]:
+    """Every pair of `records` judged "duplicate" (certain) or "maybe" (for a person).
+
+    With `new_ids`, only pairs involving at least one of those records are returned,
+    so a fresh import can be checked against everything already in the review.
+    Results are sorted by pair for reproducibility.
+    """
+    normalised = [normalise_record(r) for r in records]
+    is_new = None
+    if new_ids is not None:
+        wanted = set(new_ids)
+        is_new = [r.id in wanted for r in records]
+    verdicts: list[PairVerdict] = []
+    for i, j in candidate_pairs(normalised, is_new=is_new):
+        result = compare(normalised[i], normalised[j])
+        if result is None or result.decision == DISTINCT:
+            continue
+        a, b = _ordered(records[i].id, records[j].id)
+        verdicts.append(PairVerdict(a, b, result.score, result.decision, result.reasons))
+    verdicts.sort(key=lambda v: (str(v.a), str(v.b)))
+    return verdicts
+
+
+def group_duplicates(pairs: Iterable[PairVerdict]) -> list[frozenset]:
+    """Clusters of records joined by "duplicate" pairs ("maybe" pairs are ignored).
+
+    Joining is transitive: a=b and b=c put a, b and c in one group.
+    """
+    parent: dict = {}
+
+    def root(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for pair in pairs:
+        if pair.decision == DUPLICATE:
+            ra, rb = root(pair.a), root(pair.b)
+            if ra != rb:
+                parent[rb] = ra
+    groups: dict = {}
+    for x in parent:
+        groups.setdefault(root(x), set()).add(x)
+    return sorted((frozenset(g) for g in groups.values()), key=lambda g: sorted(map(str, g)))

@@ -1,0 +1,474 @@
+"""Normalisation of bibliographic fields so that equal things compare equal.
+
+Each function takes one raw field and returns its canonical form; `normalise_record`
+bundles them into a `NormRecord` that blocking and scoring work on. Nothing here
+decides whether two records are duplicates.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from screening.dedupe.records import DedupeRecord
+
+_HTML_TAG = re.compile(r"<[^>]{0,40}>")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Databases mark a title translated into English by wrapping it in brackets and
+# sometimes add a note; both are noise for matching.
+_TRANSLATION_NOTE = re.compile(
+    r"\((?:author'?s transl|authors'? transl|translated|english abstract|multiple letters)[^)]*\)",
+    re.I,
+)
+# MEDLINE/Ovid annotations about *other* records ("[Erratum appears in ...]",
+# "[Comment in ...]") and trailing tags ("[Review] [33 refs] [Spanish]"). The first
+# kind marks the article itself, not a notice, so it is removed before notices are
+# recognised. An annotation cut off by a length limit has no closing bracket.
+_ANNOTATION = re.compile(
+    r"\[\s*(?:erratum|comment|retraction|retracted|summary|update|corrected|republished"
+    r"|expression|reprint|see)\b[^\]]*\]?",
+    re.I,
+)
+_TRAILING_TAG = re.compile(r"\[\s*(?:[a-z]+|\d+ refs?|\d+)\s*\]", re.I)
+# Placeholders some exports put where a field is unknown.
+_PLACEHOLDERS = {"", "unknown", "none", "null", "nan", "n/a", "na", "[no title available]"}
+
+
+@dataclass(frozen=True)
+class Author:
+    """An author reduced to what survives every export format."""
+
+    surname: str
+    initials: str
+    # With "Sylvia Omulo" vs "Omulo Sylvia" and no comma we cannot tell which word
+    # is the surname, so both stay candidates.
+    alternatives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NormRecord:
+    """A record with every field in canonical form, ready to compare."""
+
+    id: int | str
+    title: str  # lower-case words separated by single spaces
+    title_key: str  # title without spaces: equal keys mean equal titles
+    title_words: int
+    informative_title: bool  # False for "Book review", "Editorial", placeholders...
+    numbers_in_title: tuple[str, ...]
+    part: str  # "2" for "Part II"; "" when the title names no part
+    notice: str  # "erratum", "retraction", "comment", "reply", "" for an ordinary report
+    authors: tuple[Author, ...]
+    year: int | None
+    journal: tuple[str, ...]  # full normalised name first, then its alternatives
+    volume: str
+    issue: str
+    page_start: str
+    page_end: str
+    raw_pages: str  # as exported, for the reasons shown to a person
+    doi: str
+    doi_base: str  # DOI without a trailing version (".pub3", "v2")
+    pmid: str
+    is_conference: bool
+    is_preprint: bool
+    isbn: str
+
+
+def fold(text: str) -> str:
+    """Lower-case `text`, strip accents and HTML tags; keep punctuation."""
+    # "K<inf>Ca</inf>3.1" is "KCa3.1": tags go without leaving a space.
+    text = text or ""
+    if "<" in text:
+        text = _HTML_TAG.sub("", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.replace("ß", "ss")
+    return text.lower().replace("&", " and ")
+
+
+def is_placeholder(text: str) -> bool:
+    return (text or "").strip().lower().strip(".[]") in _PLACEHOLDERS
+
+
+def normalise_title(title: str) -> str:
+    """Words of the title, lower case, no accents or punctuation.
+
+    "[Translated title]." and "Translated title (author's transl)" both become
+    "translated title".
+    """
+    if is_placeholder(title):
+        return ""
+    text = _ANNOTATION.sub(" ", title)
+    text = _TRAILING_TAG.sub(" ", _TRANSLATION_NOTE.sub(" ", text))
+    text = _ERRATUM_CITATION.sub(" ", text)
+    text = re.sub(r"(?<=\d)[,.](?=\d{3}\b)", "", text)  # "10,000" is one number
+    return _NON_ALNUM.sub(" ", fold(text)).strip()
+
+
+# Erratum notices that cite the corrected article after its title: Web of Science
+# "Title (vol 360, pg 542, 2009)" and Embase "Title (N Engl J Med (2009) 360 (542-544))".
+_ERRATUM_CITATION = re.compile(
+    r"\(\s*vol\.?\s*\d+[^()]*\bpg?\.?\s*\w+[^()]*\)\s*\.?\s*$"
+    r"|\([^()]*\(\d{4}\)\s*\d+[^()]*\([^()]*\d+[^()]*\)\s*\)\s*\.?\s*$",
+    re.I,
+)
+
+
+_NOTICE_PATTERNS = (
+    (
+        "retraction",
+        re.compile(r"^(notice of )?(retraction|retracted|withdrawn)\b|\bretraction note\b"),
+    ),
+    ("retraction", re.compile(r"^expression of concern\b|\bexpression of concern\b")),
+    ("erratum", re.compile(r"\b(erratum|errata|corrigendum|corrigenda)\b")),
+    ("erratum", re.compile(r"^(correction|corrections)\s*(to|of article|notice|\:|\[|$)")),
+    ("erratum", re.compile(r"^(publisher|author)'?s? correction\b")),
+    ("reply", re.compile(r"^(in )?(reply|response)( to|\b)|^authors?'? (reply|response)\b")),
+    ("comment", re.compile(r"^(comment|commentary|comments) (on|to|regarding)\b|^re\s*:")),
+)
+# Cheap first test: every notice pattern contains one of these words.
+_NOTICE_WORDS = re.compile(
+    r"retract|withdrawn|concern|errat|corrigend|correction|reply|response|comment|re\s*:|\(\s*vol"
+    r"|\(\d{4}\)",
+    re.I,
+)
+_NOTICE_TYPES = (
+    ("retraction", re.compile(r"retraction|retracted")),
+    ("erratum", re.compile(r"erratum|correction|corrigendum")),
+    ("comment", re.compile(r"\bcomment")),
+)
+
+
+def notice_kind(title: str, publication_type: str = "") -> str:
+    """Which kind of notice about another article this record is, or "".
+
+    Erratum, retraction, comment and reply notices often repeat the title of the
+    article they are about, so they must never be merged with it.
+    """
+    if not _NOTICE_WORDS.search(title or "") and not publication_type:
+        return ""
+    if _ERRATUM_CITATION.search(title or ""):
+        return "erratum"
+    folded = fold(_ANNOTATION.sub(" ", title or "")).strip(" [")
+    for kind, pattern in _NOTICE_PATTERNS:
+        if pattern.search(folded):
+            return kind
+    ptype = fold(publication_type)
+    for kind, pattern in _NOTICE_TYPES:
+        if pattern.search(ptype):
+            return kind
+    return ""
+
+
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7"}
+_ROMAN.update({"viii": "8", "ix": "9", "x": "10", "one": "1", "two": "2", "three": "3"})
+_PART = re.compile(r"\b(?:part|pt|teil|partie)\s+([ivx]+|\d+|one|two|three|[a-h])\b")
+
+
+def title_part(norm_title: str) -> str:
+    """The part number of a multi-part paper ("Part II" -> "2"), or ""."""
+    match = _PART.search(norm_title)
+    if not match:
+        return ""
+    return _ROMAN.get(match.group(1), match.group(1))
+
+
+_GENERIC_TITLES = {
+    "book review", "book reviews", "editorial", "editorials", "introduction", "letter",
+    "letters", "letter to the editor", "abstracts", "reply", "response", "commentary",
+    "comment", "preface", "foreword", "news", "correspondence", "in brief", "erratum",
+    "corrigendum", "correction", "index", "contents", "announcements", "obituary",
+}  # fmt: skip
+
+
+def informative(norm_title: str, norm_journal: str) -> bool:
+    """Whether a title says enough about a paper to identify it.
+
+    Generic headings and titles that merely repeat the journal's name do not.
+    """
+    if not norm_title or norm_title in _GENERIC_TITLES:
+        return False
+    if norm_journal and norm_title.startswith(norm_journal) and len(norm_journal) > 15:
+        return False
+    return len(norm_title) >= 12
+
+
+# Diabetes-style exports glue authors together: "Adeli K.Lewis G. F.".
+_GLUED_AUTHORS = re.compile(
+    r"(?<=[A-Z]\.)(?=[A-Z][a-z'’]|(?:de|van|von|da|di|le|la|du|del|der|dos|ten|ter)\s)"
+)
+
+
+def split_authors(raw: str) -> tuple[str, ...]:
+    """Split one author field as exported ("A and B", "A; B", "Adeli K.Lewis G. F.")."""
+    raw = (raw or "").replace("\n", ";").replace("\r", ";")
+    if is_placeholder(raw):
+        return ()
+    parts = re.split(r"\s+and\s+|;|\|", raw)
+    if len(parts) == 1 and raw.count(",") >= 2 and " and " not in raw:
+        # "Smith J, Jones K, Brown A" (Vancouver style): commas separate authors.
+        comma_parts = [p.strip() for p in raw.split(",")]
+        if all(len(p.split()) >= 2 for p in comma_parts if p):
+            parts = comma_parts
+    out: list[str] = []
+    for part in parts:
+        out.extend(p.strip() for p in _GLUED_AUTHORS.split(part) if p.strip())
+    return tuple(out)
+
+
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "2nd", "3rd"}
+
+
+def _is_initials(token: str) -> bool:
+    """ "J", "JA", "J.A.", "J.-P." are initials; "Jo" is not (Chinese surnames are short)."""
+    letters = token.replace(".", "").replace("-", "")
+    if not letters.isalpha():
+        return False
+    if "." in token:
+        return len(letters) <= 3
+    return len(letters) <= 3 and letters.isupper()
+
+
+@lru_cache(maxsize=100_000)
+def normalise_author(raw: str) -> Author | None:
+    """Reduce "Smith, John A.", "Smith JA", "J. A. Smith" and "John Smith" to one form."""
+    raw = raw.strip()
+    if is_placeholder(raw) or not raw:
+        return None
+    if "," in raw:
+        surname, _, given = raw.partition(",")
+        surname_tokens = fold(surname).split()
+        given_tokens = given.replace(".", ". ").split()
+        alternatives: tuple[str, ...] = ()
+    else:
+        tokens = raw.replace(".", ". ").split()
+        initial_flags = [_is_initials(t) for t in tokens]
+        if len(tokens) > 1 and initial_flags[-1] and not initial_flags[0]:
+            # "Smith JA" / "Van Dyke J. A."
+            cut = len(tokens)
+            while cut > 1 and initial_flags[cut - 1]:
+                cut -= 1
+            surname_tokens, given_tokens = fold(" ".join(tokens[:cut])).split(), tokens[cut:]
+            alternatives = ()
+        elif len(tokens) > 1:
+            # "J. A. Smith" or "John Smith"; "Omulo Sylvia" is ambiguous.
+            surname_tokens, given_tokens = fold(tokens[-1]).split(), tokens[:-1]
+            alternatives = () if initial_flags[0] else (_key(fold(tokens[0])),)
+        else:
+            surname_tokens, given_tokens, alternatives = fold(raw).split(), [], ()
+    surname_tokens = [t for t in surname_tokens if t.strip(".") not in _SUFFIXES] or surname_tokens
+    surname = _key(" ".join(surname_tokens))
+    if not surname:
+        return None
+    if len(surname_tokens) > 1:
+        # "van der Graaf" is filed as "Graaf" or "Van Graaf" by other exports.
+        alternatives += (_key(surname_tokens[-1]),)
+    if "," in raw and given_tokens and not _is_initials(given_tokens[0]):
+        # "Le, Quintrec M." is "Le Quintrec, M." split at the wrong space.
+        alternatives += (surname + _key(fold(given_tokens[0])),)
+    given_keys = [k for k in (_key(fold(t)) for t in given_tokens) if k and k not in _SUFFIXES]
+    initials = "".join(k[0] for k in given_keys)
+    if len(given_tokens) == 1 and len(given_keys) == 1 and _is_initials(given_tokens[0]):
+        initials = given_keys[0]  # "JA" is two initials
+    return Author(surname=surname, initials=initials, alternatives=alternatives)
+
+
+def _key(text: str) -> str:
+    return _NON_ALNUM.sub("", text)
+
+
+_JOURNAL_STOP = {"the", "of", "and", "in", "for", "on", "de", "la", "le", "der", "und", "a"}
+
+
+@lru_cache(maxsize=20_000)
+def normalise_journal(journal: str) -> tuple[str, ...]:
+    """Journal name(s) as words without stop words; conference suffixes dropped.
+
+    Embase glues the meeting onto the journal ("J Thromb Haemost.Conference: ...");
+    some exports give alternatives ("CMAJ : Canadian Medical Association journal =
+    Journal de l'Association medicale canadienne"). Every alternative is returned,
+    the full name first.
+    """
+    if is_placeholder(journal):
+        return ()
+    text = fold(journal)
+    text = re.split(r"\.\s*conference\s*:", text)[0]
+    text = re.sub(r"\((?:online|print|electronic)\)|\[electronic resource\]", " ", text)
+    names: list[str] = []
+    for part in [text, *re.split(r"=|:|\s-\s|\(|/", text)]:
+        words = [w for w in _NON_ALNUM.sub(" ", part).split() if w not in _JOURNAL_STOP]
+        name = " ".join(words)
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+_CONFERENCE_TYPE = re.compile(r"conference|congress|meeting|proceeding|abstract|symposium|poster")
+_CONFERENCE_VENUE = re.compile(
+    r"conference|congress|meeting|symposium|workshop|colloquium|abstracts|annual|proceedings"
+)
+
+
+@lru_cache(maxsize=20_000)
+def is_conference(publication_type: str, raw_journal: str) -> bool:
+    """Whether the record is a conference abstract or paper rather than a journal article.
+
+    "Proceedings of the National Academy of Sciences" is a journal, so "proceedings"
+    alone only counts when it is not followed by "of the national".
+    """
+    if _CONFERENCE_TYPE.search(fold(publication_type)):
+        return True
+    venue = fold(raw_journal)
+    venue = re.sub(r"proceedings of the (national|royal)", " ", venue)
+    return bool(_CONFERENCE_VENUE.search(venue))
+
+
+_PREPRINT_VENUES = re.compile(
+    r"\b(medrxiv|biorxiv|arxiv|ssrn|research square|preprints?|chemrxiv|psyarxiv|osf)\b"
+)
+_PREPRINT_DOI = (
+    "10.1101/",
+    "10.48550/",
+    "10.21203/",
+    "10.2139/",
+    "10.20944/",
+    "10.31234/",
+    "10.26434/",
+)
+
+
+def is_preprint(publication_type: str, raw_journal: str, doi: str) -> bool:
+    return _preprint_venue(publication_type, raw_journal) or doi.startswith(_PREPRINT_DOI)
+
+
+@lru_cache(maxsize=20_000)
+def _preprint_venue(publication_type: str, raw_journal: str) -> bool:
+    return "preprint" in fold(publication_type) or bool(_PREPRINT_VENUES.search(fold(raw_journal)))
+
+
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+
+
+def normalise_doi(doi: str) -> str:
+    """The bare DOI in lower case ("https://doi.org/10.1/ABC." -> "10.1/abc"), or ""."""
+    match = _DOI.search(fold(doi).replace(" ", ""))
+    if not match:
+        return ""
+    value = match.group(0).rstrip(".,;)]")
+    suffix = value.split("/", 1)[1]
+    # A bare journal prefix ("10.17705/1cais") identifies no article.
+    if len(_key(suffix)) < 6:
+        return ""
+    return value
+
+
+_DOI_VERSION = re.compile(r"(\.pub\d+|v\d+)$")
+
+
+def doi_base(doi: str) -> str:
+    """The DOI of the work regardless of version (Cochrane ".pub3", preprint "v2")."""
+    return _DOI_VERSION.sub("", doi)
+
+
+def normalise_pmid(pmid: str) -> str:
+    digits = re.sub(r"\D", "", pmid or "")
+    return digits.lstrip("0")
+
+
+def normalise_volume(volume: str) -> str:
+    """The volume number alone: "44 (2 Supplement 1)" -> "44"; "" when none or garbled."""
+    if is_placeholder(volume):
+        return ""
+    volume = volume.strip()
+    # "1)" is the tail of "(Suppl 1)" split off a mangled field, not a volume.
+    if volume.count(")") > volume.count("("):
+        return ""
+    match = re.search(r"\d+", volume)
+    return match.group(0).lstrip("0") if match else ""
+
+
+# Spreadsheets turn "21-8" into "21-Aug" and "1-6" into "01-Jun".
+_MONTHS = {m: str(n) for n, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+)}  # fmt: skip
+_CLEAN_PAGE = re.compile(r"[a-z]{0,4}\d+[a-z]?")
+
+
+def normalise_pages(pages: str) -> tuple[str, str]:
+    """First and last page, with abbreviated ends expanded: "221-6" -> ("221", "226").
+
+    Letters are kept ("S358", "e123", "cd002273") because "S12" and "12" are
+    different pages. Only the first range counts ("742-8; discussion 748-9").
+    A start that is not a page number ("Suppl", "t") gives ("", "").
+    """
+    if is_placeholder(pages):
+        return "", ""
+    text = fold(pages)
+    text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)
+    text = re.split(r"[;,+]|\bdiscussion\b|\bquiz\b", text)[0]
+    text = re.sub(r"\b(" + "|".join(_MONTHS) + r")\b", lambda m: _MONTHS[m.group(1)], text)
+    bits = [b for b in re.split(r"\s*(?:-+|–|—|\bto\b)\s*", text.strip()) if b]
+    if not bits:
+        return "", ""
+    start = _key(bits[0]).lstrip("0")
+    end = _key(bits[1]).lstrip("0") if len(bits) > 1 else ""
+    if not _CLEAN_PAGE.fullmatch(start) or start.startswith("suppl"):
+        return "", ""
+    if not _CLEAN_PAGE.fullmatch(end):
+        end = ""
+    if end and end.isdigit() and start.isdigit() and len(end) < len(start):
+        end = start[: len(start) - len(end)] + end
+    elif end and start[0].isalpha() and end.isdigit():
+        # "S221-6": the letter prefix applies to both ends.
+        prefix = re.match(r"[a-z]+", start).group(0)
+        digits = start[len(prefix) :]
+        if len(end) < len(digits):
+            end = digits[: len(digits) - len(end)] + end
+        end = prefix + end
+    elif end and end[0].isalpha() and not start[0].isalpha():
+        end = ""
+    if end == start:
+        end = ""
+    return start, end
+
+
+def normalise_record(record: DedupeRecord) -> NormRecord:
+    """Canonical form of every field of `record`, computed once per record."""
+    title = normalise_title(record.title)
+    journal = normalise_journal(record.journal)
+    # Twelve names identify a paper; consortium lists run to hundreds.
+    authors = tuple(a for a in map(normalise_author, record.authors[:12]) if a is not None)
+    doi = normalise_doi(record.doi)
+    page_start, page_end = normalise_pages(record.pages)
+    numbers = tuple(sorted(w for w in title.split() if w.isdigit() or w in _ROMAN_NUMERALS))
+    return NormRecord(
+        id=record.id,
+        title=title,
+        title_key=title.replace(" ", ""),
+        title_words=len(title.split()),
+        informative_title=informative(title, journal[0] if journal else ""),
+        numbers_in_title=numbers,
+        part=title_part(title),
+        notice=notice_kind(record.title, record.publication_type),
+        authors=authors,
+        year=record.year,
+        journal=journal,
+        volume=normalise_volume(record.volume),
+        issue=normalise_volume(record.issue),
+        page_start=page_start,
+        page_end=page_end,
+        raw_pages=record.pages.strip(),
+        doi=doi,
+        doi_base=doi_base(doi),
+        pmid=normalise_pmid(record.pmid),
+        is_conference=is_conference(record.publication_type, record.journal),
+        is_preprint=is_preprint(record.publication_type, record.journal, doi),
+        isbn=record.isbn,
+    )
+
+
+# Roman numerals that matter in titles ("Part II", "type 2"); "i" and "v" are too
+# often words or initials to count.
+_ROMAN_NUMERALS = {"ii", "iii", "iv", "vi", "vii", "viii", "ix"}
