@@ -1,3 +1,8 @@
-"""REST routes of the screening app, under /api/reviews/<review_id>/."""
+"""REST routes of the screening app, under /api/reviews/<review_id>/. One list per feature."""
 
-urlpatterns: list = []
+from screening.api import dedupe, imports
+
+urlpatterns = [
+    *imports.urlpatterns,
+    *dedupe.urlpatterns,
+]

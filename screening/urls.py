@@ -1,3 +1,8 @@
-"""Pages of the screening app (import, deduplication, screening, PRISMA), under /reviews/<id>/."""
+"""Pages of the screening app, under /reviews/<review_id>/. One list per feature."""
 
-urlpatterns: list = []
+from screening.views import dedupe, imports
+
+urlpatterns = [
+    *imports.urlpatterns,
+    *dedupe.urlpatterns,
+]

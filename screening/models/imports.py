@@ -1,0 +1,176 @@
+"""Uploaded exports and the records they hold."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from reviewapp.models import Review
+
+
+class SourceKind(models.TextChoices):
+    """Where the records came from: the PRISMA 2020 identification boxes."""
+
+    DATABASE = "database", "Database"
+    REGISTER = "register", "Register"
+    WEBSITE = "website", "Website (other methods)"
+    ORGANISATION = "organisation", "Organisation (other methods)"
+    CITATION = "citation", "Citation searching (other methods)"
+
+    @property
+    def is_other_method(self) -> bool:
+        return self in (SourceKind.WEBSITE, SourceKind.ORGANISATION, SourceKind.CITATION)
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Failed"
+
+
+def import_upload_path(batch: ImportBatch, filename: str) -> str:
+    return f"imports/review-{batch.review_id}/{batch.sha256[:16]}-{filename[-80:]}"
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def for_review(self, review) -> ImportBatchQuerySet:
+        return self.filter(review=review)
+
+
+class ImportBatch(models.Model):
+    """One uploaded export file and what became of it."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="imports")
+    source_name = models.CharField("database or register", max_length=120)
+    source_kind = models.CharField(max_length=16, choices=SourceKind.choices, default=SourceKind.DATABASE)
+    search_date = models.DateField(null=True, blank=True)
+    search_query = models.TextField(blank=True)
+    file = models.FileField(upload_to=import_upload_path, max_length=255)
+    filename = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    requested_format = models.CharField(max_length=20, blank=True)
+    detected_format = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    records_read = models.PositiveIntegerField(default=0)
+    records_imported = models.PositiveIntegerField(default=0)
+    rejected = models.JSONField(default=list, blank=True, help_text="[{line, reason}] per rejected record")
+    error = models.TextField(blank=True)
+    duplicates_found = models.PositiveIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.source_name})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def summary(self) -> dict:
+        return {
+            "id": self.pk,
+            "status": self.status,
+            "format": self.detected_format,
+            "records_read": self.records_read,
+            "imported": self.records_imported,
+            "rejected": self.rejected,
+            "duplicates": self.duplicates_found,
+            "error": self.error,
+        }
+
+
+class RecordState(models.TextChoices):
+    """Where a record stands in the PRISMA 2020 flow. Exactly one state per record, so
+    every PRISMA box is a count of one state (or a sum of a few) and they always add up."""
+
+    DUPLICATE = "duplicate", "Removed: duplicate"
+    AUTOMATION = "automation", "Removed: marked ineligible by automation tool"
+    REMOVED_OTHER = "removed_other", "Removed: other reasons"
+    TA = "ta", "Awaiting title/abstract screening"
+    TA_EXCLUDED = "ta_excluded", "Excluded at title/abstract"
+    FT_RETRIEVAL = "ft_retrieval", "Sought: awaiting retrieval"
+    FT_NOT_RETRIEVED = "ft_not_retrieved", "Not retrieved"
+    FT = "ft", "Awaiting full-text assessment"
+    FT_EXCLUDED = "ft_excluded", "Excluded at full text"
+    INCLUDED = "included", "Included"
+
+
+class RecordQuerySet(models.QuerySet):
+    def for_review(self, review) -> RecordQuerySet:
+        return self.filter(review=review)
+
+    def unique(self) -> RecordQuerySet:
+        """Records that are not removed as duplicates (primaries and singletons)."""
+        return self.exclude(state=RecordState.DUPLICATE)
+
+
+class Record(models.Model):
+    """One bibliographic record from an import, in the common shape, plus every original tag."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="records")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
+    # Position in the file: with the batch, the key that makes a retried import idempotent.
+    position = models.PositiveIntegerField()
+    line = models.PositiveIntegerField(default=0)
+    record_key = models.CharField(max_length=255, blank=True)
+    title = models.TextField(blank=True)
+    abstract = models.TextField(blank=True)
+    authors = models.JSONField(default=list, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    journal = models.CharField(max_length=500, blank=True)
+    volume = models.CharField(max_length=64, blank=True)
+    issue = models.CharField(max_length=64, blank=True)
+    pages = models.CharField(max_length=64, blank=True)
+    doi = models.CharField(max_length=255, blank=True, db_index=True)
+    pmid = models.CharField(max_length=32, blank=True, db_index=True)
+    issn = models.CharField(max_length=64, blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=64, blank=True)
+    publication_type = models.CharField(max_length=255, blank=True)
+    urls = models.JSONField(default=list, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+
+    state = models.CharField(max_length=20, choices=RecordState.choices, default=RecordState.TA)
+    # A stable pseudo-random order for queues, fixed at import.
+    shuffle_key = models.PositiveIntegerField(default=0)
+    # Deduplication: the group this record belongs to (primary and duplicates alike), and
+    # whether the matcher has compared it with the rest of the review yet.
+    duplicate_group = models.ForeignKey(
+        "screening.DuplicateGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="records"
+    )
+    dedupe_checked = models.BooleanField(default=False)
+    # The state a record had when it was merged away, restored if the merge is undone.
+    state_before_merge = models.CharField(max_length=20, choices=RecordState.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="one_record_per_file_position"),
+            models.CheckConstraint(condition=Q(state__in=RecordState.values), name="record_state_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["review", "state"], name="record_review_state"),
+            models.Index(fields=["review", "dedupe_checked"], name="record_review_dedupe"),
+        ]
+
+    def __str__(self) -> str:
+        return (self.title or self.record_key or f"record {self.pk}")[:80]
+
+    @property
+    def first_author(self) -> str:
+        return self.authors[0] if self.authors else ""
