@@ -1,0 +1,1 @@
+"""Relevance ranking for screening: model, simulation metrics, stopping rules (pure Python)."""
