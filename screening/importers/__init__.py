@@ -44,6 +44,7 @@ __all__ = [
     "decode",
     "detect_format",
     "iter_records",
+    "iter_text_records",
 ]
 
 FORMATS: dict[str, str] = {
@@ -79,7 +80,11 @@ def iter_records(data: bytes, *, fmt: str | None = None) -> Iterator[ParsedRecor
     broken ones, including a file in which no record at all was found.
     """
     text = decode(data)
-    fmt = fmt or detect_format(text)
+    return iter_text_records(text, fmt=fmt or detect_format(text))
+
+
+def iter_text_records(text: str, *, fmt: str) -> Iterator[ParsedRecord | Rejection]:
+    """Like ``iter_records`` for text already decoded, in a format already known."""
     if fmt not in _PARSERS:
         raise ValueError(f"unknown import format {fmt!r}; expected one of {sorted(FORMATS)}")
     found = False

@@ -5,12 +5,12 @@ fields through the ``CSV`` alias row, case-insensitively."""
 from __future__ import annotations
 
 import csv
-import io
 import re
 import sys
 from collections.abc import Iterator
 
 from . import aliases
+from .lines import iter_lines
 from .records import (
     MalformedFile,
     ParsedRecord,
@@ -89,7 +89,7 @@ def _column_names(header: list[str]) -> list[str]:
 def parse(text: str) -> Iterator[ParsedRecord | Rejection]:
     """Yield one record per non-empty row of a delimited table."""
     first_line = text.split("\n", 1)[0]
-    stream = io.StringIO(text)
+    stream = iter_lines(text)
     reader = csv.reader(stream, delimiter=header_delimiter(first_line))
     # Abstracts can be long; a runaway quote is still caught by the limit below.
     csv.field_size_limit(min(sys.maxsize, 2**27))

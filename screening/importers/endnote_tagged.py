@@ -4,11 +4,11 @@ abstract, ``%R`` DOI, ``%M`` accession number…; records are separated by blank
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 
 from . import aliases
+from .lines import iter_lines
 from .records import ParsedRecord, Rejection, build_record
 
 TAG_LINE = re.compile(r"^(%[A-Z0-9@?!#$&()*+\]^{|}~<>=\[-])(?: (.*))?$")
@@ -21,7 +21,7 @@ def parse(text: str) -> Iterator[ParsedRecord | Rejection]:
     raw: dict[str, list[str]] | None = None
     start = 0
     last_tag = ""
-    for number, line in enumerate(io.StringIO(text), start=1):
+    for number, line in enumerate(iter_lines(text), start=1):
         line = line.rstrip("\n")
         match = TAG_LINE.match(line)
         if match is None:

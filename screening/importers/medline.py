@@ -4,11 +4,11 @@ usually separated by a blank line."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 
 from . import aliases
+from .lines import iter_lines
 from .records import ParsedRecord, Rejection, build_record, normalise_doi
 
 TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
@@ -30,7 +30,7 @@ def parse(text: str) -> Iterator[ParsedRecord | Rejection]:
     raw: dict[str, list[str]] | None = None
     start = 0
     last_tag = ""
-    for number, line in enumerate(io.StringIO(text), start=1):
+    for number, line in enumerate(iter_lines(text), start=1):
         line = line.rstrip("\n")
         if not line.strip():
             if raw is not None:

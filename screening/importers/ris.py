@@ -10,11 +10,11 @@ records).
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 
 from . import aliases
+from .lines import iter_lines
 from .records import CUT_OFF, MalformedFile, ParsedRecord, Rejection, build_record
 
 # "TI  - text", "A1\t- text", "ID \t- text", "ER  -": two-character tag, spaces or a tab, dash.
@@ -48,7 +48,7 @@ def parse(text: str) -> Iterator[ParsedRecord | Rejection]:
     closed: tuple[dict[str, list[str]], int] | None = None  # ended, may still get tags (Ovid)
     start = 0
     last_tag = ""
-    for number, line in enumerate(io.StringIO(text), start=1):
+    for number, line in enumerate(iter_lines(text), start=1):
         line = line.rstrip("\n")
         match = TAG_LINE.match(line)
         if match is None:

@@ -4,10 +4,10 @@ lines indented by three spaces."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 
 from . import aliases
+from .lines import iter_lines
 from .records import CUT_OFF, MalformedFile, ParsedRecord, Rejection, build_record
 
 # Each line of these is one item (an author, a cited reference, an address); other tags wrap.
@@ -29,7 +29,7 @@ def parse(text: str) -> Iterator[ParsedRecord | Rejection]:
     start = 0
     last_tag = ""
     seen_end_of_file = False
-    for number, line in enumerate(io.StringIO(text), start=1):
+    for number, line in enumerate(iter_lines(text), start=1):
         line = line.rstrip("\n")
         if not line.strip():
             continue

@@ -3,17 +3,17 @@ one record per row, no quoting, often UTF-16 or UTF-8 with a BOM."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 
 from . import aliases
+from .lines import iter_lines
 from .records import MalformedFile, ParsedRecord, Rejection, build_record
 
 
 def parse(text: str) -> Iterator[ParsedRecord | Rejection]:
     """Yield one record per row. Multi-valued cells (``AU``, ``DE``…) use ``; `` and are split
     by the common record builder."""
-    lines = io.StringIO(text)
+    lines = iter_lines(text)
     header = [cell.strip() for cell in next(lines, "").rstrip("\n").split("\t")]
     if "PT" not in header:
         raise MalformedFile("the header row of this Web of Science table has no PT column", line=1)

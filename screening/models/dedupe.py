@@ -56,9 +56,14 @@ class CandidatePair(models.Model):
         ordering = ["-score", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["record_a", "record_b"], name="one_candidate_per_pair"),
-            models.CheckConstraint(condition=Q(record_a__lt=F("record_b")), name="candidate_pair_ordered"),
+            models.CheckConstraint(
+                condition=Q(record_a__lt=F("record_b")), name="candidate_pair_ordered"
+            ),
         ]
         indexes = [models.Index(fields=["review", "status"], name="candidate_review_status")]
+
+    def __str__(self) -> str:
+        return f"pair {self.record_a_id}–{self.record_b_id} ({self.status})"
 
 
 class DedupeAction(models.TextChoices):
@@ -74,11 +79,18 @@ class DedupeEvent(models.Model):
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="dedupe_events")
     action = models.CharField(max_length=12, choices=DedupeAction.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    group = models.ForeignKey(DuplicateGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    group = models.ForeignKey(
+        DuplicateGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
     record_ids = models.JSONField(default=list)
     reason = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.record_ids}"

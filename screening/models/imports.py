@@ -44,7 +44,9 @@ class ImportBatch(models.Model):
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="imports")
     source_name = models.CharField("database or register", max_length=120)
-    source_kind = models.CharField(max_length=16, choices=SourceKind.choices, default=SourceKind.DATABASE)
+    source_kind = models.CharField(
+        max_length=16, choices=SourceKind.choices, default=SourceKind.DATABASE
+    )
     search_date = models.DateField(null=True, blank=True)
     search_query = models.TextField(blank=True)
     file = models.FileField(upload_to=import_upload_path, max_length=255)
@@ -53,14 +55,20 @@ class ImportBatch(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     requested_format = models.CharField(max_length=20, blank=True)
     detected_format = models.CharField(max_length=20, blank=True)
-    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
     records_read = models.PositiveIntegerField(default=0)
     records_imported = models.PositiveIntegerField(default=0)
-    rejected = models.JSONField(default=list, blank=True, help_text="[{line, reason}] per rejected record")
+    rejected = models.JSONField(
+        default=list, blank=True, help_text="[{line, reason}] per rejected record"
+    )
     error = models.TextField(blank=True)
     duplicates_found = models.PositiveIntegerField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -148,7 +156,11 @@ class Record(models.Model):
     # Deduplication: the group this record belongs to (primary and duplicates alike), and
     # whether the matcher has compared it with the rest of the review yet.
     duplicate_group = models.ForeignKey(
-        "screening.DuplicateGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="records"
+        "screening.DuplicateGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="records",
     )
     dedupe_checked = models.BooleanField(default=False)
     # The state a record had when it was merged away, restored if the merge is undone.
@@ -160,12 +172,20 @@ class Record(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["batch", "position"], name="one_record_per_file_position"),
-            models.CheckConstraint(condition=Q(state__in=RecordState.values), name="record_state_valid"),
+            models.UniqueConstraint(
+                fields=["batch", "position"], name="one_record_per_file_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=RecordState.values), name="record_state_valid"
+            ),
         ]
         indexes = [
             models.Index(fields=["review", "state"], name="record_review_state"),
             models.Index(fields=["review", "dedupe_checked"], name="record_review_dedupe"),
+            # The screening queue walks a review's unscreened records in stable random order.
+            models.Index(
+                fields=["review", "state", "shuffle_key", "id"], name="record_queue_order"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,3 +1,143 @@
-"""(being written)"""
+"""Deduplication pages: possible duplicates side by side, groups, history."""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+
+from reviewapp.access import review_view
+from reviewapp.models import Membership, Review, Role
+from screening.models import CandidatePair, DuplicateGroup, PairStatus, Record
+from screening.selectors import dedupe as selectors
+from screening.services import dedupe as services
+
+
+@review_view(Role.VIEWER)
+def duplicates(request: HttpRequest, review: Review, membership: Membership) -> HttpResponse:
+    """The queue of possible duplicates a person must decide."""
+    page = Paginator(selectors.pending_pairs(review=review), 25).get_page(request.GET.get("page"))
+    pairs = [(pair, selectors.compare_records(pair.record_a, pair.record_b)) for pair in page]
+    context = {
+        "review": review,
+        "membership": membership,
+        "page": page,
+        "pairs": pairs,
+        "can_decide": membership.can(Role.LEAD),
+    }
+    return render(request, "screening/dedupe/pairs.html", context)
+
+
+def _decide(request, review, pair_id, decision):
+    pair = get_object_or_404(CandidatePair, pk=pair_id, review=review)
+    try:
+        if decision == "confirm":
+            services.confirm_pair(pair=pair, actor=request.user)
+        else:
+            services.reject_pair(pair=pair, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    pair.refresh_from_db()
+    if request.headers.get("HX-Request"):
+        return render(request, "screening/dedupe/_decided.html", {"pair": pair, "review": review})
+    return redirect("duplicates", review.pk)
+
+
+@review_view(Role.LEAD, methods=("POST",))
+def pair_confirm(
+    request: HttpRequest, review: Review, membership: Membership, pair_id: int
+) -> HttpResponse:
+    return _decide(request, review, pair_id, "confirm")
+
+
+@review_view(Role.LEAD, methods=("POST",))
+def pair_reject(
+    request: HttpRequest, review: Review, membership: Membership, pair_id: int
+) -> HttpResponse:
+    return _decide(request, review, pair_id, "reject")
+
+
+@review_view(Role.LEAD, methods=("POST",))
+def pairs_bulk(request: HttpRequest, review: Review, membership: Membership) -> HttpResponse:
+    decision = request.POST.get("decision")
+    ids = [int(i) for i in request.POST.getlist("pair") if i.isdigit()]
+    pairs = CandidatePair.objects.filter(review=review, pk__in=ids, status=PairStatus.PENDING)
+    done = 0
+    for pair in pairs:
+        try:
+            if decision == "confirm":
+                services.confirm_pair(pair=pair, actor=request.user)
+            elif decision == "reject":
+                services.reject_pair(pair=pair, actor=request.user)
+            else:
+                break
+            done += 1
+        except ValidationError:
+            continue  # decided meanwhile (e.g. merged through another pair)
+    messages.success(
+        request, f"{done} pair(s) {'merged' if decision == 'confirm' else 'marked not duplicates'}."
+    )
+    return redirect("duplicates", review.pk)
+
+
+@review_view(Role.VIEWER)
+def duplicate_groups(request: HttpRequest, review: Review, membership: Membership) -> HttpResponse:
+    page = Paginator(selectors.groups_with_records(review=review), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "review": review,
+        "membership": membership,
+        "page": page,
+        "history": selectors.dedupe_history(review=review, limit=50),
+        "can_decide": membership.can(Role.LEAD),
+    }
+    return render(request, "screening/dedupe/groups.html", context)
+
+
+@review_view(Role.LEAD, methods=("POST",))
+def group_unmerge(
+    request: HttpRequest, review: Review, membership: Membership, group_id: int
+) -> HttpResponse:
+    group = get_object_or_404(DuplicateGroup, pk=group_id, review=review)
+    record_id = request.POST.get("record")
+    reason = request.POST.get("reason", "")[:500]
+    if record_id and record_id.isdigit():
+        services.unmerge(
+            review=review, record_ids=[int(record_id)], actor=request.user, reason=reason
+        )
+        messages.success(request, "Record taken out of its duplicate group.")
+    else:
+        services.unmerge_group(group=group, actor=request.user, reason=reason)
+        messages.success(request, "Duplicate group undone.")
+    return redirect("duplicate_groups", review.pk)
+
+
+@review_view(Role.LEAD, methods=("POST",))
+def group_primary(
+    request: HttpRequest, review: Review, membership: Membership, group_id: int
+) -> HttpResponse:
+    group = get_object_or_404(DuplicateGroup, pk=group_id, review=review)
+    record = Record.objects.filter(
+        pk=int(request.POST.get("record", "0") or 0), review=review
+    ).first()
+    try:
+        if record is None:
+            raise ValidationError("Choose a record of this group.")
+        services.set_primary(group=group, record=record, actor=request.user)
+        messages.success(request, "Primary record changed.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("duplicate_groups", review.pk)
+
+
+urlpatterns = [
+    path("duplicates/", duplicates, name="duplicates"),
+    path("duplicates/pairs/<int:pair_id>/confirm/", pair_confirm, name="pair_confirm"),
+    path("duplicates/pairs/<int:pair_id>/reject/", pair_reject, name="pair_reject"),
+    path("duplicates/pairs/bulk/", pairs_bulk, name="pairs_bulk"),
+    path("duplicates/groups/", duplicate_groups, name="duplicate_groups"),
+    path("duplicates/groups/<int:group_id>/unmerge/", group_unmerge, name="group_unmerge"),
+    path("duplicates/groups/<int:group_id>/primary/", group_primary, name="group_primary"),
+]

@@ -1,0 +1,1 @@
+"""Forms of the screening app, one module per feature."""

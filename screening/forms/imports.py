@@ -1,0 +1,64 @@
+from django import forms
+
+from screening.importers import FORMATS
+from screening.models import SourceKind
+
+KNOWN_SOURCES = [
+    "PubMed",
+    "MEDLINE (Ovid)",
+    "Embase",
+    "Web of Science",
+    "Scopus",
+    "CINAHL",
+    "PsycINFO",
+    "Cochrane CENTRAL",
+    "ClinicalTrials.gov",
+    "WHO ICTRP",
+    "Google Scholar",
+    "Lens",
+    "Dimensions",
+]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)]
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(
+        help_text="One or several exports from the same database or register."
+    )
+    source_name = forms.CharField(
+        label="Database or register",
+        max_length=120,
+        widget=forms.TextInput(attrs={"list": "known-sources", "placeholder": "PubMed, Embase, …"}),
+    )
+    source_kind = forms.ChoiceField(
+        label="Kind of source", choices=SourceKind.choices, initial=SourceKind.DATABASE
+    )
+    search_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    search_query = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The search string, kept for the report.",
+    )
+    format = forms.ChoiceField(
+        choices=[("", "Recognise from the content")] + list(FORMATS.items()),
+        required=False,
+    )
+    allow_same_file = forms.BooleanField(
+        required=False,
+        label="Import anyway if the same file was imported before",
+    )

@@ -1,0 +1,25 @@
+"""Print a review's PRISMA 2020 flow as JSON, CSV (PRISMA2020 R package template) or SVG."""
+
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+
+from reviewapp.models import Review
+from screening.views.prisma import flow_document
+
+
+class Command(BaseCommand):
+    help = "Print the PRISMA 2020 flow of REVIEW_ID (json, csv or svg)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("review_id", type=int)
+        parser.add_argument("--format", choices=["json", "csv", "svg"], default="json")
+
+    def handle(self, *args, review_id, format, **options):
+        review = Review.objects.filter(pk=review_id).first()
+        if review is None:
+            raise CommandError(f"no review with id {review_id}")
+        base = settings.SITE_URL + reverse("record_list", args=[review.pk])
+        sys.stdout.write(flow_document(review, format, base_url=base).decode())

@@ -1,0 +1,1 @@
+"""Reads of the screening app: QuerySets and small functions returning plain data."""

@@ -1,0 +1,95 @@
+"""Fast bulk writes for imports and deduplication, the same on SQLite and PostgreSQL.
+
+On PostgreSQL, records go in with COPY (several times faster than INSERT for 100,000
+rows) and row updates with one UPDATE … FROM (VALUES …) per thousand rows; elsewhere the
+ORM's bulk_create. Both run inside the caller's transaction, so all-or-nothing holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+from django.db import connection, models
+from django.utils import timezone
+
+from screening.models import Record
+
+NULL = r"\N"
+
+
+def _converter(field: models.Field):
+    """How one field's Python value becomes COPY text, decided once per field."""
+    if isinstance(field, models.JSONField):
+        return lambda value: json.dumps(value, cls=field.encoder, ensure_ascii=False)
+    if isinstance(field, models.BooleanField):
+        return lambda value: "t" if value else "f"
+    if isinstance(field, models.DateTimeField):
+        return lambda value: value.isoformat()
+    return lambda value: value
+
+
+def insert_records(records: Sequence[Record]) -> None:
+    """Insert new Record objects (their ids are not read back)."""
+    if not records:
+        return
+    if connection.vendor != "postgresql":
+        Record.objects.bulk_create(records)
+        return
+    fields = [f for f in Record._meta.concrete_fields if not f.primary_key]
+    plan = [(f.attname, _converter(f), getattr(f, "auto_now_add", False)) for f in fields]
+    now = timezone.now()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for record in records:
+        row = []
+        for attname, convert, auto_now in plan:
+            value = now if auto_now else getattr(record, attname)
+            row.append(NULL if value is None else convert(value))
+        writer.writerow(row)
+    buffer.seek(0)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(Record._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')", buffer
+        )
+
+
+def update_rows(
+    model: type[models.Model], rows: Sequence[tuple], columns: Sequence[str], batch: int = 1000
+) -> None:
+    """Set `columns` on many rows at once: rows are (pk, value, value, …) tuples.
+
+    One UPDATE … FROM (VALUES …) per batch, which both PostgreSQL and SQLite (3.33+) run;
+    Django's bulk_update builds a CASE per row and column and is far slower.
+    """
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    fields = [model._meta.get_field(name) for name in columns]
+    casts = ["bigint"] + [_sql_type(f) for f in fields]
+    # VALUES columns are called column1, column2, … by both PostgreSQL and SQLite.
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(f.column)} = v.column{i + 2}" for i, f in enumerate(fields)
+    )
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        first = "(" + ", ".join(f"CAST(%s AS {cast})" for cast in casts) + ")"
+        rest = ", ".join(["(" + ", ".join(["%s"] * len(casts)) + ")"] * (len(chunk) - 1))
+        values = first + (", " + rest if rest else "")
+        # Table and column names come from the model, values are parameters.
+        pk = connection.ops.quote_name(model._meta.pk.column)
+        sql = f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v WHERE {table}.{pk} = v.column1"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for row in chunk for value in row])
+
+
+def _sql_type(field: models.Field) -> str:
+    if isinstance(field, models.ForeignKey | models.BigIntegerField | models.IntegerField):
+        return "bigint"
+    if isinstance(field, models.BooleanField):
+        return "boolean"
+    return "text" if connection.vendor == "postgresql" else "TEXT"

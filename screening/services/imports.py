@@ -1,0 +1,327 @@
+"""Importing an export file: store it, parse it in a worker, insert all or nothing.
+
+create_import() runs in the request: it checks the upload, remembers its SHA-256 and
+queues run_import. execute_import() runs in a worker (or in-process when there is no
+broker): it parses the stored file as a stream and inserts records in batches inside
+ONE transaction, so a failure or a dead worker leaves no records behind, and a retry
+imports each record exactly once. Deduplication is queued when the import commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from reviewapp.models import Review
+from screening.importers import (
+    FORMATS,
+    ImportFileError,
+    ParsedRecord,
+    Rejection,
+    decode,
+    detect_format,
+    iter_text_records,
+)
+from screening.models import ImportBatch, ImportStatus, Record, RecordState, SourceKind
+from screening.selectors.prisma import flow_changed
+from screening.services.bulk import insert_records
+
+log = logging.getLogger(__name__)
+
+INSERT_BATCH = 2000
+PROGRESS_EVERY = 500
+UNEXPECTED = "An unexpected error stopped this import; nothing was imported. Retry it, or report the problem."
+
+# Database column sizes; the full value always stays in Record.raw.
+_LIMITS = {
+    "record_key": 255,
+    "journal": 500,
+    "volume": 64,
+    "issue": 64,
+    "pages": 64,
+    "doi": 255,
+    "pmid": 32,
+    "issn": 64,
+    "language": 64,
+    "publication_type": 255,
+}
+
+
+class SameFileError(ValidationError):
+    """The same file (by SHA-256) was already imported into this review."""
+
+    def __init__(self, previous: ImportBatch):
+        self.previous = previous
+        super().__init__(
+            f"This file was already imported on {previous.created_at:%Y-%m-%d} as “{previous.filename}” "
+            f"({previous.source_name}, {previous.records_imported} records). Importing it again would add "
+            "every record twice; tick “import anyway” if you really mean to."
+        )
+
+
+def sha256_of(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def create_import(
+    *,
+    review: Review,
+    upload: UploadedFile,
+    source_name: str,
+    uploaded_by,
+    source_kind: str = SourceKind.DATABASE,
+    search_date: date | None = None,
+    search_query: str = "",
+    fmt: str = "",
+    allow_same_file: bool = False,
+) -> ImportBatch:
+    """Store an uploaded export and queue its import. Raises ValidationError on bad input."""
+    if not source_name.strip():
+        raise ValidationError("Say which database or register this file came from.")
+    if source_kind not in SourceKind.values:
+        raise ValidationError(f"Unknown source kind {source_kind!r}.")
+    if fmt and fmt not in FORMATS:
+        raise ValidationError(
+            f"Unknown format {fmt!r}; leave it empty to recognise the file from its content."
+        )
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            f"“{upload.name}” is {upload.size / 1e6:.1f} MB; the limit is {settings.UPLOAD_MAX_BYTES / 1e6:.0f} MB."
+        )
+    if upload.size == 0:
+        raise ValidationError(f"“{upload.name}” is empty.")
+    digest = sha256_of(upload)
+    previous = ImportBatch.objects.filter(
+        review=review, sha256=digest, status=ImportStatus.DONE
+    ).first()
+    if previous and not allow_same_file:
+        raise SameFileError(previous)
+    batch = ImportBatch(
+        review=review,
+        source_name=source_name.strip()[:120],
+        source_kind=source_kind,
+        search_date=search_date,
+        search_query=search_query,
+        filename=upload.name[-255:],
+        size=upload.size,
+        sha256=digest,
+        requested_format=fmt,
+        uploaded_by=uploaded_by,
+    )
+    batch.file.save(upload.name, upload, save=False)
+    batch.save()
+    enqueue_import(batch)
+    return batch
+
+
+def enqueue_import(batch: ImportBatch) -> None:
+    from screening.tasks import run_import
+
+    transaction.on_commit(lambda: run_import.delay(batch.pk))
+
+
+def retry_import(*, batch: ImportBatch) -> ImportBatch:
+    """Queue a failed (or stalled) import again. Nothing of the earlier attempt is left
+    in the database, so the retry starts from a clean slate."""
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update(skip_locked=True).filter(pk=batch.pk).first()
+        if locked is None:
+            raise ValidationError("This import is running right now.")
+        if locked.status == ImportStatus.DONE:
+            raise ValidationError("This import has finished; there is nothing to retry.")
+        locked.status = ImportStatus.QUEUED
+        locked.error = ""
+        locked.save(update_fields=["status", "error"])
+        enqueue_import(locked)
+    return locked
+
+
+def progress_key(batch_id: int) -> str:
+    return f"import-progress:{batch_id}"
+
+
+def import_progress(batch: ImportBatch) -> dict:
+    """Records read and imported so far, as the worker last reported them."""
+    if batch.is_finished:
+        return {"read": batch.records_read, "imported": batch.records_imported}
+    return cache.get(progress_key(batch.pk)) or {"read": 0, "imported": 0}
+
+
+def _shuffle_key(sha256: str, position: int) -> int:
+    # Stable across retries of the same file, spread evenly: the queue's "random" order.
+    return (
+        int.from_bytes(
+            hashlib.blake2b(f"{sha256}:{position}".encode(), digest_size=4).digest(), "big"
+        )
+        >> 1
+    )
+
+
+def _record_from(parsed: ParsedRecord, *, batch: ImportBatch, position: int) -> Record:
+    fields = {name: (getattr(parsed, name) or "")[:limit] for name, limit in _LIMITS.items()}
+    year = parsed.year if parsed.year and 1000 <= parsed.year <= 2200 else None
+    return Record(
+        review_id=batch.review_id,
+        batch=batch,
+        position=position,
+        line=parsed.line,
+        title=parsed.title,
+        abstract=parsed.abstract,
+        authors=parsed.authors,
+        year=year,
+        keywords=parsed.keywords,
+        urls=parsed.urls,
+        raw=parsed.raw,
+        shuffle_key=_shuffle_key(batch.sha256, position),
+        state=_initial_state(batch),
+        **fields,
+    )
+
+
+def _initial_state(batch: ImportBatch) -> str:
+    # PRISMA 2020's "other methods" arm (websites, organisations, citation searching) has
+    # no title/abstract screening: its reports go straight to retrieval.
+    return (
+        RecordState.FT_RETRIEVAL
+        if SourceKind(batch.source_kind).is_other_method
+        else RecordState.TA
+    )
+
+
+@dataclass
+class _Counts:
+    read: int = 0
+    imported: int = 0
+
+
+def execute_import(*, batch_id: int) -> ImportBatch | None:
+    """Parse and insert one import, all or nothing. Safe to call twice or concurrently."""
+    started = (
+        ImportBatch.objects.filter(pk=batch_id)
+        .exclude(status=ImportStatus.DONE)
+        .update(
+            status=ImportStatus.RUNNING,
+            started_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            error="",
+        )
+    )
+    if not started:
+        return ImportBatch.objects.filter(pk=batch_id).first()
+    try:
+        with transaction.atomic():
+            # The row lock makes a second worker (a redelivered task) skip this import
+            # while the first one is still at it; if the first died, its lock died too.
+            batch = (
+                ImportBatch.objects.select_for_update(skip_locked=True).filter(pk=batch_id).first()
+            )
+            if batch is None or batch.status == ImportStatus.DONE:
+                return batch
+            counts, rejected, fmt = _insert_records(batch)
+            batch.status = ImportStatus.DONE
+            batch.detected_format = fmt
+            batch.records_read = counts.read
+            batch.records_imported = counts.imported
+            batch.rejected = rejected
+            batch.finished_at = timezone.now()
+            batch.save()
+            from screening.tasks import run_dedupe
+
+            flow_changed(batch.review_id)
+            transaction.on_commit(lambda: run_dedupe.delay(batch.review_id))
+    except ImportFileError as exc:
+        _fail(batch_id, str(exc))
+    except Exception:
+        log.exception("import %s failed", batch_id)
+        _fail(batch_id, UNEXPECTED)
+        raise
+    finally:
+        cache.delete(progress_key(batch_id))
+    return ImportBatch.objects.get(pk=batch_id)
+
+
+def _fail(batch_id: int, message: str) -> None:
+    ImportBatch.objects.filter(pk=batch_id).update(
+        status=ImportStatus.FAILED, error=message, finished_at=timezone.now(), records_imported=0
+    )
+
+
+def _insert_records(batch: ImportBatch) -> tuple[_Counts, list[dict], str]:
+    with batch.file.open("rb") as handle:
+        text = decode(handle.read())
+    fmt = batch.requested_format or detect_format(text)
+    counts = _Counts()
+    rejected: list[dict] = []
+    pending: list[Record] = []
+    for item in iter_text_records(text, fmt=fmt):
+        counts.read += 1
+        if isinstance(item, Rejection):
+            rejected.append({"line": item.line, "reason": item.reason})
+        else:
+            pending.append(_record_from(item, batch=batch, position=counts.read))
+        if len(pending) >= INSERT_BATCH:
+            insert_records(pending)
+            counts.imported += len(pending)
+            pending = []
+        if counts.read % PROGRESS_EVERY == 0:
+            cache.set(
+                progress_key(batch.pk), {"read": counts.read, "imported": counts.imported}, 3600
+            )
+    if pending:
+        insert_records(pending)
+        counts.imported += len(pending)
+    return counts, rejected, fmt
+
+
+class ImportHasVotes(ValidationError):
+    pass
+
+
+def records_with_votes(batch: ImportBatch) -> int:
+    try:
+        from screening.models import Vote
+    except ImportError:  # screening votes not installed yet
+        return 0
+    return Vote.objects.filter(record__batch=batch).values("record").distinct().count()
+
+
+@transaction.atomic
+def delete_import(*, batch: ImportBatch, actor, confirmed: bool = False) -> int:
+    """Delete an import and its records. Once any record has a vote, the caller must
+    confirm; the votes' history survives (it does not depend on the record rows)."""
+    voted = records_with_votes(batch)
+    if voted and not confirmed:
+        raise ImportHasVotes(
+            f"{voted} records of this import already have votes. Deleting removes them from "
+            "screening (their votes stay in the history). Confirm to delete."
+        )
+    from screening.services.dedupe import release_records
+
+    record_ids = list(batch.records.values_list("pk", flat=True))
+    release_records(
+        review=batch.review,
+        record_ids=record_ids,
+        actor=actor,
+        reason=f"import “{batch.filename}” deleted",
+    )
+    count = len(record_ids)
+    batch.records.all().delete()
+    batch.file.delete(save=False)
+    batch.delete()
+    flow_changed(batch.review_id)
+    return count

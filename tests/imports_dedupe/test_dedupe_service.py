@@ -1,0 +1,123 @@
+"""Merging, confirming, rejecting and undoing, with the history and states restored."""
+
+from screening.models import CandidatePair, DedupeEvent, DuplicateGroup, PairStatus, RecordState
+from screening.services import dedupe as services
+from tests.factories import make_batch, make_record
+
+
+def _records(world, n=3):
+    batch = make_batch(world.review)
+    return [make_record(batch, title=f"Study {i}", abstract="x" * i) for i in range(n)]
+
+
+def test_confirming_a_pair_merges_and_undo_restores(world):
+    a, b, _ = _records(world)
+    pair = CandidatePair.objects.create(
+        review=world.review, record_a=a, record_b=b, score=0.7, automatic=False
+    )
+    group = services.confirm_pair(pair=pair, actor=world.lead)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert group.primary == b  # the richer record (longer abstract)
+    assert (a.state, a.state_before_merge, a.duplicate_group) == (
+        RecordState.DUPLICATE,
+        RecordState.TA,
+        group,
+    )
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.CONFIRMED and pair.decided_by == world.lead
+
+    services.unmerge(
+        review=world.review, record_ids=[a.pk], actor=world.lead, reason="different trials"
+    )
+    a.refresh_from_db()
+    assert (a.state, a.duplicate_group) == (RecordState.TA, None)
+    assert not DuplicateGroup.objects.exists()
+    actions = list(DedupeEvent.objects.order_by("pk").values_list("action", "actor", "reason"))
+    assert actions == [
+        ("confirm", world.lead.pk, f"pair {pair.pk} confirmed"),
+        ("unmerge", world.lead.pk, "different trials"),
+    ]
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.UNMERGED
+
+
+def test_a_merged_record_keeps_its_screening_state(world):
+    a, b, c = _records(world)
+    a.state = RecordState.FT_RETRIEVAL
+    a.save()
+    pair = CandidatePair.objects.create(
+        review=world.review, record_a=a, record_b=b, score=0.7, automatic=False
+    )
+    group = services.confirm_pair(pair=pair, actor=world.lead)
+    assert group.primary == a  # already screened past title/abstract: it stays the one screened
+    services.set_primary(group=group, record=b, actor=world.lead)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.state, a.state_before_merge) == (RecordState.DUPLICATE, RecordState.FT_RETRIEVAL)
+    assert b.state == RecordState.TA
+    services.unmerge_group(group=DuplicateGroup.objects.get(), actor=world.lead)
+    a.refresh_from_db()
+    assert a.state == RecordState.FT_RETRIEVAL
+
+
+def test_merging_joins_existing_groups(world):
+    a, b, c = _records(world)
+    services.confirm_pair(
+        pair=CandidatePair.objects.create(
+            review=world.review, record_a=a, record_b=b, score=1, automatic=False
+        ),
+        actor=world.lead,
+    )
+    group = services.confirm_pair(
+        pair=CandidatePair.objects.create(
+            review=world.review, record_a=b, record_b=c, score=1, automatic=False
+        ),
+        actor=world.lead,
+    )
+    assert DuplicateGroup.objects.count() == 1
+    assert set(group.records.values_list("pk", flat=True)) == {a.pk, b.pk, c.pk}
+    assert group.records.filter(state=RecordState.DUPLICATE).count() == 2
+
+
+def test_rejecting_a_pair_changes_no_record(world):
+    a, b, _ = _records(world)
+    pair = CandidatePair.objects.create(
+        review=world.review, record_a=a, record_b=b, score=0.6, automatic=False
+    )
+    services.reject_pair(pair=pair, actor=world.lead)
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.REJECTED
+    assert set(world.review.records.values_list("state", flat=True)) == {RecordState.TA}
+    assert DedupeEvent.objects.get().action == "reject"
+
+
+def test_dedupe_review_only_compares_new_records_once(world):
+    batch = make_batch(world.review)
+    common = {
+        "authors": ["Younger, J"],
+        "year": 2009,
+        "journal": "Pain Medicine",
+        "volume": "10",
+        "pages": "663-672",
+    }
+    a = make_record(
+        batch,
+        title="Low-dose naltrexone for fibromyalgia: a pilot trial",
+        dedupe_checked=False,
+        doi="10.1/x",
+        **common,
+    )
+    b = make_record(
+        batch,
+        title="Low-dose naltrexone for fibromyalgia: a pilot trial.",
+        dedupe_checked=False,
+        doi="10.1/x",
+        **common,
+    )
+    first = services.dedupe_review(review_id=world.review.pk)
+    assert (first.compared, first.removed) == (2, 1)
+    second = services.dedupe_review(review_id=world.review.pk)
+    assert (second.compared, second.removed, second.pending) == (0, 0, 0)
+    assert CandidatePair.objects.filter(status=PairStatus.MERGED).count() == 1
+    assert {a.pk, b.pk} == set(DuplicateGroup.objects.get().records.values_list("pk", flat=True))

@@ -1,0 +1,122 @@
+"""Importing through the services: stored, parsed, all or nothing, idempotent, deduplicated."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from screening.models import CandidatePair, ImportBatch, ImportStatus, Record, RecordState
+from screening.services import imports as services
+from tests.imports_dedupe.fixtures import BROKEN_RIS, MEDLINE_DUPLICATE, RIS_THREE
+
+
+def _upload(world, content, name="export.ris", **kwargs):
+    return services.create_import(
+        review=world.review,
+        upload=SimpleUploadedFile(name, content),
+        source_name=kwargs.pop("source", "Embase"),
+        uploaded_by=world.lead,
+        **kwargs,
+    )
+
+
+def test_it_imports_a_file_and_keeps_every_tag(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = _upload(world, RIS_THREE, search_query='"low-dose naltrexone" AND pain')
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.DONE and batch.detected_format == "ris"
+    assert (batch.records_read, batch.records_imported, batch.rejected) == (3, 3, [])
+    record = Record.objects.get(record_key="r1")
+    assert record.title == "Low-dose naltrexone for fibromyalgia: a pilot trial"
+    assert record.authors == ["Younger, Jarred", "Mackey, Sean"]
+    assert (record.year, record.volume, record.issue, record.pages) == (2009, "10", "4", "663-672")
+    assert record.doi == "10.1111/j.1526-4637.2009.00613.x"
+    assert record.raw["JO"] == ["Pain Medicine"] and record.state == RecordState.TA
+    assert batch.sha256 and batch.file.read() == RIS_THREE
+
+
+def test_it_refuses_a_malformed_file_whole(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = _upload(world, BROKEN_RIS)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED
+    assert "ER" in batch.error
+    assert not Record.objects.exists()
+
+
+def test_it_refuses_a_file_it_does_not_read(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = _upload(world, b"%PDF-1.7\n binary", name="paper.pdf")
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED and "PDF" in batch.error
+    assert not Record.objects.exists()
+
+
+def test_it_flags_the_same_file_twice(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(world, RIS_THREE)
+    with pytest.raises(services.SameFileError, match="already imported"):
+        _upload(world, RIS_THREE, name="again.ris")
+    assert ImportBatch.objects.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(world, RIS_THREE, name="again.ris", allow_same_file=True)
+    assert Record.objects.count() == 6
+
+
+def test_it_refuses_files_over_the_size_limit(world, settings):
+    settings.UPLOAD_MAX_BYTES = 100
+    with pytest.raises(ValidationError, match="the limit is"):
+        _upload(world, RIS_THREE)
+    assert not ImportBatch.objects.exists()
+
+
+def test_running_the_import_twice_never_imports_twice(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = _upload(world, RIS_THREE)
+    services.execute_import(batch_id=batch.pk)
+    assert Record.objects.count() == 3
+    batch.refresh_from_db()
+    assert batch.attempts == 1
+
+
+def test_a_failed_import_can_be_retried(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = _upload(world, RIS_THREE)
+    # Simulate a worker that died: the transaction rolled back, the status stayed "running".
+    Record.objects.all().delete()
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.retry_import(batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.DONE and Record.objects.count() == 3
+
+
+def test_it_deduplicates_across_imports(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(world, RIS_THREE, source="Embase")
+    with django_capture_on_commit_callbacks(execute=True):
+        pubmed = _upload(world, MEDLINE_DUPLICATE, name="pubmed.nbib", source="PubMed")
+    pubmed.refresh_from_db()
+    assert pubmed.records_imported == 2 and pubmed.duplicates_found == 1
+    kept, removed = Record.objects.filter(doi="10.1111/j.1526-4637.2009.00613.x").order_by("-state")
+    assert {kept.state, removed.state} == {RecordState.TA, RecordState.DUPLICATE}
+    assert kept.duplicate_group == removed.duplicate_group and kept.duplicate_group.primary == kept
+    assert (
+        kept.abstract
+    )  # the primary is the richer record (both have abstracts, PubMed's has PMID)
+    pair = CandidatePair.objects.get()
+    assert pair.automatic and "DOI" in " ".join(pair.reasons)
+
+
+def test_deleting_an_import_removes_its_records_and_undoes_merges(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        embase = _upload(world, RIS_THREE, source="Embase")
+    with django_capture_on_commit_callbacks(execute=True):
+        pubmed = _upload(world, MEDLINE_DUPLICATE, name="pubmed.nbib", source="PubMed")
+    services.delete_import(batch=pubmed, actor=world.lead)
+    assert not ImportBatch.objects.filter(pk=pubmed.pk).exists()
+    assert Record.objects.count() == 3
+    assert set(Record.objects.values_list("state", flat=True)) == {RecordState.TA}
+    assert not Record.objects.filter(duplicate_group__isnull=False).exists()
+    assert Record.objects.filter(batch=embase).count() == 3
