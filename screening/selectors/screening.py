@@ -1,0 +1,359 @@
+"""Reads for screening: the queue's order, progress, votes as each role may see them,
+conflicts, agreement and history. Views and the API call these; blinding lives here."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+from django.utils import timezone
+
+from reviewapp.models import Membership, Review, Role
+from screening import agreement
+from screening.models import (
+    FullText,
+    OutcomeStatus,
+    Record,
+    RecordState,
+    Resolution,
+    ScreeningSettings,
+    Stage,
+    StageOutcome,
+    Vote,
+    VoteEvent,
+)
+
+# Records that reached each stage (whatever happened to them there), for "of how many".
+REACHED = {
+    Stage.TITLE_ABSTRACT: [
+        RecordState.TA,
+        RecordState.TA_EXCLUDED,
+        RecordState.FT_RETRIEVAL,
+        RecordState.FT_NOT_RETRIEVED,
+        RecordState.FT,
+        RecordState.FT_EXCLUDED,
+        RecordState.INCLUDED,
+    ],
+    Stage.FULL_TEXT: [RecordState.FT, RecordState.FT_EXCLUDED, RecordState.INCLUDED],
+}
+
+
+def queue_order(records: QuerySet, *, review: Review, stage: str, reviewer=None) -> QuerySet:
+    """The order in which the queue offers records within a group.
+
+    At title/abstract with ranking on: this reviewer's relevance score, highest first
+    (a LEFT JOIN on RecordScore; records without a score, and every record before the
+    reviewer's model has an include and an exclude to learn from, come after). Ties and
+    everything else: the stable random order fixed at import, so every reviewer walks
+    the same sequence and pairs complete early.
+    """
+    if reviewer is not None and stage == Stage.TITLE_ABSTRACT and ranking_enabled(review):
+        return records.annotate(
+            my_score=FilteredRelation("scores", condition=Q(scores__reviewer=reviewer))
+        ).order_by(F("my_score__score").desc(nulls_last=True), "shuffle_key", "pk")
+    return records.order_by("shuffle_key", "pk")
+
+
+def ranking_enabled(review: Review) -> bool:
+    """The review's ranking setting (on by default, also before its settings row exists)."""
+    try:
+        return review.screening_settings.ranking_enabled
+    except ScreeningSettings.DoesNotExist:
+        return ScreeningSettings._meta.get_field("ranking_enabled").default
+
+
+def can_see_others(*, membership: Membership, screening_settings: ScreeningSettings) -> bool:
+    """Whether this member may see other reviewers' votes on unsettled records."""
+    return membership.can(Role.LEAD) or not screening_settings.blind
+
+
+@dataclass(frozen=True)
+class Progress:
+    stage: str
+    my_votes: int
+    my_remaining: int
+    team_votes: int
+    team_votes_needed: int
+    # Only for those who may see outcomes (leads, or when blinding is off):
+    by_state: dict[str, int] | None = None
+    conflicts: int | None = None
+
+    @property
+    def team_percent(self) -> int:
+        return (
+            round(100 * self.team_votes / self.team_votes_needed) if self.team_votes_needed else 100
+        )
+
+
+def progress(*, review: Review, stage: str, reviewer, needed: int, see_outcomes: bool) -> Progress:
+    """A reviewer's and the team's progress at a stage.
+
+    The team figure is votes cast over votes needed: it moves by one with every vote
+    whatever the vote was, so a blinded reviewer learns nothing about how others voted.
+    Counts per outcome are only given to those who may see outcomes.
+    """
+    stage = Stage(stage)
+    votes = Vote.objects.filter(record__review=review, stage=stage)
+    my_votes = votes.filter(reviewer=reviewer).count()
+    team_votes = votes.count()
+    counts = dict(
+        Record.objects.filter(review=review, state__in=REACHED[stage])
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
+    reached = sum(counts.values())
+    my_remaining = (
+        Record.objects.filter(review=review, state=stage.awaiting_state)
+        .exclude(Exists(Vote.objects.filter(record=OuterRef("pk"), stage=stage, reviewer=reviewer)))
+        .exclude(
+            Exists(
+                StageOutcome.objects.filter(record=OuterRef("pk"), stage=stage).filter(
+                    ~Q(status=OutcomeStatus.OPEN) | Q(votes__gte=needed)
+                )
+            )
+        )
+        .count()
+    )
+    conflicts = None
+    if see_outcomes:
+        conflicts = StageOutcome.objects.filter(
+            review=review, stage=stage, status=OutcomeStatus.CONFLICT
+        ).count()
+    return Progress(
+        stage=stage,
+        my_votes=my_votes,
+        my_remaining=my_remaining,
+        team_votes=team_votes,
+        team_votes_needed=max(team_votes, reached * needed),
+        by_state={RecordState(state).label: n for state, n in counts.items()}
+        if see_outcomes
+        else None,
+        conflicts=conflicts,
+    )
+
+
+def previous_vote(
+    *, review: Review, stage: str, reviewer, before: Record | None = None
+) -> Vote | None:
+    """The reviewer's most recent vote at the stage (for "u": back), optionally older than one record's."""
+    votes = Vote.objects.filter(
+        record__review=review, stage=stage, reviewer=reviewer
+    ).select_related("record")
+    if before is not None:
+        mine = votes.filter(record=before).first()
+        if mine is not None:
+            votes = votes.filter(
+                Q(updated_at__lt=mine.updated_at) | Q(updated_at=mine.updated_at, pk__lt=mine.pk)
+            )
+    return votes.order_by("-updated_at", "-pk").first()
+
+
+def my_votes(*, review: Review, reviewer, stage: str | None = None) -> QuerySet:
+    """The reviewer's own votes, newest first, with each record's outcome (settled or not)."""
+    votes = (
+        Vote.objects.filter(record__review=review, reviewer=reviewer)
+        .select_related("record", "reason")
+        .order_by("-updated_at", "-pk")
+    )
+    if stage:
+        votes = votes.filter(stage=stage)
+    return votes
+
+
+def outcomes_for(votes) -> dict[tuple[int, str], StageOutcome]:
+    """The outcomes of the votes' records, keyed by (record id, stage)."""
+    keys = {(v.record_id, v.stage) for v in votes}
+    rows = StageOutcome.objects.filter(record_id__in={k[0] for k in keys}).select_related("reason")
+    return {(o.record_id, o.stage): o for o in rows if (o.record_id, o.stage) in keys}
+
+
+def others_on_settled(*, votes, outcomes) -> dict[tuple[int, str], list[Vote]]:
+    """Other reviewers' votes on the settled records among `votes` (blinding has ended there)."""
+    settled = [key for key, outcome in outcomes.items() if outcome.is_settled]
+    if not settled:
+        return {}
+    mine = {v.pk for v in votes}
+    grouped: dict[tuple[int, str], list[Vote]] = defaultdict(list)
+    query = Q()
+    for record_id, stage in settled:
+        query |= Q(record_id=record_id, stage=stage)
+    for vote in (
+        Vote.objects.filter(query).exclude(pk__in=mine).select_related("reviewer", "reason")
+    ):
+        grouped[(vote.record_id, vote.stage)].append(vote)
+    return grouped
+
+
+def visible_votes(
+    *, record: Record, stage: str, membership: Membership, screening_settings: ScreeningSettings
+):
+    """Other reviewers' votes on a record, as this member may see them (blinding)."""
+    outcome = StageOutcome.objects.filter(record=record, stage=stage).first()
+    settled = outcome is not None and outcome.is_settled
+    if not (
+        settled or can_see_others(membership=membership, screening_settings=screening_settings)
+    ):
+        return []
+    return list(
+        Vote.objects.filter(record=record, stage=stage)
+        .exclude(reviewer=membership.user_id)
+        .select_related("reviewer", "reason")
+    )
+
+
+def conflicts(*, review: Review, stage: str) -> QuerySet:
+    """Records in conflict at a stage, each with every vote (for the lead)."""
+    return (
+        Record.objects.filter(
+            review=review,
+            state=Stage(stage).awaiting_state,
+            outcomes__stage=stage,
+            outcomes__status=OutcomeStatus.CONFLICT,
+        )
+        .prefetch_related(
+            Prefetch(
+                "votes",
+                queryset=Vote.objects.filter(stage=stage)
+                .select_related("reviewer", "reason")
+                .order_by("created_at"),
+                to_attr="stage_votes",
+            )
+        )
+        .order_by("pk")
+    )
+
+
+def settled_records(*, review: Review, stage: str) -> QuerySet:
+    """Settled records at a stage with their outcome, newest first (the lead may overrule)."""
+    return (
+        StageOutcome.objects.filter(review=review, stage=stage, status=OutcomeStatus.SETTLED)
+        .select_related("record", "reason")
+        .order_by("-settled_at", "-pk")
+    )
+
+
+def record_history(*, review: Review, record_id: int) -> QuerySet:
+    """Every vote, change, resolution and overrule on a record, oldest first (survives the record)."""
+    return (
+        VoteEvent.objects.filter(review=review, record_pk=record_id)
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+
+
+def record_decisions(*, record: Record) -> dict:
+    """A record's current votes, outcomes and resolutions per stage (for the lead)."""
+    votes = (
+        Vote.objects.filter(record=record)
+        .select_related("reviewer", "reason")
+        .order_by("stage", "created_at")
+    )
+    outcomes = {
+        o.stage: o for o in StageOutcome.objects.filter(record=record).select_related("reason")
+    }
+    resolutions = Resolution.objects.filter(record=record).select_related("decided_by", "reason")
+    by_stage = {}
+    for stage in Stage:
+        by_stage[stage] = {
+            "label": stage.label,
+            "votes": [v for v in votes if v.stage == stage],
+            "outcome": outcomes.get(stage),
+            "resolutions": [r for r in resolutions if r.stage == stage],
+        }
+    return by_stage
+
+
+def fulltext_records(*, review: Review) -> QuerySet:
+    """Records sought for retrieval (and those since assessed), with their report."""
+    return (
+        Record.objects.filter(
+            review=review,
+            state__in=[
+                RecordState.FT_RETRIEVAL,
+                RecordState.FT_NOT_RETRIEVED,
+                RecordState.FT,
+                RecordState.FT_EXCLUDED,
+                RecordState.INCLUDED,
+            ],
+        )
+        .select_related("fulltext")
+        .order_by("state", "pk")
+    )
+
+
+def fulltext_of(record: Record) -> FullText | None:
+    return FullText.objects.filter(record=record).first()
+
+
+@dataclass
+class ReviewerPace:
+    username: str
+    votes: int
+    last_24h: int
+    last_7d: int
+    first_vote: object = None
+    last_vote: object = None
+    median_seconds: float | None = None
+    remaining: int | None = None
+
+
+@dataclass
+class AgreementReport:
+    stage: str
+    overall: agreement.StageAgreement
+    pairs: list[tuple[str, str, agreement.Agreement]] = field(default_factory=list)
+    pace: list[ReviewerPace] = field(default_factory=list)
+
+
+def agreement_report(*, review: Review, stage: str) -> AgreementReport:
+    """Agreement per reviewer pair and overall at a stage, and each reviewer's pace.
+
+    Pace is the median time between a reviewer's consecutive votes, ignoring breaks
+    longer than 15 minutes, so it reads as "seconds per record while screening".
+    """
+    rows = list(
+        Vote.objects.filter(record__review=review, stage=stage)
+        .order_by("reviewer_id", "created_at")
+        .values_list("record_id", "reviewer_id", "verdict", "created_at")
+    )
+    names = dict(
+        get_user_model().objects.filter(pk__in={r[1] for r in rows}).values_list("pk", "username")
+    )
+    by_rater = agreement.votes_by_rater_from_rows((r[0], names[r[1]], r[2]) for r in rows)
+    overall = agreement.stage_agreement(dict(sorted(by_rater.items())))
+    pairs = [(p.rater_a, p.rater_b, p.agreement) for p in overall.pairs]
+    now = timezone.now()
+    times: dict[int, list] = defaultdict(list)
+    for _record, reviewer_id, _verdict, created in rows:
+        times[reviewer_id].append(created)
+    pace = []
+    for reviewer_id, stamps in times.items():
+        gaps = [(b - a).total_seconds() for a, b in zip(stamps, stamps[1:], strict=False)]
+        gaps = [g for g in gaps if 0 < g <= 15 * 60]
+        pace.append(
+            ReviewerPace(
+                username=names[reviewer_id],
+                votes=len(stamps),
+                last_24h=sum(1 for t in stamps if t >= now - timedelta(days=1)),
+                last_7d=sum(1 for t in stamps if t >= now - timedelta(days=7)),
+                first_vote=stamps[0],
+                last_vote=stamps[-1],
+                median_seconds=statistics.median(gaps) if gaps else None,
+            )
+        )
+    pace.sort(key=lambda p: p.username)
+    return AgreementReport(stage=stage, overall=overall, pairs=pairs, pace=pace)

@@ -1,0 +1,262 @@
+"""Casting and changing votes, and settling a record once its votes decide it.
+
+Every vote locks its record row first, so two votes arriving at the same moment are
+counted one after the other: exactly one of them is "the Nth", and the record is
+settled in the same transaction as the vote that decides it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from screening import rules
+from screening.models import (
+    ExclusionReason,
+    FullText,
+    Lease,
+    OutcomeStatus,
+    Record,
+    RecordState,
+    SettledBy,
+    Stage,
+    StageOutcome,
+    Verdict,
+    Vote,
+    VoteAction,
+    VoteEvent,
+)
+from screening.selectors.prisma import flow_changed
+from screening.services.ranking import schedule_retrain
+from screening.services.settings import screening_settings_for
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    vote: Vote
+    created: bool
+    changed: bool
+    outcome: StageOutcome
+
+
+def vote_snapshot(vote: Vote | None) -> dict | None:
+    """What the history stores for a vote: plain data that outlives the reason's renaming."""
+    if vote is None:
+        return None
+    return {
+        "verdict": vote.verdict,
+        "reason_id": vote.reason_id,
+        "reason": vote.reason.label if vote.reason_id else "",
+        "note": vote.note,
+    }
+
+
+def record_event(
+    *, record: Record, stage: str, actor, action: str, before: dict | None, after: dict | None
+) -> None:
+    VoteEvent.objects.create(
+        review_id=record.review_id,
+        record=record,
+        record_pk=record.pk,
+        record_title=record.title[:1000],
+        stage=stage,
+        actor=actor,
+        action=action,
+        before=before,
+        after=after,
+    )
+
+
+def _reason_for(*, record: Record, stage: str, verdict: str, reason) -> ExclusionReason | None:
+    if verdict != Verdict.EXCLUDE or reason in (None, ""):
+        return None
+    if not isinstance(reason, ExclusionReason):
+        reason = (
+            ExclusionReason.objects.filter(pk=reason).first() if str(reason).isdigit() else None
+        )
+    if reason is None or reason.review_id != record.review_id or reason.stage != stage:
+        raise ValidationError("That exclusion reason does not belong to this stage of this review.")
+    return reason
+
+
+def _lock(record_id: int) -> Record:
+    return Record.objects.select_for_update().get(pk=record_id)
+
+
+def _outcome(record: Record, stage: str) -> StageOutcome:
+    outcome, _ = StageOutcome.objects.get_or_create(
+        record=record, stage=stage, defaults={"review_id": record.review_id}
+    )
+    return outcome
+
+
+@transaction.atomic
+def cast_vote(
+    *, record: Record, stage: str, reviewer, verdict: str, reason=None, note: str = ""
+) -> VoteResult:
+    """Cast or change `reviewer`'s vote on `record` at `stage`.
+
+    Idempotent: repeating the same vote (a double key press, a retried request) changes
+    nothing and records nothing. A vote can change until the record is settled.
+    """
+    stage = Stage(stage)
+    record = _lock(record.pk)
+    note = (note or "").strip()[:5000]
+    reason_obj = _reason_for(record=record, stage=stage, verdict=verdict, reason=reason)
+    try:
+        rules.check_ballot(
+            rules.Ballot(verdict, reason_obj.pk if reason_obj else None), stage=stage
+        )
+    except rules.RuleError as exc:
+        raise ValidationError(str(exc).capitalize() + ".") from None
+    mine = (
+        Vote.objects.select_related("reason")
+        .filter(record=record, stage=stage, reviewer=reviewer)
+        .first()
+    )
+    outcome = _outcome(record, stage)
+    if mine and (mine.verdict, mine.reason_id, mine.note) == (
+        verdict,
+        reason_obj and reason_obj.pk,
+        note,
+    ):
+        return VoteResult(mine, created=False, changed=False, outcome=outcome)
+    if outcome.is_settled:
+        raise ValidationError(
+            "This record is settled; ask the lead to overrule it if it needs to change."
+        )
+    if record.state != stage.awaiting_state:
+        raise ValidationError("This record is no longer being screened at this stage.")
+    now = timezone.now()
+    needed = screening_settings_for(record.review).votes_needed(stage)
+    if mine is None:
+        others = Vote.objects.filter(record=record, stage=stage).count()
+        leased_by_others = (
+            Lease.objects.filter(record=record, stage=stage, expires_at__gt=now)
+            .exclude(reviewer=reviewer)
+            .count()
+        )
+        holds_lease = Lease.objects.filter(
+            record=record, stage=stage, reviewer=reviewer, expires_at__gt=now
+        ).exists()
+        if others >= needed or (not holds_lease and others + leased_by_others >= needed):
+            raise ValidationError("This record already has the votes it needs; take the next one.")
+        vote = Vote.objects.create(
+            record=record,
+            stage=stage,
+            reviewer=reviewer,
+            verdict=verdict,
+            reason=reason_obj,
+            note=note,
+        )
+        record_event(
+            record=record,
+            stage=stage,
+            actor=reviewer,
+            action=VoteAction.VOTE,
+            before=None,
+            after=vote_snapshot(vote),
+        )
+        created, changed = True, False
+    else:
+        before = vote_snapshot(mine)
+        mine.verdict, mine.reason, mine.note = verdict, reason_obj, note
+        mine.save(update_fields=["verdict", "reason", "note", "updated_at"])
+        record_event(
+            record=record,
+            stage=stage,
+            actor=reviewer,
+            action=VoteAction.CHANGE,
+            before=before,
+            after=vote_snapshot(mine),
+        )
+        vote, created, changed = mine, False, True
+    Lease.objects.filter(record=record, stage=stage, reviewer=reviewer).delete()
+    outcome = _evaluate(record=record, stage=stage, outcome=outcome, needed=needed)
+    if stage == Stage.TITLE_ABSTRACT:
+        schedule_retrain(record.review_id)
+    return VoteResult(vote, created=created, changed=changed, outcome=outcome)
+
+
+def _evaluate(
+    *, record: Record, stage: Stage, outcome: StageOutcome, needed: int | None = None
+) -> StageOutcome:
+    """Recount the votes and apply the rules; the caller holds the record's lock."""
+    ballots = [
+        rules.Ballot(v, r)
+        for v, r in Vote.objects.filter(record=record, stage=stage).values_list(
+            "verdict", "reason_id"
+        )
+    ]
+    if needed is None:
+        needed = screening_settings_for(record.review).votes_needed(stage)
+    decision = rules.decide(votes_needed=needed, ballots=ballots, stage=stage)
+    outcome.votes = len(ballots)
+    if decision.settled:
+        reason = (
+            ExclusionReason.objects.filter(pk=decision.reason).first() if decision.reason else None
+        )
+        settle(
+            record=record,
+            stage=stage,
+            outcome=outcome,
+            decision=decision.outcome.value,
+            reason=reason,
+            by=SettledBy.VOTES,
+        )
+    else:
+        outcome.status = (
+            OutcomeStatus.CONFLICT
+            if decision.outcome == rules.Outcome.CONFLICT
+            else OutcomeStatus.OPEN
+        )
+        outcome.save(update_fields=["votes", "status"])
+    return outcome
+
+
+def settle(
+    *, record: Record, stage: str, outcome: StageOutcome, decision: str, reason, by: str
+) -> None:
+    """Record the final decision at a stage and move the record on in the PRISMA flow.
+
+    The caller holds the record's lock. Passing title/abstract sends the record to full
+    text retrieval (or straight to assessment when its PDF is already there).
+    """
+    outcome.status = OutcomeStatus.SETTLED
+    outcome.decision = decision
+    outcome.reason = reason if decision == "exclude" else None
+    outcome.settled_by = by
+    outcome.settled_at = timezone.now()
+    outcome.save()
+    if stage == Stage.TITLE_ABSTRACT:
+        if decision == "exclude":
+            record.state = RecordState.TA_EXCLUDED
+        else:
+            fulltext = FullText.objects.filter(record=record).first()
+            if fulltext is None:
+                record.state = RecordState.FT_RETRIEVAL
+            elif fulltext.retrieved:
+                record.state = RecordState.FT
+            else:
+                record.state = RecordState.FT_NOT_RETRIEVED
+    else:
+        record.state = RecordState.FT_EXCLUDED if decision == "exclude" else RecordState.INCLUDED
+    record.save(update_fields=["state"])
+    Lease.objects.filter(record=record, stage=stage).delete()
+    flow_changed(record.review_id)
+    if stage == Stage.TITLE_ABSTRACT and by != SettledBy.VOTES:
+        # Settling by votes retrains through cast_vote; resolutions and overrules here.
+        schedule_retrain(record.review_id)
+
+
+@transaction.atomic
+def reevaluate(*, record_id: int, stage: str) -> StageOutcome | None:
+    """Apply the rules again to a record's open votes (after the votes needed changed)."""
+    record = _lock(record_id)
+    outcome = StageOutcome.objects.filter(record=record, stage=stage).first()
+    if outcome is None or outcome.is_settled or record.state != Stage(stage).awaiting_state:
+        return outcome
+    return _evaluate(record=record, stage=Stage(stage), outcome=outcome)

@@ -1,0 +1,199 @@
+"""The screening page: one record at a time, votes from the keyboard, and "my votes"."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+
+from reviewapp.access import review_view
+from reviewapp.models import Membership, Review, Role
+from screening.forms.screening import VoteForm
+from screening.highlight import Highlighter
+from screening.models import ExclusionReason, Record, Stage, Vote
+from screening.selectors import screening as selectors
+from screening.services.queue import next_record
+from screening.services.settings import screening_settings_for
+from screening.services.votes import cast_vote
+
+
+def stage_or_404(stage: str) -> Stage:
+    if stage not in Stage.values:
+        raise Http404("No such stage")
+    return Stage(stage)
+
+
+def _panel_context(
+    request: HttpRequest,
+    review: Review,
+    membership: Membership,
+    stage: Stage,
+    record: Record | None,
+    **extra,
+) -> dict:
+    settings = screening_settings_for(review)
+    needed = settings.votes_needed(stage)
+    context = {
+        "review": review,
+        "membership": membership,
+        "stage": stage,
+        "record": record,
+        "settings": settings,
+        "reasons": list(ExclusionReason.objects.for_stage(review, stage).active()),
+        "progress": selectors.progress(
+            review=review,
+            stage=stage,
+            reviewer=request.user,
+            needed=needed,
+            see_outcomes=selectors.can_see_others(
+                membership=membership, screening_settings=settings
+            ),
+        ),
+        "highlighter": Highlighter(settings.highlight_include, settings.highlight_exclude),
+        **extra,
+    }
+    if record is not None:
+        mine = (
+            Vote.objects.filter(record=record, stage=stage, reviewer=request.user)
+            .select_related("reason")
+            .first()
+        )
+        context["my_vote"] = mine
+        context["others"] = selectors.visible_votes(
+            record=record, stage=stage, membership=membership, screening_settings=settings
+        )
+        context["outcome"] = record.outcomes.filter(stage=stage).first()
+        if stage == Stage.FULL_TEXT:
+            context["fulltext"] = selectors.fulltext_of(record)
+    return context
+
+
+def _render_panel(request, context, status=200) -> HttpResponse:
+    template = (
+        "screening/_screen_panel.html"
+        if request.headers.get("HX-Request")
+        else "screening/screen.html"
+    )
+    return render(request, template, context, status=status)
+
+
+@review_view(Role.REVIEWER)
+def screen(
+    request: HttpRequest, review: Review, membership: Membership, stage: str
+) -> HttpResponse:
+    """The next record the queue offers this reviewer (the same one again until they vote)."""
+    stage = stage_or_404(stage)
+    record = next_record(review=review, stage=stage, reviewer=request.user)
+    return _render_panel(request, _panel_context(request, review, membership, stage, record))
+
+
+@review_view(Role.REVIEWER)
+def screen_record(
+    request: HttpRequest, review: Review, membership: Membership, stage: str, record_id: int
+) -> HttpResponse:
+    """One given record, to look at or change one's own vote (from "my votes" or "back")."""
+    stage = stage_or_404(stage)
+    record = get_object_or_404(Record, pk=record_id, review=review)
+    return _render_panel(
+        request, _panel_context(request, review, membership, stage, record, revisiting=True)
+    )
+
+
+@review_view(Role.REVIEWER)
+def screen_back(
+    request: HttpRequest, review: Review, membership: Membership, stage: str
+) -> HttpResponse:
+    """The reviewer's previous vote ("u"): before the record given in ?from=, else the latest."""
+    stage = stage_or_404(stage)
+    current = request.GET.get("from", "")
+    before = Record.objects.filter(pk=current, review=review).first() if current.isdigit() else None
+    vote = selectors.previous_vote(review=review, stage=stage, reviewer=request.user, before=before)
+    if vote is None:
+        record = before or next_record(review=review, stage=stage, reviewer=request.user)
+        context = _panel_context(
+            request, review, membership, stage, record, message="No earlier vote to go back to."
+        )
+    else:
+        context = _panel_context(request, review, membership, stage, vote.record, revisiting=True)
+    return _render_panel(request, context)
+
+
+@review_view(Role.REVIEWER, methods=("POST",))
+def screen_vote(
+    request: HttpRequest, review: Review, membership: Membership, stage: str, record_id: int
+) -> HttpResponse:
+    """Cast or change a vote, then show the next record (HTMX) or go back to the page."""
+    stage = stage_or_404(stage)
+    record = get_object_or_404(Record, pk=record_id, review=review)
+    form = VoteForm(request.POST, review=review, stage=stage)
+    error = None
+    if form.is_valid():
+        try:
+            cast_vote(
+                record=record,
+                stage=stage,
+                reviewer=request.user,
+                verdict=form.cleaned_data["verdict"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = "Choose include, exclude or maybe" + (
+            " (and a valid reason)." if "reason" in form.errors else "."
+        )
+    if error:
+        context = _panel_context(
+            request, review, membership, stage, record, error=error, revisiting=True
+        )
+        return _render_panel(
+            request, context, status=200 if request.headers.get("HX-Request") else 400
+        )
+    if not request.headers.get("HX-Request"):
+        return redirect("screen", review.pk, stage)
+    following = next_record(review=review, stage=stage, reviewer=request.user)
+    return _render_panel(
+        request, _panel_context(request, review, membership, stage, following, saved=True)
+    )
+
+
+@review_view(Role.REVIEWER)
+def my_votes(request: HttpRequest, review: Review, membership: Membership) -> HttpResponse:
+    """The reviewer's own votes; each can be changed until its record is settled."""
+    stage = request.GET.get("stage") or ""
+    if stage and stage not in Stage.values:
+        stage = ""
+    page = Paginator(
+        selectors.my_votes(review=review, reviewer=request.user, stage=stage or None), 50
+    ).get_page(request.GET.get("page"))
+    outcomes = selectors.outcomes_for(page.object_list)
+    others = selectors.others_on_settled(votes=page.object_list, outcomes=outcomes)
+    rows = [
+        (
+            vote,
+            outcomes.get((vote.record_id, vote.stage)),
+            others.get((vote.record_id, vote.stage), []),
+        )
+        for vote in page.object_list
+    ]
+    context = {
+        "review": review,
+        "membership": membership,
+        "page": page,
+        "rows": rows,
+        "stage": stage,
+        "stages": Stage.choices,
+    }
+    return render(request, "screening/my_votes.html", context)
+
+
+urlpatterns = [
+    path("screen/<str:stage>/", screen, name="screen"),
+    path("screen/<str:stage>/back/", screen_back, name="screen_back"),
+    path("screen/<str:stage>/records/<int:record_id>/", screen_record, name="screen_record"),
+    path("screen/<str:stage>/records/<int:record_id>/vote/", screen_vote, name="screen_vote"),
+    path("votes/", my_votes, name="my_votes"),
+]

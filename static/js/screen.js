@@ -1,0 +1,90 @@
+// The screening page: vote with the keyboard or the mouse; the next record arrives by HTMX.
+// While a vote is on its way further keys are ignored, and the server treats a repeated
+// vote as the same vote, so a double key press or a retry never counts twice.
+(function () {
+  "use strict";
+  let busy = false;
+  let excludeMode = false;
+
+  const panel = () => document.getElementById("screen-panel");
+  const form = () => document.getElementById("vote-form");
+  const reasons = () => document.getElementById("reasons");
+
+  function submitVote(verdict, reason) {
+    const f = form();
+    if (!f || busy) return;
+    f.querySelector("input[name=verdict]").value = verdict;
+    f.querySelector("input[name=reason]").value = reason || "";
+    busy = true;
+    // htmx.ajax, not a "submit" event: it works even when a key arrives before htmx has
+    // processed the freshly swapped form.
+    htmx.ajax("POST", f.getAttribute("action"), { source: f, target: "#screen", swap: "innerHTML" })
+      .catch(() => { busy = false; });
+  }
+
+  function showReasons(show) {
+    const r = reasons();
+    if (!r) return;
+    excludeMode = show;
+    r.hidden = !show;
+  }
+
+  function pickReason(key) {
+    const r = reasons();
+    const button = r && r.querySelector(`[data-key="${key}"]`);
+    if (button) submitVote("exclude", button.dataset.reason);
+  }
+
+  function goBack() {
+    const p = panel();
+    if (!p || busy) return;
+    busy = true;
+    const from = p.dataset.record ? `?from=${encodeURIComponent(p.dataset.record)}` : "";
+    htmx.ajax("GET", p.dataset.backUrl + from, { target: "#screen", swap: "innerHTML" });
+  }
+
+  function toggleHelp() {
+    const help = document.getElementById("screen-help");
+    if (help) help.hidden = !help.hidden;
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    const typing = target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT" || target.isContentEditable);
+    if (typing) {
+      if (event.key === "Escape") target.blur();
+      return;
+    }
+    if (busy) return;
+    const key = event.key;
+    if (excludeMode) {
+      if (key === "Escape") { showReasons(false); event.preventDefault(); return; }
+      if (/^[0-9]$/.test(key)) { pickReason(key); event.preventDefault(); return; }
+    }
+    switch (key) {
+      case "i": submitVote("include"); break;
+      case "m": submitVote("maybe"); break;
+      case "e": if (form()) showReasons(true); break;
+      case "n": { const note = document.getElementById("vote-note"); if (note) note.focus(); break; }
+      case "u": goBack(); break;
+      case "?": toggleHelp(); break;
+      default: return;
+    }
+    event.preventDefault();
+  });
+
+  document.addEventListener("click", (event) => {
+    const el = event.target.closest("[data-verdict], [data-reason], [data-back], [data-screen-help]");
+    if (!el) return;
+    event.preventDefault();
+    if (el.hasAttribute("data-screen-help")) toggleHelp();
+    else if (el.hasAttribute("data-back")) goBack();
+    else if (el.dataset.verdict === "exclude") showReasons(!excludeMode);
+    else if (el.dataset.verdict) submitVote(el.dataset.verdict);
+    else if (el.hasAttribute("data-reason")) submitVote("exclude", el.dataset.reason);
+  });
+
+  document.addEventListener("htmx:afterRequest", () => { busy = false; });
+  document.addEventListener("htmx:afterSwap", () => { excludeMode = false; busy = false; });
+})();

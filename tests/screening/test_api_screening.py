@@ -1,0 +1,203 @@
+"""The screening REST API: queue, votes, conflicts, resolutions, agreement, settings, reasons."""
+
+import json
+
+from django.urls import reverse
+
+from screening.models import ExclusionReason, RecordState, Resolution, Vote
+from screening.services.votes import cast_vote
+from tests.screening.factories import make_records, reason
+
+
+def api(name, world, *args):
+    return reverse(f"api:{name}", args=[world.review.pk, *args])
+
+
+def test_it_leases_the_next_record_and_takes_a_vote(world, client_for):
+    (record,) = make_records(world.review, 1, title="<i>Trial</i>")
+    client = client_for(world.reviewer)
+    body = client.get(api("queue_next", world) + "?stage=ta").json()
+    assert body["record"]["id"] == record.pk and body["record"]["title"] == "<i>Trial</i>"
+    payload = {
+        "record": record.pk,
+        "stage": "ta",
+        "verdict": "exclude",
+        "reason": reason(world.review).pk,
+    }
+    created = client.post(api("vote_list", world), payload, content_type="application/json")
+    assert created.status_code == 201 and created.json()["settled"] is False
+    again = client.post(api("vote_list", world), payload, content_type="application/json")
+    assert again.status_code == 200 and again.json()["id"] == created.json()["id"]
+    assert Vote.objects.filter(record=record).count() == 1
+    assert client.get(api("queue_next", world) + "?stage=ta").json()["record"] is None
+
+
+def test_it_refuses_bad_votes(world, client_for):
+    (record,) = make_records(world.review, 1, state=RecordState.FT)
+    client = client_for(world.reviewer)
+    no_reason = client.post(
+        api("vote_list", world),
+        {"record": record.pk, "stage": "ft", "verdict": "exclude"},
+        content_type="application/json",
+    )
+    assert no_reason.status_code == 400
+    (other,) = make_records(world.other_review, 1)
+    foreign = client.post(
+        api("vote_list", world),
+        {"record": other.pk, "stage": "ta", "verdict": "include"},
+        content_type="application/json",
+    )
+    assert foreign.status_code == 400
+    assert not Vote.objects.exists()
+
+
+def test_it_lists_own_votes_blinded_and_all_votes_to_the_lead(world, client_for):
+    (record,) = make_records(world.review, 1)
+    cast_vote(record=record, stage="ta", reviewer=world.reviewer, verdict="include")
+    theirs = cast_vote(
+        record=record, stage="ta", reviewer=world.reviewer2, verdict="exclude", note="SECRET"
+    ).vote
+    mine = client_for(world.reviewer).get(api("vote_list", world)).json()
+    assert [v["reviewer"] for v in mine["results"]] == ["rita"]
+    assert mine["results"][0]["settled"] is False and mine["results"][0]["decision"] is None
+    assert "SECRET" not in json.dumps(mine)
+    peek = client_for(world.reviewer).get(api("vote_detail", world, theirs.pk))
+    assert peek.status_code == 400 and "SECRET" not in peek.content.decode()
+    lead = client_for(world.lead).get(api("vote_list", world)).json()
+    assert {v["reviewer"] for v in lead["results"]} == {"rita", "rafael"}
+
+
+def test_it_changes_own_vote_with_patch_until_settled(world, client_for):
+    (record,) = make_records(world.review, 1)
+    vote = cast_vote(record=record, stage="ta", reviewer=world.reviewer, verdict="include").vote
+    client = client_for(world.reviewer)
+    changed = client.patch(
+        api("vote_detail", world, vote.pk),
+        {"verdict": "maybe", "note": "unsure"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200 and changed.json()["verdict"] == "maybe"
+    cast_vote(record=record, stage="ta", reviewer=world.reviewer2, verdict="include")
+    late = client.patch(
+        api("vote_detail", world, vote.pk), {"verdict": "exclude"}, content_type="application/json"
+    )
+    assert late.status_code == 400
+    vote.refresh_from_db()
+    assert (vote.verdict, vote.note) == ("maybe", "unsure")
+    assert client.get(api("vote_detail", world, vote.pk)).json()["decision"] == "include"
+
+
+def test_it_lists_conflicts_and_takes_a_resolution(world, client_for):
+    (record,) = make_records(world.review, 1, state=RecordState.FT)
+    animal, in_vitro = reason(world.review, "ft", 0), reason(world.review, "ft", 1)
+    cast_vote(record=record, stage="ft", reviewer=world.reviewer, verdict="exclude", reason=animal)
+    cast_vote(
+        record=record, stage="ft", reviewer=world.reviewer2, verdict="exclude", reason=in_vitro
+    )
+    client = client_for(world.lead)
+    conflicts = client.get(api("conflict_list", world) + "?stage=ft").json()["results"]
+    assert [c["record"]["id"] for c in conflicts] == [record.pk]
+    assert {v["reason_label"] for v in conflicts[0]["votes"]} == {animal.label, in_vitro.label}
+    body = {
+        "record": record.pk,
+        "stage": "ft",
+        "verdict": "exclude",
+        "reason": animal.pk,
+        "note": "rat study",
+    }
+    resolved = client.post(api("resolution_list", world), body, content_type="application/json")
+    assert resolved.status_code == 201 and resolved.json()["kind"] == "resolution"
+    record.refresh_from_db()
+    assert record.state == RecordState.FT_EXCLUDED
+    overrule = client.post(
+        api("resolution_list", world),
+        {**body, "verdict": "include", "reason": None},
+        content_type="application/json",
+    )
+    assert overrule.status_code == 201 and overrule.json()["kind"] == "overrule"
+    record.refresh_from_db()
+    assert record.state == RecordState.INCLUDED
+    assert Resolution.objects.filter(record=record).count() == 2
+    assert client_for(world.reviewer).get(api("conflict_list", world)).status_code == 403
+
+
+def test_it_reports_agreement_to_the_lead(world, client_for):
+    records = make_records(world.review, 4)
+    for record, (a, b) in zip(
+        records,
+        [
+            ("include", "include"),
+            ("exclude", "exclude"),
+            ("exclude", "exclude"),
+            ("include", "exclude"),
+        ],
+        strict=True,
+    ):
+        cast_vote(record=record, stage="ta", reviewer=world.reviewer, verdict=a)
+        cast_vote(record=record, stage="ta", reviewer=world.reviewer2, verdict=b)
+    body = client_for(world.lead).get(api("agreement", world) + "?stage=ta").json()
+    (pair,) = body["pairs"]
+    assert pair["n"] == 4 and pair["observed_agreement"] == 0.75
+    assert pair["table"]["both_exclude"] == 2
+    assert {p["username"] for p in body["pace"]} == {"rita", "rafael"}
+    assert client_for(world.reviewer).get(api("agreement", world)).status_code == 403
+
+
+def test_it_reads_and_changes_settings_and_reasons(world, client_for):
+    assert (
+        client_for(world.viewer).get(api("screening_settings", world)).json()["votes_needed_ta"]
+        == 2
+    )
+    client = client_for(world.lead)
+    changed = client.patch(
+        api("screening_settings", world),
+        {"votes_needed_ft": 1, "blind": False, "highlight_include": ["naltrex*"]},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200 and changed.json()["votes_needed_ft"] == 1
+    assert (
+        client.patch(
+            api("screening_settings", world),
+            {"votes_needed_ta": 5},
+            content_type="application/json",
+        ).status_code
+        == 400
+    )
+    world.review.refresh_from_db()
+    assert world.review.screening_settings.blind is False
+    added = client.post(
+        api("reason_list", world),
+        {"stage": "ft", "label": "Retracted"},
+        content_type="application/json",
+    )
+    assert added.status_code == 201
+    new = ExclusionReason.objects.get(pk=added.json()["id"])
+    assert (
+        client.patch(
+            api("reason_detail", world, new.pk), {"order": 1}, content_type="application/json"
+        ).json()["order"]
+        == 1
+    )
+    assert client.delete(api("reason_detail", world, new.pk)).status_code == 204
+    used = reason(world.review)
+    (record,) = make_records(world.review, 1)
+    cast_vote(record=record, stage="ta", reviewer=world.reviewer, verdict="exclude", reason=used)
+    assert client.delete(api("reason_detail", world, used.pk)).status_code == 400
+    assert (
+        client.patch(
+            api("reason_detail", world, used.pk), {"retired": True}, content_type="application/json"
+        ).json()["retired"]
+        is True
+    )
+
+
+def test_it_builds_the_schema_for_the_screening_endpoints(client):
+    schema = client.get(reverse("api:schema")).content.decode()
+    for fragment in (
+        "/queue/next/",
+        "/votes/{vote_id}/",
+        "/resolutions/",
+        "/agreement/",
+        "/records/{record_id}/fulltext/",
+    ):
+        assert fragment in schema

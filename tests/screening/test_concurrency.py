@@ -1,0 +1,67 @@
+"""Many reviewers asking for work and voting at the same moment, on PostgreSQL."""
+
+import random
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count
+
+from reviewapp.models import Membership, Role
+from screening.models import Vote, VoteEvent
+from screening.services.queue import next_record
+from screening.services.votes import cast_vote
+from tests.conftest import make_user
+from tests.screening.factories import make_records
+
+pytestmark = pytest.mark.services
+
+
+@pytest.fixture
+def postgres_only():
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("needs PostgreSQL (row locks with SKIP LOCKED)")
+
+
+def test_it_never_over_allocates_or_loses_votes(postgres_only, transactional_db, world):
+    records = make_records(world.review, 40)
+    reviewers = [make_user(f"screener{i}") for i in range(10)]
+    for user in reviewers:
+        Membership.objects.create(review=world.review, user=user, role=Role.REVIEWER)
+    cast: dict[int, list[int]] = {u.pk: [] for u in reviewers}
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(reviewers))
+
+    def screen(user):
+        try:
+            start.wait()
+            rng = random.Random(user.pk)
+            while True:
+                record = next_record(review=world.review, stage="ta", reviewer=user)
+                if record is None:
+                    return
+                verdict = rng.choice(["include", "exclude", "maybe"])
+                cast_vote(record=record, stage="ta", reviewer=user, verdict=verdict)
+                # A retry of the same request must not count twice.
+                cast_vote(record=record, stage="ta", reviewer=user, verdict=verdict)
+                cast[user.pk].append(record.pk)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=screen, args=(u,)) for u in reviewers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors, errors
+    per_record = dict(Vote.objects.values_list("record").annotate(n=Count("pk")))
+    assert max(per_record.values()) == 2
+    assert set(per_record) == {r.pk for r in records}
+    assert all(n == 2 for n in per_record.values())
+    expected = sorted((r, u) for u, ids in cast.items() for r in ids)
+    stored = sorted(Vote.objects.values_list("record_id", "reviewer_id"))
+    assert stored == expected  # none lost, none duplicated
+    assert VoteEvent.objects.filter(action="vote").count() == len(expected)

@@ -1,0 +1,172 @@
+"""The screening page and "my votes", through the client."""
+
+from django.urls import reverse
+
+from screening.models import RecordState, Vote
+from screening.services.settings import update_settings
+from screening.services.votes import cast_vote
+from tests.screening.factories import make_records, reason
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_it_shows_the_next_record_with_highlights(world, client_for):
+    update_settings(
+        review=world.review,
+        by=world.lead,
+        highlight_include=["naltrex*"],
+        highlight_exclude=["mice"],
+    )
+    make_records(world.review, 1, title="Low-dose naltrexone in mice", abstract="Naltrexol levels.")
+    response = client_for(world.reviewer).get(reverse("screen", args=[world.review.pk, "ta"]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<mark class="hl-include">naltrexone</mark>' in html
+    assert '<mark class="hl-include">Naltrexol</mark>' in html
+    assert '<mark class="hl-exclude">mice</mark>' in html
+
+
+def test_it_escapes_record_text(world, client_for):
+    make_records(
+        world.review, 1, title="<script>alert('x')</script> naltrexone", abstract="<b>bold</b>"
+    )
+    update_settings(review=world.review, by=world.lead, highlight_include=["script"])
+    html = (
+        client_for(world.reviewer)
+        .get(reverse("screen", args=[world.review.pk, "ta"]))
+        .content.decode()
+    )
+    assert "<script>alert" not in html
+    assert "&lt;" in html and "alert(&#x27;x&#x27;)" in html
+    assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+def test_it_records_a_vote_and_returns_the_next_record(world, client_for):
+    first, second = sorted(make_records(world.review, 2), key=lambda r: (r.shuffle_key, r.pk))
+    client = client_for(world.reviewer)
+    client.get(reverse("screen", args=[world.review.pk, "ta"]))
+    url = reverse("screen_vote", args=[world.review.pk, "ta", first.pk])
+    response = client.post(url, {"verdict": "include", "note": "looks like an RCT"}, **HX)
+    assert response.status_code == 200
+    assert f'data-record="{second.pk}"' in response.content.decode()
+    vote = Vote.objects.get(record=first)
+    assert (vote.reviewer, vote.verdict, vote.note) == (
+        world.reviewer,
+        "include",
+        "looks like an RCT",
+    )
+    # A double submission is the same vote.
+    client.post(url, {"verdict": "include", "note": "looks like an RCT"}, **HX)
+    assert Vote.objects.filter(record=first).count() == 1
+
+
+def test_it_redirects_without_htmx_and_refuses_a_bad_vote(world, client_for):
+    (record,) = make_records(world.review, 1)
+    client = client_for(world.reviewer)
+    url = reverse("screen_vote", args=[world.review.pk, "ta", record.pk])
+    assert client.post(url, {"verdict": "nonsense"}).status_code == 400
+    response = client.post(url, {"verdict": "exclude", "reason": reason(world.review).pk})
+    assert response.status_code == 302
+    assert Vote.objects.get(record=record).reason == reason(world.review)
+
+
+def test_it_goes_back_to_the_previous_vote_to_change_it(world, client_for):
+    first, second = make_records(world.review, 2)
+    cast_vote(record=first, stage="ta", reviewer=world.reviewer, verdict="include")
+    cast_vote(record=second, stage="ta", reviewer=world.reviewer, verdict="maybe")
+    client = client_for(world.reviewer)
+    back = client.get(
+        reverse("screen_back", args=[world.review.pk, "ta"]) + f"?from={second.pk}", **HX
+    )
+    assert f'data-record="{first.pk}"' in back.content.decode()
+    client.post(
+        reverse("screen_vote", args=[world.review.pk, "ta", first.pk]), {"verdict": "exclude"}, **HX
+    )
+    assert Vote.objects.get(record=first).verdict == "exclude"
+
+
+def test_it_hides_other_votes_while_blind_and_shows_them_once_settled(world, client_for):
+    (record,) = make_records(world.review, 1)
+    cast_vote(
+        record=record, stage="ta", reviewer=world.reviewer2, verdict="exclude", note="SECRET-NOTE"
+    )
+    client = client_for(world.reviewer)
+    page = client.get(
+        reverse("screen_record", args=[world.review.pk, "ta", record.pk])
+    ).content.decode()
+    assert "SECRET-NOTE" not in page and "rafael" not in page and "other-votes" not in page
+    client.post(
+        reverse("screen_vote", args=[world.review.pk, "ta", record.pk]), {"verdict": "exclude"}
+    )
+    record.refresh_from_db()
+    assert record.state == RecordState.TA_EXCLUDED
+    page = client.get(
+        reverse("screen_record", args=[world.review.pk, "ta", record.pk])
+    ).content.decode()
+    assert "SECRET-NOTE" in page and "rafael" in page
+
+
+def test_it_shows_other_votes_when_blinding_is_off(world, client_for):
+    update_settings(review=world.review, by=world.lead, blind=False)
+    (record,) = make_records(world.review, 1)
+    cast_vote(
+        record=record, stage="ta", reviewer=world.reviewer2, verdict="exclude", note="OPEN-NOTE"
+    )
+    page = (
+        client_for(world.reviewer)
+        .get(reverse("screen", args=[world.review.pk, "ta"]))
+        .content.decode()
+    )
+    assert "OPEN-NOTE" in page
+
+
+def test_it_does_not_leak_outcome_counts_to_a_blinded_reviewer(world, client_for):
+    a, b = make_records(world.review, 2)
+    cast_vote(record=a, stage="ta", reviewer=world.reviewer2, verdict="include")
+    cast_vote(record=a, stage="ta", reviewer=world.lead, verdict="exclude")  # conflict
+    page = (
+        client_for(world.reviewer)
+        .get(reverse("screen", args=[world.review.pk, "ta"]))
+        .content.decode()
+    )
+    assert "conflict" not in page.lower()
+    lead_page = (
+        client_for(world.lead).get(reverse("screen", args=[world.review.pk, "ta"])).content.decode()
+    )
+    assert "conflicts" in lead_page
+
+
+def test_it_keeps_the_screening_page_query_count_flat(
+    world, client_for, django_assert_max_num_queries
+):
+    client = client_for(world.reviewer)
+    url = reverse("screen", args=[world.review.pk, "ta"])
+    make_records(world.review, 3)
+    client.get(url)  # settings created, lease taken
+    with django_assert_max_num_queries(22):
+        assert client.get(url).status_code == 200
+    make_records(world.review, 150)
+    records = list(world.review.records.all()[:40])
+    for record in records[:20]:
+        cast_vote(record=record, stage="ta", reviewer=world.reviewer2, verdict="include")
+    with django_assert_max_num_queries(22):
+        assert client.get(url).status_code == 200
+
+
+def test_it_says_when_nothing_is_left(world, client_for):
+    response = client_for(world.reviewer).get(reverse("screen", args=[world.review.pk, "ta"]))
+    assert 'data-testid="queue-empty"' in response.content.decode()
+
+
+def test_it_lists_my_votes_without_others_until_settled(world, client_for):
+    a, b = make_records(world.review, 2, title="Some trial")
+    cast_vote(record=a, stage="ta", reviewer=world.reviewer, verdict="include")
+    cast_vote(record=a, stage="ta", reviewer=world.reviewer2, verdict="exclude", note="HIDDEN")
+    cast_vote(record=b, stage="ta", reviewer=world.reviewer, verdict="include")
+    cast_vote(record=b, stage="ta", reviewer=world.reviewer2, verdict="include", note="VISIBLE")
+    response = client_for(world.reviewer).get(reverse("my_votes", args=[world.review.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('data-testid="my-vote-row"') == 2
+    assert "HIDDEN" not in html and "Conflict" not in html
+    assert "VISIBLE" in html
