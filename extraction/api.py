@@ -1,0 +1,409 @@
+"""REST endpoints of the extraction app, under /api/reviews/<review_id>/. One view per
+endpoint, thin: access through ReviewRolePermission, blinding through
+`selectors.sheet_access`, writes through the services."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from extraction import figures, selectors
+from extraction.domain.forms import FormDefinitionError, definition_from_dict
+from extraction.models import Instrument, Study
+from extraction.services import forms as form_services
+from extraction.services import sheets as sheet_services
+from extraction.services import studies as study_services
+from extraction.views.evidence import export_response
+from reviewapp.access import ReviewRolePermission
+from reviewapp.models import Role
+
+
+def _drf_error(exc: DjangoValidationError) -> ValidationError:
+    if hasattr(exc, "error_dict"):
+        return ValidationError(
+            {k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+        )
+    return ValidationError({"detail": exc.messages})
+
+
+def _study(request, study_id) -> Study:
+    study = selectors.get_study(review=request.review, study_id=study_id)
+    if study is None:
+        raise Http404("No such study in this review.")
+    return study
+
+
+def _instrument(instrument: str) -> str:
+    if instrument not in Instrument.values:
+        raise Http404("No such form or tool: use extraction, rob2 or rob-domain.")
+    return instrument
+
+
+# --- the form ----------------------------------------------------------------------
+
+FormOut = inline_serializer(
+    "ExtractionForm",
+    {
+        "version": serializers.IntegerField(allow_null=True),
+        "created_at": serializers.DateTimeField(allow_null=True),
+        "definition": serializers.JSONField(
+            allow_null=True, help_text="The form definition (format reviewapp.extraction_form)."
+        ),
+    },
+)
+
+
+class FormIn(serializers.Serializer):
+    definition = serializers.JSONField(
+        help_text="A form definition as exported (format reviewapp.extraction_form, version 1)."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+def _form_data(version) -> dict:
+    return {
+        "version": version.number if version else None,
+        "created_at": version.created_at if version else None,
+        "definition": version.definition if version else None,
+    }
+
+
+class ExtractionFormDetail(APIView):
+    """The review's current extraction form. Any member reads; a lead replaces it (a new
+    version: values entered under earlier versions are kept)."""
+
+    permission_classes = [ReviewRolePermission]
+    review_roles = {"PUT": Role.LEAD}
+
+    @extend_schema(responses=FormOut)
+    def get(self, request, review_id):
+        return Response(_form_data(selectors.current_form(review=request.review)))
+
+    @extend_schema(request=FormIn, responses=FormOut)
+    def put(self, request, review_id):
+        data = FormIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            definition = definition_from_dict(data.validated_data["definition"])
+            version = form_services.save_form(
+                review=request.review,
+                definition=definition,
+                by=request.user,
+                note=data.validated_data.get("note") or "Saved through the API",
+            )
+        except FormDefinitionError as exc:
+            raise ValidationError({"definition": list(exc.messages)}) from None
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+        return Response(_form_data(version))
+
+
+# --- studies -------------------------------------------------------------------------
+
+
+class ReportOut(serializers.Serializer):
+    record_id = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    doi = serializers.CharField()
+
+
+class StudyOut(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    label = serializers.CharField()
+    reports = ReportOut(many=True)
+
+
+class StudyList(APIView):
+    """Included studies, each with its included reports (a report belongs to one study)."""
+
+    permission_classes = [ReviewRolePermission]
+
+    @extend_schema(responses=StudyOut(many=True))
+    def get(self, request, review_id):
+        study_services.ensure_studies(review=request.review)
+        studies = [
+            {
+                "pk": s.pk,
+                "label": s.label,
+                "reports": [link.record for link in s.included_reports],
+            }
+            for s in selectors.included_studies(review=request.review)
+        ]
+        return Response(StudyOut(studies, many=True).data)
+
+
+# --- sheets --------------------------------------------------------------------------
+
+
+class SheetOut(serializers.Serializer):
+    slot = serializers.IntegerField()
+    assessor = serializers.CharField()
+    done = serializers.BooleanField()
+    hidden = serializers.BooleanField(help_text="True while blinding hides the values.")
+    values = serializers.JSONField(allow_null=True)
+
+
+class SheetIn(serializers.Serializer):
+    values = serializers.DictField(
+        required=False,
+        help_text="Item key -> value; an empty value clears it. Keys not sent are untouched.",
+    )
+    done = serializers.BooleanField(
+        required=False, help_text="true marks the sheet done, false reopens it."
+    )
+
+
+def _sheet_out(sheet, *, hidden: bool) -> dict:
+    return {
+        "slot": sheet.slot,
+        "assessor": sheet.assessor.username,
+        "done": sheet.is_done,
+        "hidden": hidden,
+        "values": None if hidden else sheet.values,
+    }
+
+
+def _access(request, study, instrument):
+    _ctx, _version, settings = selectors.context_for(review=request.review)
+    return selectors.sheet_access(
+        study=study,
+        instrument=instrument,
+        membership=request.membership,
+        required=settings.assessors_per_study,
+    )
+
+
+class MySheet(APIView):
+    """Your own values for a study (extraction, rob2 or rob-domain). PUT saves (taking a
+    free extractor slot on first save); all-or-nothing: any invalid value saves none."""
+
+    permission_classes = [ReviewRolePermission]
+    review_role = Role.REVIEWER
+
+    @extend_schema(responses=SheetOut)
+    def get(self, request, review_id, study_id, instrument):
+        study, instrument = _study(request, study_id), _instrument(instrument)
+        access = _access(request, study, instrument)
+        if access.mine is None:
+            return Response(
+                {
+                    "slot": 0,
+                    "assessor": request.user.username,
+                    "done": False,
+                    "hidden": False,
+                    "values": {},
+                }
+            )
+        return Response(_sheet_out(access.mine, hidden=False))
+
+    @extend_schema(request=SheetIn, responses=SheetOut)
+    def put(self, request, review_id, study_id, instrument):
+        study, instrument = _study(request, study_id), _instrument(instrument)
+        data = SheetIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        ctx, version, _settings = selectors.context_for(review=request.review)
+        done = data.validated_data.get("done")
+        try:
+            access = _access(request, study, instrument)
+            if done is False and access.mine is not None:
+                sheet_services.reopen_sheet(sheet=access.mine, by=request.user)
+            sheet = access.mine
+            if "values" in data.validated_data or sheet is None:
+                sheet = sheet_services.save_values(
+                    study=study,
+                    instrument=instrument,
+                    membership=request.membership,
+                    raw=data.validated_data.get("values", {}),
+                    ctx=ctx,
+                    form_version=version if instrument == Instrument.EXTRACTION else None,
+                    strict=True,
+                ).sheet
+            if done:
+                sheet = sheet_services.submit_sheet(sheet=sheet, ctx=ctx, by=request.user)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+        sheet.refresh_from_db()
+        return Response(_sheet_out(sheet, hidden=False))
+
+
+class SheetList(APIView):
+    """Every extractor's sheet for a study. Blind: an extractor sees the other's values
+    only once both are done (a lead who is not extracting sees them at any time)."""
+
+    permission_classes = [ReviewRolePermission]
+    review_role = Role.REVIEWER
+
+    @extend_schema(responses=SheetOut(many=True))
+    def get(self, request, review_id, study_id, instrument):
+        study, instrument = _study(request, study_id), _instrument(instrument)
+        access = _access(request, study, instrument)
+        return Response(
+            [
+                _sheet_out(s, hidden=not access.can_see_others and s.assessor_id != request.user.pk)
+                for s in access.sheets
+            ]
+        )
+
+
+# --- consensus -----------------------------------------------------------------------
+
+ConsensusOut = inline_serializer(
+    "Consensus",
+    {
+        "values": serializers.JSONField(help_text="Item key -> the value recorded as final."),
+        "final": serializers.JSONField(
+            help_text="Item key -> {value, source}: consensus, agreed, single or pending."
+        ),
+    },
+)
+
+
+class ConsensusIn(serializers.Serializer):
+    key = serializers.CharField()
+    source = serializers.ChoiceField(choices=["a", "b", "edited", "clear"])
+    value = serializers.JSONField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+def _consensus_data(request, study, instrument) -> dict:
+    ctx, _version, settings = selectors.context_for(review=request.review)
+    finals = selectors.final_values(
+        study=study, instrument=instrument, ctx=ctx, required=settings.assessors_per_study
+    )
+    return {
+        "values": selectors.consensus_values(study, instrument),
+        "final": {k: {"value": f.value, "source": f.source} for k, f in finals.items()},
+    }
+
+
+class ConsensusDetail(APIView):
+    """The final values of a study. PUT records one item's final value: a lead, or the
+    study's two extractors once both are done."""
+
+    permission_classes = [ReviewRolePermission]
+    review_roles = {"PUT": Role.REVIEWER}
+
+    @extend_schema(responses=ConsensusOut)
+    def get(self, request, review_id, study_id, instrument):
+        study, instrument = _study(request, study_id), _instrument(instrument)
+        return Response(_consensus_data(request, study, instrument))
+
+    @extend_schema(request=ConsensusIn, responses=ConsensusOut)
+    def put(self, request, review_id, study_id, instrument):
+        study, instrument = _study(request, study_id), _instrument(instrument)
+        data = ConsensusIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        ctx, _version, _settings = selectors.context_for(review=request.review)
+        try:
+            sheet_services.record_consensus(
+                study=study,
+                instrument=instrument,
+                membership=request.membership,
+                key=data.validated_data["key"],
+                source=data.validated_data["source"],
+                value=data.validated_data.get("value"),
+                note=data.validated_data.get("note", ""),
+                ctx=ctx,
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from None
+        study = selectors.get_study(review=request.review, study_id=study.pk)
+        return Response(_consensus_data(request, study, instrument))
+
+
+# --- the evidence table and the risk-of-bias summary ---------------------------------
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class XLSXRenderer(BaseRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class EvidenceTableExport(APIView):
+    """The evidence table: one row per included study, one column per form field (and
+    risk-of-bias judgement). `?format=csv|xlsx|json`; spreadsheet cells that would run
+    as formulas are neutralised with a leading apostrophe."""
+
+    permission_classes = [ReviewRolePermission]
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+
+    @extend_schema(
+        responses={
+            (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
+            (200, XLSXRenderer.media_type): OpenApiResponse(OpenApiTypes.BINARY),
+        }
+    )
+    def get(self, request, review_id, format=None):
+        kind = request.accepted_renderer.format
+        return export_response(
+            review=request.review, kind=kind if kind in ("csv", "xlsx") else "json"
+        )
+
+
+class RobSummaryOut(serializers.Serializer):
+    tool = serializers.CharField()
+    title = serializers.CharField()
+    domains = serializers.ListField(child=serializers.CharField())
+    traffic_light = serializers.JSONField(help_text="[{study, judgements: [...]}]")
+    bars = serializers.JSONField(help_text="[{domain, percent: {judgement: %}}]")
+    weighted = serializers.BooleanField()
+
+
+class RiskOfBiasSummary(APIView):
+    """Both tools' summaries: the traffic light (study x domain) and the bar chart's
+    percentages (`?weighted=1` weighs studies by sample size)."""
+
+    permission_classes = [ReviewRolePermission]
+
+    @extend_schema(responses=RobSummaryOut(many=True))
+    def get(self, request, review_id):
+        table = selectors.evidence_table(review=request.review)
+        weighted = request.query_params.get("weighted") == "1"
+        out = []
+        for figure in (
+            figures.domain_tool_figure(table, weighted=weighted),
+            figures.rob2_figure(table, weighted=weighted),
+        ):
+            out.append(
+                {
+                    "tool": figure.tool,
+                    "title": figure.title,
+                    "domains": figure.domains,
+                    "traffic_light": [
+                        {"study": label, "judgements": [c.key for c in cells]}
+                        for label, cells in figure.rows
+                    ],
+                    "bars": [
+                        {
+                            "domain": bar.name,
+                            "percent": {(level.key or "not_rated"): p for level, p in bar.percents},
+                        }
+                        for bar in figure.bars
+                    ],
+                    "weighted": figure.weighted,
+                }
+            )
+        return Response(out)

@@ -1,0 +1,27 @@
+"""REST routes of the extraction app, under /api/reviews/<review_id>/."""
+
+from django.urls import path
+
+from extraction import api
+
+urlpatterns = [
+    path("extraction/form/", api.ExtractionFormDetail.as_view(), name="extraction_form"),
+    path("studies/", api.StudyList.as_view(), name="extraction_study_list"),
+    path(
+        "studies/<int:study_id>/<slug:instrument>/mine/",
+        api.MySheet.as_view(),
+        name="extraction_sheet_mine",
+    ),
+    path(
+        "studies/<int:study_id>/<slug:instrument>/sheets/",
+        api.SheetList.as_view(),
+        name="extraction_sheets",
+    ),
+    path(
+        "studies/<int:study_id>/<slug:instrument>/consensus/",
+        api.ConsensusDetail.as_view(),
+        name="extraction_consensus",
+    ),
+    path("evidence-table/", api.EvidenceTableExport.as_view(), name="evidence_table"),
+    path("risk-of-bias/summary/", api.RiskOfBiasSummary.as_view(), name="rob_summary"),
+]
