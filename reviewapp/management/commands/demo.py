@@ -7,7 +7,6 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from reviewapp import services
 from reviewapp.models import Membership, Review, Role
@@ -24,7 +23,6 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "Load (or refresh) the demo review and print the demo users' passwords."
 
-    @transaction.atomic
     def handle(self, *args, **options):
         User = get_user_model()
         passwords = {}

@@ -1,0 +1,218 @@
+"""The PRISMA 2020 flow of a review, counted from the database in a fixed number of queries.
+
+Every record is in exactly one RecordState, so each box is a count of states (see
+screening/prisma/counts.py for how the boxes and their "awaiting" parts add up).
+Records from databases and registers feed the main arm; records from websites,
+organisations and citation searching feed the "other methods" arm, which starts at
+retrieval. The change counter lets the live diagram poll cheaply: every service that
+moves a record bumps it after its transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count
+
+from reviewapp.models import Review
+from screening.models import Record, RecordState, SourceKind
+from screening.prisma import PrismaFlow, build_flow, check_invariants
+from screening.prisma.counts import OtherMethodsInput, PreviousVersionInput, PrismaInput
+
+NO_REASON = "(no reason recorded)"
+SOUGHT = (
+    RecordState.FT_RETRIEVAL,
+    RecordState.FT_NOT_RETRIEVED,
+    RecordState.FT,
+    RecordState.FT_EXCLUDED,
+    RecordState.INCLUDED,
+)
+REMOVED = (RecordState.DUPLICATE, RecordState.AUTOMATION, RecordState.REMOVED_OTHER)
+OTHER_KINDS = {k for k in SourceKind if k.is_other_method}
+
+
+def _reasons_excluded(review: Review) -> dict[tuple[bool, str], int]:
+    from screening.models.decisions import Stage, StageOutcome
+
+    rows = (
+        StageOutcome.objects.filter(
+            review=review, stage=Stage.FULL_TEXT, record__state=RecordState.FT_EXCLUDED
+        )
+        .values("record__batch__source_kind", "reason__label")
+        .annotate(n=Count("pk"))
+    )
+    return {
+        (row["record__batch__source_kind"] in OTHER_KINDS, row["reason__label"] or NO_REASON): row[
+            "n"
+        ]
+        for row in rows
+    }
+
+
+def _with_missing_reasons(reasons: dict[str, int], excluded: int) -> dict[str, int]:
+    # A report excluded without a recorded reason is shown as such, never dropped.
+    missing = excluded - sum(reasons.values())
+    if missing > 0:
+        reasons = {**reasons, NO_REASON: reasons.get(NO_REASON, 0) + missing}
+    return dict(sorted(reasons.items(), key=lambda item: (-item[1], item[0])))
+
+
+def prisma_input(*, review: Review) -> PrismaInput:
+    """The raw counts of one review (four queries whatever its size)."""
+    from extraction.selectors import included_counts
+
+    rows = (
+        Record.objects.filter(review=review)
+        .values("batch__source_kind", "batch__source_name", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_source: dict[str, dict[str, int]] = {kind: defaultdict(int) for kind in SourceKind.values}
+    main, other = Counter(), Counter()
+    for row in rows:
+        kind = row["batch__source_kind"]
+        per_source[kind][row["batch__source_name"]] += row["n"]
+        (other if kind in OTHER_KINDS else main)[row["state"]] += row["n"]
+
+    reasons = _reasons_excluded(review)
+    main_reasons = {label: n for (is_other, label), n in reasons.items() if not is_other}
+    other_reasons = {label: n for (is_other, label), n in reasons.items() if is_other}
+    studies, _reports = included_counts(review=review)
+    options = _options(review)
+
+    other_sources = {name: n for kind in OTHER_KINDS for name, n in per_source[kind].items()}
+    other_arm = None
+    if other_sources:
+        other_arm = OtherMethodsInput(
+            sources=other_sources,
+            reports_sought=sum(other[s] for s in SOUGHT),
+            reports_not_retrieved=other[RecordState.FT_NOT_RETRIEVED],
+            reports_awaiting_retrieval=other[RecordState.FT_RETRIEVAL],
+            reports_excluded=_with_missing_reasons(other_reasons, other[RecordState.FT_EXCLUDED]),
+            reports_awaiting_assessment=other[RecordState.FT],
+            reports_included=other[RecordState.INCLUDED],
+        )
+    previous = None
+    if options and (options.previous_studies or options.previous_reports):
+        previous = PreviousVersionInput(
+            studies_included=options.previous_studies, reports_included=options.previous_reports
+        )
+    return PrismaInput(
+        databases=dict(per_source[SourceKind.DATABASE]),
+        registers=dict(per_source[SourceKind.REGISTER]),
+        duplicates_removed=main[RecordState.DUPLICATE],
+        removed_by_automation=main[RecordState.AUTOMATION],
+        removed_other_reasons=main[RecordState.REMOVED_OTHER],
+        records_excluded=main[RecordState.TA_EXCLUDED],
+        records_awaiting_screening=main[RecordState.TA],
+        reports_sought=sum(main[s] for s in SOUGHT),
+        reports_not_retrieved=main[RecordState.FT_NOT_RETRIEVED],
+        reports_awaiting_retrieval=main[RecordState.FT_RETRIEVAL],
+        reports_excluded=_with_missing_reasons(main_reasons, main[RecordState.FT_EXCLUDED]),
+        reports_awaiting_assessment=main[RecordState.FT],
+        studies_included=studies,
+        reports_included=main[RecordState.INCLUDED],
+        other_methods=other_arm,
+        previous_version=previous,
+    )
+
+
+def _options(review: Review):
+    from screening.models import PrismaOptions
+
+    return PrismaOptions.objects.filter(review=review).first()
+
+
+def review_flow(*, review: Review) -> tuple[PrismaFlow, list[str]]:
+    """The flow and its invariant violations (an empty list unless there is a bug)."""
+    flow = build_flow(prisma_input(review=review))
+    return flow, check_invariants(flow)
+
+
+def _version_key(review_id: int) -> str:
+    return f"prisma-version:{review_id}"
+
+
+def flow_version(review_id: int) -> int:
+    """A number that changes whenever a record of the review moves: one cache read."""
+    return cache.get_or_set(_version_key(review_id), 1, None)
+
+
+def flow_changed(review_id: int) -> None:
+    """Call from any service that changes records' states; bumps after commit."""
+
+    def bump():
+        try:
+            cache.incr(_version_key(review_id))
+        except ValueError:  # not in the cache yet (or evicted): start afresh
+            cache.set(_version_key(review_id), 2, None)
+
+    transaction.on_commit(bump)
+
+
+_MAIN = "kind=database&kind=register"
+_OTHER = "kind=website&kind=organisation&kind=citation"
+
+
+def _states(*states: str) -> str:
+    return "&".join(f"state={s}" for s in states)
+
+
+def node_urls(*, review: Review, flow: PrismaFlow, base: str) -> dict[str, str]:
+    """Each box of the diagram linked to the records list filtered to the records behind it.
+
+    `base` is the records list URL; the query strings are its documented filters.
+    """
+    from urllib.parse import quote
+
+    from screening.models import ExclusionReason
+
+    sought = _states(*SOUGHT)
+    assessed = _states(RecordState.FT, RecordState.FT_EXCLUDED, RecordState.INCLUDED)
+    links = {
+        "records_identified": "",
+        "database_results": "kind=database",
+        "register_results": "kind=register",
+        "other_results": _OTHER,
+        "duplicates": f"{_MAIN}&{_states(RecordState.DUPLICATE)}",
+        "excluded_automatic": f"{_MAIN}&{_states(RecordState.AUTOMATION)}",
+        "excluded_other": f"{_MAIN}&{_states(RecordState.REMOVED_OTHER)}",
+        "records_screened": f"{_MAIN}&{_states(RecordState.TA, RecordState.TA_EXCLUDED, *SOUGHT)}",
+        "records_excluded": f"{_MAIN}&{_states(RecordState.TA_EXCLUDED)}",
+        "records_awaiting_screening": f"{_MAIN}&{_states(RecordState.TA)}",
+        "new_studies": _states(RecordState.INCLUDED),
+        "new_reports": _states(RecordState.INCLUDED),
+        "total_studies": _states(RecordState.INCLUDED),
+        "total_reports": _states(RecordState.INCLUDED),
+    }
+    for arm, kinds in (("dbr", _MAIN), ("other", _OTHER)):
+        links |= {
+            f"{arm}_sought_reports": f"{kinds}&{sought}",
+            f"{arm}_notretrieved_reports": f"{kinds}&{_states(RecordState.FT_NOT_RETRIEVED)}",
+            f"{arm}_awaiting_retrieval": f"{kinds}&{_states(RecordState.FT_RETRIEVAL)}",
+            f"{arm}_assessed": f"{kinds}&{assessed}",
+            f"{arm}_excluded": f"{kinds}&{_states(RecordState.FT_EXCLUDED)}",
+            f"{arm}_awaiting_assessment": f"{kinds}&{_states(RecordState.FT)}",
+            f"{arm}_included_reports": f"{kinds}&{_states(RecordState.INCLUDED)}",
+        }
+    for item in flow.database_specific_results:
+        links[f"database_specific_results:{item.name}"] = f"kind=database&source={quote(item.name)}"
+    for item in flow.register_specific_results:
+        links[f"register_specific_results:{item.name}"] = f"kind=register&source={quote(item.name)}"
+    for item in flow.other_specific_results:
+        links[f"other_specific_results:{item.name}"] = f"{_OTHER}&source={quote(item.name)}"
+    reason_ids = dict(
+        ExclusionReason.objects.filter(review=review, stage="ft").values_list("label", "pk")
+    )
+    for arm, kinds, items in (
+        ("dbr", _MAIN, flow.dbr_excluded_reasons),
+        ("other", _OTHER, flow.other_excluded_reasons),
+    ):
+        for item in items:
+            if item.name in reason_ids:
+                links[f"{arm}_excluded:{item.name}"] = (
+                    f"{kinds}&{_states(RecordState.FT_EXCLUDED)}&reason={reason_ids[item.name]}"
+                )
+    return {node: f"{base}?{query}" if query else base for node, query in links.items()}

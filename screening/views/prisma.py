@@ -1,0 +1,123 @@
+"""The live PRISMA 2020 flow diagram, its downloads and the lead's options."""
+
+from __future__ import annotations
+
+import io
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from reviewapp.access import review_view
+from reviewapp.models import Membership, Review, Role
+from screening.models import PrismaOptions
+from screening.prisma import export_csv, export_json, render_svg
+from screening.selectors.prisma import flow_version, node_urls, review_flow
+
+CONTENT_TYPES = {
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+
+
+def flow_document(review: Review, fmt: str, *, base_url: str) -> bytes:
+    """The diagram of `review` in one of CONTENT_TYPES' formats (used by page, API and command)."""
+    flow, _violations = review_flow(review=review)
+    urls = node_urls(review=review, flow=flow, base=base_url)
+    if fmt == "svg":
+        return render_svg(flow, urls, title=f"PRISMA 2020 flow diagram: {review.title}").encode()
+    if fmt == "csv":
+        return export_csv(flow, urls).encode()
+    if fmt == "json":
+        return export_json(flow, urls).encode()
+    if fmt in ("png", "pdf"):
+        from screening.prisma import render_pdf, render_png
+
+        buffer = io.BytesIO()
+        (render_png if fmt == "png" else render_pdf)(flow, buffer, urls=urls)
+        return buffer.getvalue()
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _diagram_context(request, review: Review) -> dict:
+    flow, violations = review_flow(review=review)
+    base = reverse("record_list", args=[review.pk])
+    svg = render_svg(
+        flow, node_urls(review=review, flow=flow, base=base), title="PRISMA 2020 flow diagram"
+    )
+    # render_svg escapes every piece of text it draws (database names, reasons).
+    return {
+        "svg": mark_safe(svg),  # noqa: S308
+        "flow": flow,
+        "violations": violations,
+        "version": flow_version(review.pk),
+    }
+
+
+@review_view(Role.VIEWER)
+def prisma(request: HttpRequest, review: Review, membership: Membership) -> HttpResponse:
+    context = {"review": review, "membership": membership, **_diagram_context(request, review)}
+    return render(request, "screening/prisma/page.html", context)
+
+
+@review_view(Role.VIEWER)
+def prisma_live(request: HttpRequest, review: Review, membership: Membership) -> HttpResponse:
+    """Polled every second by the page: 204 (one cache read) until something changed."""
+    if request.GET.get("v") == str(flow_version(review.pk)):
+        return HttpResponse(status=204)
+    context = {"review": review, **_diagram_context(request, review)}
+    return render(request, "screening/prisma/_diagram.html", context)
+
+
+@review_view(Role.VIEWER)
+def prisma_download(
+    request: HttpRequest, review: Review, membership: Membership, fmt: str
+) -> HttpResponse:
+    if fmt not in CONTENT_TYPES:
+        raise Http404("Unknown format")
+    base = request.build_absolute_uri(reverse("record_list", args=[review.pk]))
+    response = HttpResponse(
+        flow_document(review, fmt, base_url=base), content_type=CONTENT_TYPES[fmt]
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="prisma-review-{review.pk}-{timezone.now():%Y%m%d}.{fmt}"'
+    )
+    return response
+
+
+class PrismaOptionsForm(forms.ModelForm):
+    class Meta:
+        model = PrismaOptions
+        fields = ["previous_studies", "previous_reports"]
+
+
+@review_view(Role.LEAD, methods=("GET", "HEAD", "POST"))
+def prisma_options(request: HttpRequest, review: Review, membership: Membership) -> HttpResponse:
+    options = PrismaOptions.objects.filter(review=review).first() or PrismaOptions(review=review)
+    form = PrismaOptionsForm(request.POST or None, instance=options)
+    if request.method == "POST" and form.is_valid():
+        from screening.services.prisma import save_options
+
+        save_options(review=review, actor=request.user, **form.cleaned_data)
+        messages.success(request, "PRISMA options saved.")
+        return redirect("prisma", review.pk)
+    return render(
+        request,
+        "screening/prisma/options.html",
+        {"review": review, "membership": membership, "form": form},
+    )
+
+
+urlpatterns = [
+    path("prisma/", prisma, name="prisma"),
+    path("prisma/live/", prisma_live, name="prisma_live"),
+    path("prisma/download/<str:fmt>/", prisma_download, name="prisma_download"),
+    path("prisma/options/", prisma_options, name="prisma_options"),
+]
