@@ -39,4 +39,5 @@ urlpatterns = [
         name="member_detail",
     ),
     path("reviews/<int:review_id>/", include("screening.api_urls")),
+    path("reviews/<int:review_id>/", include("extraction.api_urls")),
 ]

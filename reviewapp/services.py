@@ -20,6 +20,9 @@ def create_review(*, owner, title: str, question: str = "", protocol_id: str = "
         title=title.strip(), question=question, protocol_id=protocol_id.strip(), created_by=owner
     )
     Membership.objects.create(review=review, user=owner, role=Role.OWNER, added_by=owner)
+    from screening.services.settings import setup_new_review
+
+    setup_new_review(review=review)  # default screening settings and exclusion reasons
     return review
 
 

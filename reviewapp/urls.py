@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     path("reviews/<int:review_id>/leave/", views.review_leave, name="review_leave"),
     path("reviews/<int:review_id>/", include("screening.urls")),
+    path("reviews/<int:review_id>/", include("extraction.urls")),
     path("api/", include("reviewapp.api_urls")),
     path("admin/", admin.site.urls),
 ]
