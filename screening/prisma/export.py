@@ -42,6 +42,7 @@ import json
 import re
 from collections.abc import Mapping
 
+from reviewapp.spreadsheet import neutralise
 from screening.prisma.counts import LABELS, NamedCount, PrismaFlow, check_invariants
 from screening.prisma.layout import node_url
 
@@ -144,11 +145,11 @@ def export_csv(flow: PrismaFlow, urls: Mapping[str, str] | None = None) -> str:
         key = box if data == "NA" else data
         if data in other_rows:
             label, n = other_rows[data]
-            boxtext = _safe_cell(label)
+            boxtext = neutralise(label)
             values[data] = str(n)
         url = node_url(urls, key) or "NA"
         n_value = values.get(data, "0")
-        writer.writerow((data, node, box, description, boxtext, tooltips, _safe_cell(url), n_value))
+        writer.writerow((data, node, box, description, boxtext, tooltips, neutralise(url), n_value))
     return buffer.getvalue()
 
 
@@ -179,7 +180,7 @@ def _package_name(name: str) -> str:
 def _reasons_cell(items: tuple[NamedCount, ...]) -> str:
     if not items:
         return "0"
-    return _safe_cell("; ".join(f"{_package_name(item.name)}, {item.n}" for item in items))
+    return neutralise("; ".join(f"{_package_name(item.name)}, {item.n}" for item in items))
 
 
 def _other_rows(sources: tuple[NamedCount, ...]) -> dict[str, tuple[str, int]]:
@@ -213,12 +214,6 @@ def _other_rows(sources: tuple[NamedCount, ...]) -> dict[str, tuple[str, int]]:
         label = " / ".join(_package_name(item.name) for item in items)
         result[row] = (label, sum(item.n for item in items))
     return result
-
-
-def _safe_cell(text: str) -> str:
-    # A cell starting with = + - @ runs as a formula when the CSV is opened in a
-    # spreadsheet (OWASP "CSV injection"); a leading apostrophe keeps it text.
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 def flow_to_dict(flow: PrismaFlow, urls: Mapping[str, str] | None = None) -> dict:

@@ -1,0 +1,123 @@
+"""REST: the records list with the records page's filters, paginated."""
+
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
+
+from reviewapp.access import ReviewRolePermission
+from screening.models import RecordState, SourceKind, Stage
+from screening.selectors.records import (
+    STATUSES,
+    RecordFilters,
+    record_row,
+    records_for_list,
+    vote_access,
+)
+from screening.services.settings import screening_settings_for
+
+
+class VoteOut(serializers.Serializer):
+    reviewer = serializers.CharField(source="reviewer.username")
+    verdict = serializers.CharField(help_text="include, exclude or maybe")
+    reason = serializers.CharField(source="reason.label", default="")
+    note = serializers.CharField()
+
+
+class StageOut(serializers.Serializer):
+    stage = serializers.CharField(help_text="ta or ft")
+    status = serializers.CharField(
+        help_text="'' (not at this stage), open, conflict, settled; 'unsettled' for "
+        "members who may not tell open from conflict (blinding)"
+    )
+    decision = serializers.CharField(help_text="Include or Exclude once settled, else ''")
+    reason = serializers.CharField(help_text="The settled exclusion reason, else ''")
+    settled_by = serializers.CharField()
+    votes = VoteOut(many=True, help_text="The votes this member may see (blinding)")
+
+
+class SourceOut(serializers.Serializer):
+    name = serializers.CharField(source="source_name")
+    kind = serializers.CharField(source="source_kind")
+
+
+class RecordOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    record_key = serializers.CharField()
+    title = serializers.CharField()
+    authors = serializers.ListField(child=serializers.CharField())
+    year = serializers.IntegerField(allow_null=True)
+    journal = serializers.CharField()
+    doi = serializers.CharField()
+    pmid = serializers.CharField()
+    source = SourceOut(source="batch")
+    state = serializers.CharField(help_text="RecordState value")
+    state_label = serializers.CharField(source="get_state_display")
+    stages = serializers.SerializerMethodField()
+
+    @extend_schema_field(StageOut(many=True))
+    def get_stages(self, record) -> list:
+        cells = record_row(record, access=self.context["access"], user_id=self.context["user_id"])
+        return StageOut(cells, many=True).data
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter(
+        "state", str, many=True, enum=RecordState.values, description="Record state; repeatable"
+    ),
+    OpenApiParameter(
+        "stage",
+        str,
+        enum=Stage.values,
+        description="Alone: records that reached the stage; with status: their status there",
+    ),
+    OpenApiParameter(
+        "status",
+        str,
+        enum=list(STATUSES),
+        description="Status at `stage`; open and conflict are for leads (or without blinding)",
+    ),
+    OpenApiParameter("source", str, many=True, description="Import source name; repeatable"),
+    OpenApiParameter("kind", str, many=True, enum=SourceKind.values, description="Source kind"),
+    OpenApiParameter("reason", str, description="Exclusion reason id (settled outcome), or `none`"),
+    OpenApiParameter("q", str, description="Words in the title"),
+]
+
+
+class RecordList(generics.ListAPIView):
+    """Records of the review with their state and, per stage, status, decision, reason and
+    the votes the caller may see. Filters as on the records page; paginated."""
+
+    permission_classes = [ReviewRolePermission]
+    serializer_class = RecordOut
+
+    def _access(self):
+        if not hasattr(self, "_vote_access"):
+            self._vote_access = vote_access(
+                membership=self.request.membership,
+                screening_settings=screening_settings_for(self.request.review),
+            )
+        return self._vote_access
+
+    def get_queryset(self):
+        filters = RecordFilters.from_query(self.request.query_params, access=self._access())
+        if filters.errors:
+            raise ValidationError({"detail": list(filters.errors)})
+        return records_for_list(review=self.request.review, filters=filters, access=self._access())
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self.request, "review", None) is not None:
+            context.update(access=self._access(), user_id=self.request.user.pk)
+        return context
+
+    @extend_schema(parameters=FILTER_PARAMETERS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+urlpatterns = [
+    path("records/", RecordList.as_view(), name="record_list"),
+]

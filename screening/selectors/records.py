@@ -1,0 +1,289 @@
+"""Reads for the records list and its exports: the filters of the query string, the
+records they select, each record's outcome per stage, and which votes a member may see.
+
+The query string is the contract every PRISMA number links with (documented on
+`screening.views.records.record_list`). Blinding lives here too: a reviewer sees other
+reviewers' votes, and whether a record is in conflict, only once the stage is settled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from urllib.parse import urlencode
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from reviewapp.models import Membership, Review, Role
+from screening.models import (
+    ExclusionReason,
+    ImportBatch,
+    OutcomeStatus,
+    Record,
+    RecordState,
+    ScreeningSettings,
+    SourceKind,
+    Stage,
+    StageOutcome,
+    Vote,
+)
+from screening.selectors.screening import REACHED, can_see_others
+
+
+class VoteAccess(StrEnum):
+    """How much of the screening a member may see in lists and exports."""
+
+    NONE = "none"  # viewers: record states and settled outcomes, never a vote
+    SETTLED = "settled"  # reviewers under blinding: their own votes, all votes once settled
+    ALL = "all"  # leads and owners (and reviewers when blinding is off): everything
+
+
+def vote_access(*, membership: Membership, screening_settings: ScreeningSettings) -> VoteAccess:
+    if not membership.can(Role.REVIEWER):
+        return VoteAccess.NONE
+    if can_see_others(membership=membership, screening_settings=screening_settings):
+        return VoteAccess.ALL
+    return VoteAccess.SETTLED
+
+
+# `unsettled` is open or in conflict; only those who see everything may tell them apart,
+# since a reviewer who voted learns the other vote from a conflict.
+STATUSES = ("open", "conflict", "settled", "unsettled")
+BLIND_STATUSES = ("settled", "unsettled")
+NO_REASON = "none"
+
+
+@dataclass(frozen=True)
+class RecordFilters:
+    """The records list's filters, read from a query string (see `from_query`)."""
+
+    states: tuple[str, ...] = ()
+    stage: str = ""
+    status: str = ""
+    sources: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    reason: str = ""  # an ExclusionReason id, or "none" for excluded without a reason
+    q: str = ""
+    errors: tuple[str, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def from_query(cls, params, *, access: VoteAccess = VoteAccess.ALL) -> RecordFilters:
+        """Parse `params` (a QueryDict); unknown values are reported in `errors` and left out."""
+        errors = []
+        states = tuple(dict.fromkeys(v for v in params.getlist("state") if v))
+        if bad := [s for s in states if s not in RecordState.values]:
+            errors.append(
+                f"Unknown state {', '.join(bad)}; use one of {', '.join(RecordState.values)}."
+            )
+            states = tuple(s for s in states if s in RecordState.values)
+        kinds = tuple(dict.fromkeys(v for v in params.getlist("kind") if v))
+        if bad := [k for k in kinds if k not in SourceKind.values]:
+            errors.append(f"Unknown source kind {', '.join(bad)}.")
+            kinds = tuple(k for k in kinds if k in SourceKind.values)
+        stage = params.get("stage", "")
+        if stage and stage not in Stage.values:
+            errors.append(f"Unknown stage {stage}; use ta or ft.")
+            stage = ""
+        status = params.get("status", "")
+        allowed = STATUSES if access == VoteAccess.ALL else BLIND_STATUSES
+        if status and status not in allowed:
+            errors.append(f"Status {status} is not available; use one of {', '.join(allowed)}.")
+            status = ""
+        if status and not stage:
+            errors.append("Filtering by status needs a stage (stage=ta or stage=ft).")
+            status = ""
+        reason = params.get("reason", "")
+        if reason and reason != NO_REASON and not reason.isdigit():
+            errors.append("The reason is an exclusion reason's id, or none.")
+            reason = ""
+        return cls(
+            states=states,
+            stage=stage,
+            status=status,
+            sources=tuple(dict.fromkeys(v.strip() for v in params.getlist("source") if v.strip())),
+            kinds=kinds,
+            reason=reason,
+            q=params.get("q", "").strip()[:200],
+            errors=tuple(errors),
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.states or self.stage or self.sources or self.kinds or self.reason or self.q
+        )
+
+    def query_items(self) -> list[tuple[str, str]]:
+        """The filters as query-string pairs, to carry them to other pages and exports."""
+        items = [("state", s) for s in self.states]
+        items += [(k, v) for k, v in (("stage", self.stage), ("status", self.status)) if v]
+        items += [("source", s) for s in self.sources] + [("kind", k) for k in self.kinds]
+        items += [(k, v) for k, v in (("reason", self.reason), ("q", self.q)) if v]
+        return items
+
+    def as_query(self) -> str:
+        return urlencode(self.query_items())
+
+
+def _status_q(stage: Stage, status: str) -> Q:
+    outcomes = StageOutcome.objects.filter(record=OuterRef("pk"), stage=stage)
+    if status == "settled":
+        return Q(Exists(outcomes.filter(status=OutcomeStatus.SETTLED)))
+    # A record still awaiting the stage with no vote yet is open there, too.
+    awaiting = Q(state=stage.awaiting_state)
+    if status == "conflict":
+        return awaiting & Q(Exists(outcomes.filter(status=OutcomeStatus.CONFLICT)))
+    unsettled = ~Q(Exists(outcomes.filter(status=OutcomeStatus.SETTLED)))
+    if status == "open":
+        return awaiting & unsettled & ~Q(Exists(outcomes.filter(status=OutcomeStatus.CONFLICT)))
+    return awaiting & unsettled
+
+
+def filter_records(records: QuerySet, *, filters: RecordFilters) -> QuerySet:
+    """`records` narrowed by `filters`. Every filter combines with AND; repeated values
+    of one filter (state, source, kind) with OR."""
+    if filters.states:
+        records = records.filter(state__in=filters.states)
+    if filters.sources:
+        records = records.filter(batch__source_name__in=filters.sources)
+    if filters.kinds:
+        records = records.filter(batch__source_kind__in=filters.kinds)
+    stage = Stage(filters.stage) if filters.stage else None
+    if stage and filters.status:
+        records = records.filter(_status_q(stage, filters.status))
+    elif stage:
+        records = records.filter(state__in=REACHED[stage])
+    if filters.reason:
+        # The one reason PRISMA counts per record and stage: the settled outcome's.
+        outcomes = StageOutcome.objects.filter(record=OuterRef("pk"))
+        if stage:
+            outcomes = outcomes.filter(stage=stage)
+        if filters.reason == NO_REASON:
+            records = records.exclude(Exists(outcomes.filter(reason__isnull=False)))
+        else:
+            records = records.filter(Exists(outcomes.filter(reason_id=int(filters.reason))))
+    if filters.q:
+        records = records.filter(title__icontains=filters.q)
+    return records
+
+
+def records_for_list(*, review: Review, filters: RecordFilters, access: VoteAccess) -> QuerySet:
+    """The records list: filtered, with the batch, each stage's outcome (`stage_outcomes`)
+    and, for members who may see votes, every vote (`stage_votes`). Three queries for a
+    page of any size; `record_row` applies blinding to what they fetched."""
+    records = filter_records(
+        Record.objects.filter(review=review).select_related("batch"), filters=filters
+    ).prefetch_related(
+        Prefetch(
+            "outcomes",
+            queryset=StageOutcome.objects.select_related("reason"),
+            to_attr="stage_outcomes",
+        )
+    )
+    if access != VoteAccess.NONE:
+        records = records.prefetch_related(
+            Prefetch(
+                "votes",
+                queryset=Vote.objects.select_related("reviewer", "reason").order_by(
+                    "stage", "created_at", "pk"
+                ),
+                to_attr="stage_votes",
+            )
+        )
+    return records.order_by("pk")
+
+
+@dataclass(frozen=True)
+class StageCell:
+    """One record at one stage, as a member may see it."""
+
+    stage: Stage
+    status: str  # "", "open", "conflict", "settled", or "unsettled" for the blinded
+    decision: str
+    reason: str
+    settled_by: str
+    votes: tuple[Vote, ...]
+
+    @property
+    def status_label(self) -> str:
+        if self.status == "unsettled":
+            return "In screening"
+        return OutcomeStatus(self.status).label if self.status else ""
+
+
+def visible_status(
+    *, state: str, stage: Stage, outcome_status: str | None, access: VoteAccess
+) -> str:
+    """A record's status at `stage` for this member: "" where the record is not at the
+    stage and has no decision there, else open, conflict or settled; the blinded see
+    "unsettled" for open and conflict alike."""
+    if outcome_status == OutcomeStatus.SETTLED:
+        return OutcomeStatus.SETTLED
+    if state != stage.awaiting_state:
+        return ""
+    if access != VoteAccess.ALL:
+        return "unsettled"
+    return outcome_status or OutcomeStatus.OPEN
+
+
+def vote_visible(*, access: VoteAccess, settled: bool, reviewer_id: int, user_id: int) -> bool:
+    """Whether this member may see one vote (blinding ends when the stage is settled)."""
+    if access == VoteAccess.ALL:
+        return True
+    return access == VoteAccess.SETTLED and (settled or reviewer_id == user_id)
+
+
+def record_row(record: Record, *, access: VoteAccess, user_id: int) -> list[StageCell]:
+    """A record of `records_for_list` as the member may see it, one cell per stage."""
+    outcomes = {o.stage: o for o in record.stage_outcomes}
+    cells = []
+    for stage in Stage:
+        outcome = outcomes.get(stage)
+        settled = outcome is not None and outcome.is_settled
+        votes = tuple(
+            vote
+            for vote in getattr(record, "stage_votes", ())
+            if vote.stage == stage
+            and vote_visible(
+                access=access, settled=settled, reviewer_id=vote.reviewer_id, user_id=user_id
+            )
+        )
+        cells.append(
+            StageCell(
+                stage=stage,
+                status=visible_status(
+                    state=record.state,
+                    stage=stage,
+                    outcome_status=outcome.status if outcome else None,
+                    access=access,
+                ),
+                decision=outcome.get_decision_display() if settled else "",
+                reason=outcome.reason.label if settled and outcome.reason_id else "",
+                settled_by=outcome.get_settled_by_display() if settled else "",
+                votes=votes,
+            )
+        )
+    return cells
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    sources: list[str]
+    kinds: list[tuple[str, str]]
+    reasons: list[ExclusionReason]
+
+
+def filter_choices(*, review: Review) -> FilterChoices:
+    """What the filter bar offers: the review's sources, their kinds, and its reasons."""
+    batches = (
+        ImportBatch.objects.filter(review=review)
+        .order_by()
+        .values_list("source_name", "source_kind")
+    )
+    pairs = set(batches)
+    kinds = {kind for _, kind in pairs}
+    return FilterChoices(
+        sources=sorted({name for name, _ in pairs}, key=str.lower),
+        kinds=[(value, label) for value, label in SourceKind.choices if value in kinds],
+        reasons=list(ExclusionReason.objects.filter(review=review)),
+    )

@@ -1,0 +1,80 @@
+"""The records list: every record of a review with its state and its outcome per stage."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from reviewapp.access import review_view
+from reviewapp.models import Membership, Review, Role
+from screening.models import RecordState, Stage
+from screening.selectors.records import (
+    BLIND_STATUSES,
+    STATUSES,
+    RecordFilters,
+    VoteAccess,
+    filter_choices,
+    record_row,
+    records_for_list,
+    vote_access,
+)
+from screening.services.settings import screening_settings_for
+
+PAGE_SIZES = (25, 50, 100, 200)
+
+
+@review_view(Role.VIEWER)
+def record_list(request: HttpRequest, review: Review, membership: Membership) -> HttpResponse:
+    """The records of a review, filtered by the query string. Every PRISMA number links
+    here, and the same parameters work on `GET /api/reviews/<id>/records/` and on the
+    records export:
+
+    - `state`: a RecordState value, repeatable (`?state=ta&state=ta_excluded`)
+    - `stage` (`ta` or `ft`) alone: records that reached that stage; with
+      `status` (`open`, `conflict`, `settled`, `unsettled`): their status there.
+      Reviewers under blinding and viewers may only use `settled` and `unsettled`.
+    - `reason`: an exclusion reason's id (the settled outcome's, at `stage` if given),
+      or `none` for records without one
+    - `source`: an import's database or register name, repeatable; `kind`: its kind
+      (`database`, `register`, `website`, `organisation`, `citation`), repeatable
+    - `q`: words in the title; `page`, `per_page` (25, 50, 100, 200)
+
+    For example `?state=ta_excluded`, `?state=ft_excluded&reason=12`,
+    `?state=duplicate&source=PubMed`, `?stage=ta&status=conflict`.
+    """
+    access = vote_access(membership=membership, screening_settings=screening_settings_for(review))
+    filters = RecordFilters.from_query(request.GET, access=access)
+    per_page = request.GET.get("per_page", "")
+    per_page = int(per_page) if per_page.isdigit() and int(per_page) in PAGE_SIZES else 50
+    page = Paginator(
+        records_for_list(review=review, filters=filters, access=access), per_page
+    ).get_page(request.GET.get("page"))
+    rows = [(record, record_row(record, access=access, user_id=request.user.pk)) for record in page]
+    query = filters.as_query()
+    if per_page != 50:
+        query = f"{query}&per_page={per_page}" if query else f"per_page={per_page}"
+    context = {
+        "review": review,
+        "membership": membership,
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "query": query,
+        "export_query": filters.as_query(),
+        "choices": filter_choices(review=review),
+        "states": RecordState.choices,
+        "stages": Stage.choices,
+        "statuses": STATUSES if access == VoteAccess.ALL else BLIND_STATUSES,
+        "shows_votes": access != VoteAccess.NONE,
+        "is_lead": membership.can(Role.LEAD),
+        "per_page": per_page,
+        "page_sizes": PAGE_SIZES,
+    }
+    return render(request, "screening/records/list.html", context)
+
+
+urlpatterns = [
+    path("records/", record_list, name="record_list"),
+]

@@ -1,0 +1,14 @@
+import pytest
+
+from tests.records_exports.fixtures import Screened, screened_review
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Imported files and PDFs go to a throwaway MEDIA_ROOT."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def screened(world) -> Screened:
+    return screened_review(world)
