@@ -99,6 +99,13 @@ def _eager_celery_unless_services(request, settings):
     app.conf.task_always_eager = previous
 
 
+def pytest_configure(config):
+    # The default PBKDF2 hasher is slow on purpose; tests create many users.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 _skipped_required: list[str] = []
 
 
