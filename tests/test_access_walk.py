@@ -40,6 +40,108 @@ ROUTES: dict[str, object] = {
     "member_role": {"POST": Role.OWNER},
     "member_remove": {"POST": Role.OWNER},
     "review_leave": {"POST": Role.VIEWER},
+    # screening: imports and deduplication
+    "import_list": {"GET": Role.VIEWER},
+    "import_create": {"POST": Role.LEAD},
+    "import_detail": {"GET": Role.VIEWER},
+    "import_status": {"GET": Role.VIEWER},
+    "import_retry": {"POST": Role.LEAD},
+    "import_delete": {"POST": Role.LEAD},
+    "duplicates": {"GET": Role.VIEWER},
+    "pair_confirm": {"POST": Role.LEAD},
+    "pair_reject": {"POST": Role.LEAD},
+    "pairs_bulk": {"POST": Role.LEAD},
+    "duplicate_groups": {"GET": Role.VIEWER},
+    "group_unmerge": {"POST": Role.LEAD},
+    "group_primary": {"POST": Role.LEAD},
+    "api:import_list": {"GET": Role.VIEWER, "POST": Role.LEAD},
+    "api:import_detail": {"GET": Role.VIEWER, "DELETE": Role.LEAD},
+    "api:import_retry": {"POST": Role.LEAD},
+    "api:duplicate_group_list": {"GET": Role.VIEWER},
+    "api:duplicate_group_unmerge": {"POST": Role.LEAD},
+    "api:duplicate_pair_list": {"GET": Role.VIEWER},
+    "api:duplicate_pair_confirm": {"POST": Role.LEAD},
+    "api:duplicate_pair_reject": {"POST": Role.LEAD},
+    # screening: votes, queue, conflicts, full text, agreement, settings
+    "screen": {"GET": Role.REVIEWER},
+    "screen_back": {"GET": Role.REVIEWER},
+    "screen_record": {"GET": Role.REVIEWER},
+    "screen_vote": {"POST": Role.REVIEWER},
+    "my_votes": {"GET": Role.REVIEWER},
+    "conflicts": {"GET": Role.LEAD},
+    "lead_decide": {"POST": Role.LEAD},
+    "record_detail": {"GET": Role.LEAD},
+    "fulltext_list": {"GET": Role.VIEWER},
+    "fulltext_upload": {"POST": Role.REVIEWER},
+    "fulltext_not_retrieved": {"POST": Role.REVIEWER},
+    "fulltext_file": {"GET": Role.VIEWER},
+    "agreement": {"GET": Role.LEAD},
+    "screening_settings": {"GET": Role.LEAD, "POST": Role.LEAD},
+    "reason_add": {"POST": Role.LEAD},
+    "reason_update": {"POST": Role.LEAD},
+    "api:queue_next": {"GET": Role.REVIEWER},
+    "api:vote_list": {"GET": Role.REVIEWER, "POST": Role.REVIEWER},
+    "api:vote_detail": {"GET": Role.REVIEWER, "PATCH": Role.REVIEWER},
+    "api:conflict_list": {"GET": Role.LEAD},
+    "api:resolution_list": {"GET": Role.LEAD, "POST": Role.LEAD},
+    "api:agreement": {"GET": Role.LEAD},
+    "api:fulltext": {"GET": Role.VIEWER, "POST": Role.REVIEWER},
+    "api:screening_settings": {"GET": Role.VIEWER, "PATCH": Role.LEAD},
+    "api:reason_list": {"GET": Role.VIEWER, "POST": Role.LEAD},
+    "api:reason_detail": {"GET": Role.VIEWER, "PATCH": Role.LEAD, "DELETE": Role.LEAD},
+    # screening: records list and table exports
+    "record_list": {"GET": Role.VIEWER},
+    "exports": {"GET": Role.VIEWER},
+    "export_records": {"GET": Role.VIEWER},
+    "export_votes": {"GET": Role.REVIEWER},
+    "export_conflicts": {"GET": Role.LEAD},
+    "export_included": {"GET": Role.VIEWER},
+    "api:record_list": {"GET": Role.VIEWER},
+    "api:export_records": {"GET": Role.VIEWER},
+    "api:export_votes": {"GET": Role.REVIEWER},
+    "api:export_conflicts": {"GET": Role.LEAD},
+    "api:export_included": {"GET": Role.VIEWER},
+    # extraction: studies, form, sheets, consensus, evidence table, risk of bias
+    "extraction_home": {"GET": Role.VIEWER},
+    "extraction_settings": {"GET": Role.LEAD, "POST": Role.LEAD},
+    "extraction_study_link": {"POST": Role.LEAD},
+    "extraction_study_unlink": {"POST": Role.LEAD},
+    "extraction_study_rename": {"POST": Role.LEAD},
+    "extraction_study_assign": {"POST": Role.LEAD},
+    "extraction_form": {"GET": Role.VIEWER},
+    "extraction_form_edit": {"POST": Role.LEAD},
+    "extraction_form_export": {"GET": Role.VIEWER},
+    "extraction_sheet": {"GET": Role.REVIEWER, "POST": Role.REVIEWER},
+    "extraction_sheet_submit": {"POST": Role.REVIEWER},
+    "extraction_compare": {"GET": Role.REVIEWER},
+    "extraction_consensus": {"POST": Role.REVIEWER},
+    "extraction_evidence": {"GET": Role.VIEWER},
+    "extraction_evidence_export": {"GET": Role.VIEWER},
+    "extraction_rob": {"GET": Role.VIEWER},
+    "extraction_rob_svg": {"GET": Role.VIEWER},
+    "extraction_rob_png": {"GET": Role.VIEWER},
+    "api:extraction_form": {"GET": Role.VIEWER, "PUT": Role.LEAD},
+    "api:extraction_study_list": {"GET": Role.VIEWER},
+    "api:extraction_sheet_mine": {"GET": Role.REVIEWER, "PUT": Role.REVIEWER},
+    "api:extraction_sheets": {"GET": Role.REVIEWER},
+    "api:extraction_consensus": {"GET": Role.VIEWER, "PUT": Role.REVIEWER},
+    "api:evidence_table": {"GET": Role.VIEWER},
+    "api:rob_summary": {"GET": Role.VIEWER},
+    # PRISMA
+    "prisma": {"GET": Role.VIEWER},
+    "prisma_live": {"GET": Role.VIEWER},
+    "prisma_download": {"GET": Role.VIEWER},
+    "prisma_options": {"GET": Role.LEAD, "POST": Role.LEAD},
+    "api:prisma": {"GET": Role.VIEWER},
+    # relevance ranking and stopping
+    "ranking": {"GET": Role.LEAD},
+    "ranking_retrain": {"POST": Role.LEAD},
+    "ranking_stop": {"POST": Role.LEAD},
+    "ranking_undo": {"POST": Role.LEAD},
+    "api:ranking_models": {"GET": Role.REVIEWER},
+    "api:ranking_stopping": {"GET": Role.LEAD},
+    "api:ranking_stops": {"GET": Role.LEAD, "POST": Role.LEAD},
+    "api:ranking_stop_undo": {"POST": Role.LEAD},
     "api:root": PUBLIC,
     "api:schema": PUBLIC,
     "api:docs": PUBLIC,
@@ -76,18 +178,59 @@ def test_it_lists_every_route():
 
 def _kwargs_for(route: str, world) -> dict:
     """Values for each URL parameter, taken from the shared world."""
-    invitation = Invitation.objects.create(
+    # Called once per actor: reuse the open invitation (one per e-mail is allowed).
+    invitation = Invitation.objects.filter(
+        review=world.review, email="new@example.org", accepted_at__isnull=True
+    ).first() or Invitation.objects.create(
         review=world.review, email="new@example.org", invited_by=world.owner
     )
     values = {
         "review_id": world.review.pk,
         "member_id": world.membership(world.reviewer2).pk,
         "token": invitation.token,
+        "fmt": "svg",
+        **_screening_objects(world),
     }
     names = re.findall(r"<(?:\w+:)?(\w+)>", route)
     missing = [n for n in names if n not in values]
     assert not missing, f"test_access_walk does not know how to fill {missing} in {route}"
     return {n: values[n] for n in names}
+
+
+def _screening_objects(world) -> dict:
+    """One import, a pending pair and a duplicate group in the world's review."""
+    from screening.models import CandidatePair, DuplicateGroup, RecordState
+    from tests.factories import make_batch, make_record
+
+    batch = make_batch(world.review)
+    a, b, c, d = (make_record(batch, title=f"Record {i}") for i in range(4))
+    pair = CandidatePair.objects.create(
+        review=world.review, record_a=a, record_b=b, score=0.8, automatic=False
+    )
+    group = DuplicateGroup.objects.create(review=world.review, primary=c)
+    c.duplicate_group = d.duplicate_group = group
+    c.save()
+    d.state, d.state_before_merge = RecordState.DUPLICATE, RecordState.TA
+    d.save()
+    from screening.models import StoppingDecision
+    from screening.selectors.ranking import stopping_evidence
+    from tests.extraction.factories import walk_objects as extraction_objects
+    from tests.screening.factories import walk_objects
+
+    stop = StoppingDecision.objects.create(
+        review=world.review,
+        rule="lead",
+        stopped_by=world.lead,
+        evidence=stopping_evidence(review=world.review).as_dict(),
+    )
+    return {
+        "stop_id": stop.pk,
+        "import_id": batch.pk,
+        "pair_id": pair.pk,
+        "group_id": group.pk,
+        **walk_objects(world),
+        **extraction_objects(world),
+    }
 
 
 def _request(client, method: str, url: str):
@@ -123,10 +266,11 @@ UNSCOPED = [(name, route) for name, route in ALL_ROUTES if ROUTES.get(name) in (
     ("name", "route", "method"), SCOPED, ids=[f"{n}-{m}" for n, _, m in SCOPED]
 )
 def test_it_guards_review_scoped_route(client, world, name, route, method):
-    url = reverse(name, kwargs=_kwargs_for(route, world))
     least = ROUTES[name][method]
-    is_api = url.startswith("/api/")
     for actor in ACTORS:
+        # Fresh objects for every actor: an allowed actor before may have deleted them.
+        url = reverse(name, kwargs=_kwargs_for(route, world))
+        is_api = url.startswith("/api/")
         _login(client, world, actor)
         response = _request(client, method, url)
         status = response.status_code

@@ -71,15 +71,24 @@ def _pick(columns: dict[str, str], candidates: tuple[str, ...]) -> str | None:
     return None
 
 
-def load_labelled_csv(path: str | Path, *, use_keywords: bool = True) -> LabelledSet:
+def load_labelled_csv(
+    path: str | Path, *, use_keywords: bool = True, label_column: str | None = None
+) -> LabelledSet:
     """Read a labelled CSV into a ``LabelledSet``.
 
+    ``label_column`` names the label column (any case); by default it is found by name.
     Raises ``ValueError`` when no label column or no title/abstract column is found.
     """
     path = Path(path)
     reader = csv.DictReader(io.StringIO(_decode(path.read_bytes()), newline=""))
     columns = {name.strip().lower(): name for name in reader.fieldnames or () if name}
-    label_column = _pick(columns, LABEL_COLUMNS)
+    if label_column is not None:
+        wanted = label_column.strip().lower()
+        if wanted not in columns:
+            raise ValueError(f"{path.name}: no column {label_column!r}")
+        label_column = columns[wanted]
+    else:
+        label_column = _pick(columns, LABEL_COLUMNS)
     if label_column is None:
         raise ValueError(f"{path.name}: no label column (looked for {', '.join(LABEL_COLUMNS)})")
     title_column = _pick(columns, TITLE_COLUMNS)

@@ -148,7 +148,11 @@ def _linear_scores_weights(
     weights = _sample_weights(y, settings.include_ratio)
     members: list[tuple[np.ndarray, float]] = []
     if settings.classifier in ("svm", "ensemble"):
-        svm = LinearSVC(C=settings.svm_c, loss="squared_hinge", dual=True, max_iter=5000)
+        # A fixed seed for liblinear's coordinate order: the same labels must give the
+        # same ranking, or a reviewer's queue would move when only a colleague voted.
+        svm = LinearSVC(
+            C=settings.svm_c, loss="squared_hinge", dual=True, max_iter=5000, random_state=0
+        )
         svm.fit(x, y, sample_weight=weights)
         members.append((svm.coef_.ravel(), float(svm.intercept_[0])))
     if settings.classifier in ("nb", "ensemble"):

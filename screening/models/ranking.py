@@ -1,0 +1,136 @@
+"""Relevance ranking: one model per (review, reviewer), its scores, the retraining
+schedule and the lead's stopping decisions.
+
+Each reviewer gets their own model because a model trained on everybody's votes would
+let a reviewer read a colleague's vote on an unsettled record off their own queue
+order. `services.ranking` trains a reviewer's model on settled records' final
+decisions plus that reviewer's own votes only; `RecordScore` is what the queue joins
+to order by.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from reviewapp.models import Review
+from screening.models.imports import Record
+
+
+class ModelStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for an include and an exclude"
+    READY = "ready", "Trained"
+    FAILED = "failed", "Training failed"
+
+
+class RankingModelState(models.Model):
+    """What one reviewer's relevance model was trained on, and what it learned."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="ranking_models")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(
+        max_length=8, choices=ModelStatus.choices, default=ModelStatus.WAITING
+    )
+    trained_at = models.DateTimeField(null=True, blank=True)
+    n_include = models.PositiveIntegerField("include labels", default=0)
+    n_exclude = models.PositiveIntegerField("exclude labels", default=0)
+    n_scored = models.PositiveIntegerField("records scored", default=0)
+    top_include = models.JSONField(default=list, blank=True, help_text="[[term, weight], ...]")
+    top_exclude = models.JSONField(default=list, blank=True, help_text="[[term, weight], ...]")
+    # Fingerprint of (records, labels) the model was fitted on: an unchanged one skips the fit.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=0, help_text="Bumped by every fit.")
+    seconds = models.FloatField(default=0, help_text="How long the last fit and scoring took.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "reviewer"], name="one_ranking_model_per_reviewer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"ranking model of {self.reviewer_id} in review {self.review_id}: {self.status}"
+
+
+class RecordScore(models.Model):
+    """A record's relevance for one reviewer (higher = more likely relevant).
+
+    Only records still awaiting that reviewer's title/abstract vote are scored; the
+    queue LEFT JOINs this table on (record, reviewer) and orders by `score`.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="scores")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "reviewer"], name="one_score_per_record_reviewer"
+            ),
+        ]
+        indexes = [models.Index(fields=["review", "reviewer"], name="score_review_reviewer")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} for {self.reviewer_id}: {self.score:.3f}"
+
+
+class RankingSchedule(models.Model):
+    """The debounce for retraining a review: at most one job queued and one running.
+
+    `pending` says a run is wanted (a vote arrived since the last run started);
+    `running_since` marks a run in progress. A vote during a run leaves `pending` set
+    and the run enqueues one more job when it finishes.
+    """
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="+")
+    pending = models.BooleanField(default=False)
+    running_since = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"ranking schedule of review {self.review_id}"
+
+
+class StopRule(models.TextChoices):
+    STATISTICAL = "statistical", "Statistical stopping rule"
+    HEURISTIC = "heuristic", "Irrelevant records in a row"
+    LEAD = "lead", "Lead's judgement"
+
+
+class StoppingDecision(models.Model):
+    """The lead stopped title/abstract screening: the unscreened rest was marked
+    "excluded by automation tool". Kept with the evidence shown, and undoable."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="stopping_decisions")
+    rule = models.CharField(max_length=12, choices=StopRule.choices)
+    evidence = models.JSONField(default=dict, help_text="The estimate the lead saw.")
+    record_ids = models.JSONField(default=list, help_text="Records moved to automation.")
+    n_records = models.PositiveIntegerField(default=0)
+    note = models.TextField(blank=True)
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stopped_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-stopped_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"stop of review {self.review_id} ({self.rule}, {self.n_records} records)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.undone_at is None

@@ -1,0 +1,11 @@
+"""Relevance ranking jobs."""
+
+from celery import shared_task
+
+
+@shared_task
+def retrain_ranking(review_id: int) -> None:
+    """Retrain a review's per-reviewer models (debounced by RankingSchedule)."""
+    from screening.services.ranking import run_scheduled_retrain
+
+    run_scheduled_retrain(review_id)

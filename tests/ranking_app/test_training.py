@@ -1,0 +1,126 @@
+"""Retraining: models per reviewer, the queue order, debouncing and idempotence."""
+
+from screening.models import (
+    ModelStatus,
+    RankingModelState,
+    RankingSchedule,
+    RecordScore,
+    Stage,
+)
+from screening.services import ranking as services
+from screening.services.queue import next_record
+from screening.services.settings import screening_settings_for
+from screening.services.votes import cast_vote
+from tests.ranking_app.builders import make_corpus, settle_as
+
+TA = Stage.TITLE_ABSTRACT
+
+
+def _shuffle_first(records):
+    return min(records, key=lambda r: (r.shuffle_key, r.pk))
+
+
+def test_it_keeps_the_random_order_until_both_classes_exist(world):
+    relevant, irrelevant = make_corpus(world.review)
+    settle_as(irrelevant[0], "exclude")
+
+    services.retrain_review(review=world.review)
+
+    state = RankingModelState.objects.get(review=world.review, reviewer=world.reviewer)
+    assert state.status == ModelStatus.WAITING and state.n_exclude == 1
+    assert not RecordScore.objects.exists()
+    remaining = [r for r in relevant + irrelevant if r.pk != irrelevant[0].pk]
+    assert next_record(review=world.review, stage=TA, reviewer=world.reviewer) == _shuffle_first(
+        remaining
+    )
+
+
+def test_it_ranks_each_reviewers_queue_by_their_model(world):
+    relevant, irrelevant = make_corpus(world.review)
+    settle_as(relevant[0], "include")
+    settle_as(irrelevant[0], "exclude")
+
+    states = services.retrain_review(review=world.review)
+
+    assert {s.reviewer for s in states} == {
+        world.owner,
+        world.lead,
+        world.reviewer,
+        world.reviewer2,
+    }
+    mine = RankingModelState.objects.get(reviewer=world.reviewer)
+    assert mine.status == ModelStatus.READY and (mine.n_include, mine.n_exclude) == (1, 1)
+    assert mine.n_scored == len(relevant) + len(irrelevant) - 2
+    assert any("naltrexone" in term for term, _ in mine.top_include)
+    offered = next_record(review=world.review, stage=TA, reviewer=world.reviewer)
+    assert offered in relevant
+
+
+def test_it_uses_the_random_order_when_ranking_is_off(world):
+    relevant, irrelevant = make_corpus(world.review)
+    settle_as(relevant[0], "include")
+    settle_as(irrelevant[0], "exclude")
+    services.retrain_review(review=world.review)
+    settings = screening_settings_for(world.review)
+    settings.ranking_enabled = False
+    settings.save()
+    world.review.refresh_from_db()
+
+    offered = next_record(review=world.review, stage=TA, reviewer=world.reviewer)
+
+    assert offered == _shuffle_first(relevant[1:] + irrelevant[1:])
+
+
+def test_it_does_not_refit_when_nothing_it_learns_from_changed(world):
+    relevant, irrelevant = make_corpus(world.review)
+    settle_as(relevant[0], "include")
+    settle_as(irrelevant[0], "exclude")
+    services.retrain_review(review=world.review)
+    version = RankingModelState.objects.get(reviewer=world.reviewer).version
+
+    cast_vote(record=relevant[3], stage=TA, reviewer=world.reviewer2, verdict="include")
+    services.retrain_review(review=world.review)
+
+    assert RankingModelState.objects.get(reviewer=world.reviewer).version == version
+    assert RankingModelState.objects.get(reviewer=world.reviewer2).version == version + 1
+
+
+def test_a_vote_retrains_after_commit_through_the_task(world, django_capture_on_commit_callbacks):
+    relevant, irrelevant = make_corpus(world.review)
+    settle_as(irrelevant[0], "exclude")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        cast_vote(record=relevant[0], stage=TA, reviewer=world.reviewer, verdict="include")
+
+    assert callbacks  # enqueued on commit, run eagerly here
+    mine = RankingModelState.objects.get(reviewer=world.reviewer)
+    assert mine.status == ModelStatus.READY and (mine.n_include, mine.n_exclude) == (1, 1)
+    schedule = RankingSchedule.objects.get(review=world.review)
+    assert not schedule.pending and schedule.running_since is None and schedule.finished_at
+
+
+def test_it_queues_one_job_per_review_and_one_more_after_a_run(world, monkeypatch):
+    from screening.tasks import ranking as tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.retrain_ranking, "delay", lambda review_id: sent.append(review_id))
+    review_id = world.review.pk
+
+    assert services.request_retrain(review_id) is True
+    assert services.request_retrain(review_id) is False  # one already queued
+    assert sent == [review_id]
+
+    # The job runs; a vote arriving meanwhile queues nothing now, one job after the run.
+    real_retrain = services.retrain_review
+
+    def vote_during_run(*, review):
+        assert services.request_retrain(review.pk) is False
+        return real_retrain(review=review)
+
+    monkeypatch.setattr(services, "retrain_review", vote_during_run)
+    assert services.run_scheduled_retrain(review_id) is True
+    assert sent == [review_id, review_id]
+    monkeypatch.setattr(services, "retrain_review", real_retrain)
+    assert services.run_scheduled_retrain(review_id) is True  # the queued one
+    assert services.run_scheduled_retrain(review_id) is False  # a duplicate delivery: no-op
+    assert sent == [review_id, review_id]
