@@ -31,31 +31,43 @@ def _converter(field: models.Field):
     return lambda value: value
 
 
-def insert_records(records: Sequence[Record]) -> None:
-    """Insert new Record objects (their ids are not read back)."""
-    if not records:
+def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """Insert new model objects (their ids are not read back): COPY on PostgreSQL."""
+    if not objects:
         return
     if connection.vendor != "postgresql":
-        Record.objects.bulk_create(records)
+        model.objects.bulk_create(objects, batch_size=2000)
         return
-    fields = [f for f in Record._meta.concrete_fields if not f.primary_key]
-    plan = [(f.attname, _converter(f), getattr(f, "auto_now_add", False)) for f in fields]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    plan = [
+        (
+            f.attname,
+            _converter(f),
+            getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False),
+        )
+        for f in fields
+    ]
     now = timezone.now()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    for record in records:
+    for obj in objects:
         row = []
         for attname, convert, auto_now in plan:
-            value = now if auto_now else getattr(record, attname)
+            value = now if auto_now else getattr(obj, attname)
             row.append(NULL if value is None else convert(value))
         writer.writerow(row)
     buffer.seek(0)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(Record._meta.db_table)
+    table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.copy_expert(
             f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')", buffer
         )
+
+
+def insert_records(records: Sequence[Record]) -> None:
+    """Insert new Records (the import's hot path)."""
+    insert_rows(Record, records)
 
 
 def update_rows(

@@ -31,7 +31,7 @@ from screening.models import (
     RecordState,
 )
 from screening.selectors.prisma import flow_changed
-from screening.services.bulk import update_rows
+from screening.services.bulk import insert_rows, update_rows
 
 WRITE_BATCH = 1000
 
@@ -331,7 +331,8 @@ def dedupe_review(*, review_id: int) -> DedupeSummary | None:
             )
             for v in verdicts
         ]
-        CandidatePair.objects.bulk_create(pairs, batch_size=WRITE_BATCH, ignore_conflicts=True)
+        # Every pair has a record never compared before, so none can exist already.
+        insert_rows(CandidatePair, pairs)
         pending = sum(p.status == PairStatus.PENDING for p in pairs)
         Record.objects.filter(pk__in=new_ids).update(dedupe_checked=True)
         batch_ids = set(records.filter(pk__in=new_ids).values_list("batch", flat=True))
