@@ -6,8 +6,10 @@ COPY reviewapp/__init__.py reviewapp/celery.py reviewapp/
 RUN mkdir -p screening extraction && touch screening/__init__.py extraction/__init__.py \
     && pip install --no-cache-dir .
 COPY . .
+# Production static files: hashed names and a manifest (DEBUG off), compressed by WhiteNoise.
 RUN pip install --no-cache-dir --no-deps . \
-    && DEBUG=1 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+    && DEBUG=0 SECRET_KEY=collectstatic-only-not-used-at-run-time-0123456789abcdef \
+       python manage.py collectstatic --noinput
 RUN useradd --create-home app && mkdir -p /data && chown app /data
 USER app
 ENV REVIEWAPP_VAR_DIR=/data MEDIA_ROOT=/data/media

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -115,6 +115,35 @@ class MemberList(APIView):
             return Response({"invited": result.invitation.email}, status=status.HTTP_202_ACCEPTED)
         return Response(MemberSerializer(result.membership).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("member", int, description="membership id to remove"),
+            OpenApiParameter("username", str, description="or the member's username"),
+        ],
+        responses={204: None},
+    )
+    def delete(self, request, review_id):
+        """Remove a member (owner), or yourself (leaving). The last owner cannot go."""
+        member, username = request.query_params.get("member"), request.query_params.get("username")
+        members = request.review.memberships.select_related("user")
+        if member and member.isdigit():
+            target = get_object_or_404(members, pk=int(member))
+        elif username:
+            target = get_object_or_404(members, user__username=username)
+        else:
+            raise ValidationError({"detail": "Say which member: ?member=<id> or ?username=<name>."})
+        return _remove(request, target)
+
+
+def _remove(request, target: Membership) -> Response:
+    if target.pk != request.membership.pk and not request.membership.can(Role.OWNER):
+        raise PermissionDenied("Only an owner removes other members; you can remove yourself.")
+    try:
+        services.remove_member(membership=target)
+    except DjangoValidationError as exc:
+        raise _as_drf_error(exc) from None
+    return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class MemberDetail(APIView):
     """Change a member's role (owner) or remove them (owner, or the member themself: leaving)."""
@@ -150,11 +179,4 @@ class MemberDetail(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, review_id, member_id):
-        target = self._target(member_id)
-        if target.pk != request.membership.pk and not request.membership.can(Role.OWNER):
-            raise PermissionDenied("Only an owner removes other members; you can remove yourself.")
-        try:
-            services.remove_member(membership=target)
-        except DjangoValidationError as exc:
-            raise _as_drf_error(exc) from None
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return _remove(request, self._target(member_id))

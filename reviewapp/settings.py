@@ -169,7 +169,7 @@ USE_TZ = True
 # --- Static and uploaded files -------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     # Uploads are private: served through views that check membership, never by URL.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -147,7 +147,7 @@ ROUTES: dict[str, object] = {
     "api:docs": PUBLIC,
     "api:review_list": LOGGED_IN,
     "api:review_detail": {"GET": Role.VIEWER, "PATCH": Role.LEAD},
-    "api:member_list": {"GET": Role.VIEWER, "POST": Role.OWNER},
+    "api:member_list": {"GET": Role.VIEWER, "POST": Role.OWNER, "DELETE": Role.VIEWER},
     "api:member_detail": {"GET": Role.VIEWER, "PATCH": Role.OWNER, "DELETE": Role.OWNER},
 }
 

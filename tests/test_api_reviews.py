@@ -12,7 +12,7 @@ from tests.conftest import make_user
 def api_for(db):
     def _make(user):
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
         return client
 
     return _make
@@ -98,3 +98,14 @@ def test_the_schema_documents_the_endpoints(client, db):
     assert "/api/reviews/{review_id}/members/" in paths
     assert "/api/reviews/" in paths
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_it_deletes_a_member_from_the_collection(api_for, world):
+    url = f"/api/reviews/{world.review.pk}/members/"
+    assert api_for(world.reviewer).delete(url + "?username=rafael").status_code == 403
+    assert api_for(world.owner).delete(url).status_code == 400
+    assert api_for(world.owner).delete(url + "?username=rafael").status_code == 204
+    assert not Membership.objects.filter(review=world.review, user=world.reviewer2).exists()
+    viewer = world.membership(world.viewer)
+    assert api_for(world.viewer).delete(url + f"?member={viewer.pk}").status_code == 204
+    assert api_for(world.owner).delete(url + "?username=nobody").status_code == 404

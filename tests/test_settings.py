@@ -77,3 +77,27 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_static_files_collect_and_the_login_page_renders(tmp_path):
+    env = {**PROD_ENV, "REVIEWAPP_VAR_DIR": str(tmp_path), "STATIC_ROOT": str(tmp_path / "static")}
+    collected = _manage("collectstatic", "--noinput", env=env)
+    assert collected.returncode == 0, collected.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+    page = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'reviewapp.settings'; django.setup();"
+            "from django.test import Client;"
+            "r = Client().get('/accounts/login/', secure=True, HTTP_HOST='review.example.org');"
+            "print(r.status_code); print(r.content.decode())",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert page.stdout.startswith("200"), page.stdout[:500] + page.stderr[-2000:]
+    assert "/static/vendor/bootstrap/bootstrap.min." in page.stdout  # hashed name from the manifest
