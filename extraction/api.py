@@ -22,15 +22,8 @@ from extraction.services import sheets as sheet_services
 from extraction.services import studies as study_services
 from extraction.views.evidence import export_response
 from reviewapp.access import ReviewRolePermission
+from reviewapp.api_errors import as_validation_error as _drf_error
 from reviewapp.models import Role
-
-
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict"):
-        return ValidationError(
-            {k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-        )
-    return ValidationError({"detail": exc.messages})
 
 
 def _study(request, study_id) -> Study:

@@ -11,11 +11,8 @@ from rest_framework.views import APIView
 
 from reviewapp import services
 from reviewapp.access import ReviewRolePermission
+from reviewapp.api_errors import as_validation_error as _as_drf_error
 from reviewapp.models import Membership, Review, Role
-
-
-def _as_drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError({"detail": exc.messages})
 
 
 class ReviewSerializer(serializers.ModelSerializer):

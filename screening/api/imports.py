@@ -5,12 +5,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reviewapp.access import ReviewRolePermission
+from reviewapp.api_errors import as_validation_error as _drf
 from reviewapp.models import Role
 from screening.importers import FORMATS
 from screening.models import ImportBatch, SourceKind
@@ -65,10 +65,6 @@ class ImportInput(serializers.Serializer):
         choices=[("", "auto")] + list(FORMATS.items()), required=False, default=""
     )
     allow_same_file = serializers.BooleanField(required=False, default=False)
-
-
-def _drf(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError({"detail": exc.messages})
 
 
 class ImportList(APIView):

@@ -1,0 +1,26 @@
+"""How a service's refusal reaches an API client.
+
+Services raise django.core.exceptions.ValidationError with sentences written for a
+researcher; the API answers 400 with those sentences under "detail". Views may convert
+explicitly with `as_validation_error`; anything they let through is converted by the
+exception handler, so a refusal never becomes a 500.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.exceptions import ValidationError
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def as_validation_error(exc: DjangoValidationError) -> ValidationError:
+    """Field errors stay keyed by field; anything else goes under "detail"."""
+    if hasattr(exc, "error_dict"):
+        return ValidationError(
+            {k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+        )
+    return ValidationError({"detail": exc.messages})
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = as_validation_error(exc)
+    return drf_exception_handler(exc, context)
