@@ -113,6 +113,7 @@ class MemberList(APIView):
         return Response(MemberSerializer(result.membership).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        operation_id="reviews_members_remove",
         parameters=[
             OpenApiParameter("member", int, description="membership id to remove"),
             OpenApiParameter("username", str, description="or the member's username"),

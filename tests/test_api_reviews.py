@@ -12,7 +12,9 @@ from tests.conftest import make_user
 def api_for(db):
     def _make(user):
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(
+            HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}"
+        )
         return client
 
     return _make
@@ -109,3 +111,23 @@ def test_it_deletes_a_member_from_the_collection(api_for, world):
     viewer = world.membership(world.viewer)
     assert api_for(world.viewer).delete(url + f"?member={viewer.pk}").status_code == 204
     assert api_for(world.owner).delete(url + "?username=nobody").status_code == 404
+
+
+def test_the_whole_schema_is_valid_and_has_no_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
+    )
+    text = (tmp_path / "schema.yml").read_text()
+    for route in (
+        "/imports/",
+        "/duplicates/pairs/",
+        "/queue/next/",
+        "/votes/",
+        "/prisma/",
+        "/records/",
+        "/evidence-table/",
+        "/ranking/",
+    ):
+        assert route in text, route
