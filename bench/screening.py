@@ -13,6 +13,7 @@ every accepted vote is stored exactly once. Target: p95 <= 100 ms for each kind.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import random
@@ -130,7 +131,33 @@ def seed(n_records: int, n_reviewers: int) -> tuple[int, dict[str, str]]:
     from django.db import connection
 
     with connection.cursor() as cursor:
+        # Every reviewer's relevance model has run once: a score per record and reviewer,
+        # so the queue is the ranked one (a LEFT JOIN on RecordScore ordered by score).
+        cursor.execute(
+            """
+            INSERT INTO screening_recordscore (review_id, record_id, reviewer_id, score)
+            SELECT r.review_id, r.id, m.user_id, random()
+            FROM screening_record r JOIN reviewapp_membership m ON m.review_id = r.review_id
+            WHERE r.review_id = %s AND m.role = %s
+            """,
+            [review.pk, Role.REVIEWER],
+        )
         cursor.execute("ANALYZE")
+    from django.utils import timezone
+
+    from screening.models import ModelStatus, RankingModelState
+
+    RankingModelState.objects.bulk_create(
+        RankingModelState(
+            review=review,
+            reviewer=m.user,
+            status=ModelStatus.READY,
+            trained_at=timezone.now(),
+            version=1,
+            n_scored=n_records,
+        )
+        for m in Membership.objects.filter(review=review, role=Role.REVIEWER).select_related("user")
+    )
     return review.pk, sessions
 
 
@@ -197,6 +224,31 @@ def reviewer_loop(username, session_id, review_id, clock, timings, errors, accep
         accepted.extend((record_id, username) for record_id in mine)
 
 
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by `pid` and its children (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def purge_queue(broker: str) -> None:
+    """Drop the retrain jobs the run queued (nothing consumed them)."""
+    if not broker.startswith("redis"):
+        return
+    import redis
+
+    redis.Redis.from_url(broker).delete("celery")
+
+
 def percentile(values, q):
     return (
         statistics.quantiles(values, n=100, method="inclusive")[q - 1]
@@ -219,6 +271,14 @@ def main() -> int:
         help="seconds a reviewer reads before voting (0: back to back)",
     )
     parser.add_argument("--workers", type=int, default=max(3, 2 * (os.cpu_count() or 1) + 1))
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--broker",
+        default=os.environ.get("BENCH_CELERY_BROKER_URL", "redis://127.0.0.1:6379/12"),
+        help="Celery broker for the server, as in production: a vote enqueues the ranking "
+        "retrain there instead of running it inside the request (no worker consumes it here; "
+        "the queue is emptied afterwards)",
+    )
     args = parser.parse_args()
 
     recreate_database()
@@ -237,11 +297,13 @@ def main() -> int:
             f"127.0.0.1:{PORT}",
             "-w",
             str(args.workers),
+            "--threads",
+            str(args.threads),
             "--log-level",
             "warning",
         ],
         cwd=ROOT,
-        env={**os.environ, "ALLOWED_HOSTS": "127.0.0.1"},
+        env={**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "CELERY_BROKER_URL": args.broker},
     )
     try:
         for _ in range(100):
@@ -288,13 +350,17 @@ def main() -> int:
             thread.start()
         begun = time.monotonic()
         clock["deadline"] = begun + args.seconds
+        server_cpu0, client_cpu0 = process_tree_cpu(server.pid), time.process_time()
         gate.wait()
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - begun
+        server_cpu = process_tree_cpu(server.pid) - server_cpu0
+        client_cpu = time.process_time() - client_cpu0
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(20)
+        purge_queue(args.broker)
 
     total = sum(len(v) for v in timings.values())
     print(
@@ -311,6 +377,10 @@ def main() -> int:
         print(f"{kind:<8} {len(values):>7} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f}")
     print(
         f"requests/s: {total / elapsed:.0f}   votes/s: {len(timings['vote']) / elapsed:.0f}   errors: {len(errors)}"
+    )
+    print(
+        f"CPU seconds: gunicorn {server_cpu:.1f} ({1000 * server_cpu / max(total, 1):.1f} ms/request), "
+        f"bench client {client_cpu:.1f}, of {elapsed * (os.cpu_count() or 1):.0f} available"
     )
     for error in errors[:5]:
         print("  ", error)

@@ -187,6 +187,13 @@ def _vote_data(vote: Vote) -> dict:
     return VoteSerializer(vote, context={"outcomes": selectors.outcomes_for([vote])}).data
 
 
+def _result_data(result) -> dict:
+    """A vote just cast, with the outcome cast_vote left it in (no second read)."""
+    outcome = result.outcome if result.outcome.pk is not None else None
+    outcomes = {(result.vote.record_id, result.vote.stage): outcome} if outcome else {}
+    return VoteSerializer(result.vote, context={"outcomes": outcomes}).data
+
+
 class VoteList(generics.ListAPIView):
     """Your votes (a lead sees everyone's); POST casts or changes your vote on a record.
 
@@ -227,11 +234,15 @@ class VoteList(generics.ListAPIView):
     def post(self, request, review_id):
         data = VoteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        record = Record.objects.filter(
-            pk=data.validated_data["record"], review=request.review
-        ).first()
+        # Only whether it is in this review: cast_vote locks and reads the record itself.
+        record = (
+            Record.objects.filter(pk=data.validated_data["record"], review=request.review)
+            .only("pk", "review_id")
+            .first()
+        )
         if record is None:
             raise ValidationError({"record": "No such record in this review."})
+        record.review = request.review
         try:
             result = cast_vote(
                 record=record,
@@ -244,7 +255,7 @@ class VoteList(generics.ListAPIView):
         except DjangoValidationError as exc:
             raise _drf(exc) from None
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
-        return Response(_vote_data(result.vote), status=code)
+        return Response(_result_data(result), status=code)
 
 
 class VoteDetail(ScreeningAPIView):
@@ -288,7 +299,7 @@ class VoteDetail(ScreeningAPIView):
             )
         except DjangoValidationError as exc:
             raise _drf(exc) from None
-        return Response(_vote_data(result.vote))
+        return Response(_result_data(result))
 
 
 # --- Conflicts and resolutions (lead) ----------------------------------------

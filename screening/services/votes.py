@@ -86,13 +86,6 @@ def _lock(record_id: int) -> Record:
     return Record.objects.select_for_update().get(pk=record_id)
 
 
-def _outcome(record: Record, stage: str) -> StageOutcome:
-    outcome, _ = StageOutcome.objects.get_or_create(
-        record=record, stage=stage, defaults={"review_id": record.review_id}
-    )
-    return outcome
-
-
 @transaction.atomic
 def cast_vote(
     *, record: Record, stage: str, reviewer, verdict: str, reason=None, note: str = ""
@@ -101,9 +94,16 @@ def cast_vote(
 
     Idempotent: repeating the same vote (a double key press, a retried request) changes
     nothing and records nothing. A vote can change until the record is settled.
+
+    Every write to a record's votes and outcome holds the record's lock, so once it is
+    taken the votes, outcome and leases read here stay true until the commit: they are
+    read once and the new vote is counted in memory.
     """
     stage = Stage(stage)
+    review = record.review if Record.review.is_cached(record) else None
     record = _lock(record.pk)
+    if review is not None and review.pk == record.review_id:
+        record.review = review  # the caller's review (and its cached settings)
     note = (note or "").strip()[:5000]
     reason_obj = _reason_for(record=record, stage=stage, verdict=verdict, reason=reason)
     try:
@@ -112,12 +112,11 @@ def cast_vote(
         )
     except rules.RuleError as exc:
         raise ValidationError(str(exc).capitalize() + ".") from None
-    mine = (
-        Vote.objects.select_related("reason")
-        .filter(record=record, stage=stage, reviewer=reviewer)
-        .first()
+    votes = list(Vote.objects.select_related("reason").filter(record=record, stage=stage))
+    mine = next((v for v in votes if v.reviewer_id == reviewer.pk), None)
+    outcome = StageOutcome.objects.filter(record=record, stage=stage).first() or StageOutcome(
+        record=record, stage=stage, review_id=record.review_id
     )
-    outcome = _outcome(record, stage)
     if mine and (mine.verdict, mine.reason_id, mine.note) == (
         verdict,
         reason_obj and reason_obj.pk,
@@ -133,15 +132,17 @@ def cast_vote(
     now = timezone.now()
     needed = screening_settings_for(record.review).votes_needed(stage)
     if mine is None:
-        others = Vote.objects.filter(record=record, stage=stage).count()
-        leased_by_others = (
-            Lease.objects.filter(record=record, stage=stage, expires_at__gt=now)
-            .exclude(reviewer=reviewer)
-            .count()
+        leases = list(
+            Lease.objects.filter(record=record, stage=stage).values_list(
+                "reviewer_id", "expires_at"
+            )
         )
-        holds_lease = Lease.objects.filter(
-            record=record, stage=stage, reviewer=reviewer, expires_at__gt=now
-        ).exists()
+        had_lease = any(holder == reviewer.pk for holder, _ in leases)
+        holds_lease = any(holder == reviewer.pk and until > now for holder, until in leases)
+        leased_by_others = sum(
+            1 for holder, until in leases if holder != reviewer.pk and until > now
+        )
+        others = len(votes)
         if others >= needed or (not holds_lease and others + leased_by_others >= needed):
             raise ValidationError("This record already has the votes it needs; take the next one.")
         vote = Vote.objects.create(
@@ -152,6 +153,7 @@ def cast_vote(
             reason=reason_obj,
             note=note,
         )
+        votes.append(vote)
         record_event(
             record=record,
             stage=stage,
@@ -173,24 +175,31 @@ def cast_vote(
             before=before,
             after=vote_snapshot(mine),
         )
-        vote, created, changed = mine, False, True
-    Lease.objects.filter(record=record, stage=stage, reviewer=reviewer).delete()
-    outcome = _evaluate(record=record, stage=stage, outcome=outcome, needed=needed)
+        vote, created, changed, had_lease = mine, False, True, True
+    outcome = _evaluate(record=record, stage=stage, outcome=outcome, needed=needed, votes=votes)
+    if had_lease and not outcome.is_settled:  # settling gives back every lease on the record
+        Lease.objects.filter(record=record, stage=stage, reviewer=reviewer).delete()
     if stage == Stage.TITLE_ABSTRACT:
         schedule_retrain(record.review_id)
     return VoteResult(vote, created=created, changed=changed, outcome=outcome)
 
 
 def _evaluate(
-    *, record: Record, stage: Stage, outcome: StageOutcome, needed: int | None = None
+    *,
+    record: Record,
+    stage: Stage,
+    outcome: StageOutcome,
+    needed: int | None = None,
+    votes: list[Vote] | None = None,
 ) -> StageOutcome:
-    """Recount the votes and apply the rules; the caller holds the record's lock."""
-    ballots = [
-        rules.Ballot(v, r)
-        for v, r in Vote.objects.filter(record=record, stage=stage).values_list(
-            "verdict", "reason_id"
-        )
-    ]
+    """Recount the votes and apply the rules; the caller holds the record's lock.
+
+    `votes`: the record's votes at the stage in order, when the caller has them all.
+    A new `outcome` (not saved yet) is inserted here.
+    """
+    if votes is None:
+        votes = list(Vote.objects.filter(record=record, stage=stage).only("verdict", "reason_id"))
+    ballots = [rules.Ballot(v.verdict, v.reason_id) for v in votes]
     if needed is None:
         needed = screening_settings_for(record.review).votes_needed(stage)
     decision = rules.decide(votes_needed=needed, ballots=ballots, stage=stage)
@@ -213,7 +222,10 @@ def _evaluate(
             if decision.outcome == rules.Outcome.CONFLICT
             else OutcomeStatus.OPEN
         )
-        outcome.save(update_fields=["votes", "status"])
+        if outcome.pk is None:
+            outcome.save()
+        else:
+            outcome.save(update_fields=["votes", "status"])
     return outcome
 
 

@@ -1,0 +1,95 @@
+"""The ranked queue read from memory gives the same records, in the same order, as SQL;
+and the screening API's hot requests keep a fixed number of queries."""
+
+import json
+import random
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from screening.models import Lease, ModelStatus, RankingModelState, RecordScore
+from screening.services import queue
+from screening.services.queue import next_record
+from screening.services.votes import cast_vote
+from tests.screening.factories import make_records
+
+
+def _trained(world, reviewer, scores: dict, version: int = 1) -> None:
+    """As a retrain leaves it: the reviewer's scores and a ready model state."""
+    RecordScore.objects.filter(review=world.review, reviewer=reviewer).delete()
+    RecordScore.objects.bulk_create(
+        RecordScore(review=world.review, record=record, reviewer=reviewer, score=score)
+        for record, score in scores.items()
+    )
+    RankingModelState.objects.update_or_create(
+        review=world.review,
+        reviewer=reviewer,
+        defaults={
+            "status": ModelStatus.READY,
+            "trained_at": timezone.now(),
+            "version": version,
+            "n_scored": len(scores),
+        },
+    )
+
+
+def test_the_ranked_queue_keeps_the_order_rules(world):
+    records = make_records(world.review, 40)
+    rng = random.Random(7)
+    scored = records[:30]
+    scores = {r: rng.choice([0.1, 0.5, 0.9, rng.random()]) for r in scored}  # ties too
+    _trained(world, world.reviewer, scores)
+    # One record already has a vote (it comes first), the best-scored one is leased to
+    # two others (no room with N = 2), and the rest follow score, shuffle key, id; the
+    # unscored ones come last in the stable random order.
+    partly = scored[5]
+    cast_vote(record=partly, stage="ta", reviewer=world.lead, verdict="include")
+    best = max(scored, key=lambda r: (scores[r], -r.shuffle_key, -r.pk))
+    until = timezone.now() + timedelta(minutes=5)
+    for other in (world.reviewer2, world.lead):
+        Lease.objects.create(record=best, stage="ta", reviewer=other, expires_at=until)
+    rest = [r for r in scored if r not in (partly, best)]
+    expected = (
+        [partly]
+        + sorted(rest, key=lambda r: (-scores[r], r.shuffle_key, r.pk))
+        + sorted(records[30:], key=lambda r: (r.shuffle_key, r.pk))
+    )
+    queue._RANKED.clear()
+    offered = []
+    while (
+        record := next_record(review=world.review, stage="ta", reviewer=world.reviewer)
+    ) is not None:
+        offered.append(record)
+        cast_vote(record=record, stage="ta", reviewer=world.reviewer, verdict="exclude")
+    assert offered == expected
+    assert any(key[1] == world.reviewer.pk for key in queue._RANKED)
+
+
+def test_a_new_model_version_reorders_the_queue(world):
+    a, b, c = make_records(world.review, 3)
+    _trained(world, world.reviewer, {a: 0.9, b: 0.5, c: 0.1})
+    assert next_record(review=world.review, stage="ta", reviewer=world.reviewer) == a
+    Lease.objects.all().delete()
+    _trained(world, world.reviewer, {a: 0.1, b: 0.5, c: 0.9}, version=2)
+    assert next_record(review=world.review, stage="ta", reviewer=world.reviewer) == c
+
+
+def test_next_and_vote_keep_their_query_counts(world, client_for):
+    make_records(world.review, 30)
+    client = client_for(world.reviewer)
+    url = f"/api/reviews/{world.review.pk}/"
+    client.get(url + "queue/next/?stage=ta")  # warm: the settings row exists from here
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as next_queries:
+            record = client.get(url + "queue/next/?stage=ta").json()["record"]
+        body = json.dumps({"record": record["id"], "stage": "ta", "verdict": "exclude"})
+        with CaptureQueriesContext(connection) as vote_queries:
+            response = client.post(url + "votes/", body, content_type="application/json")
+        assert response.status_code == 201
+        # session, user, membership + the queue's reads, one lock, one lease statement
+        assert len(next_queries) <= 15, [q["sql"] for q in next_queries]
+        # session, user, membership, record + lock, votes, outcome, settings, leases,
+        # the vote, its history, the outcome, the lease, the retrain request
+        assert len(vote_queries) <= 18, [q["sql"] for q in vote_queries]
