@@ -121,10 +121,28 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, 
 
 @pytest.fixture
 def worker(celery_worker_process, transactional_db) -> WorkerProcess:
-    """A running worker for one test; data the test writes is committed, so the worker sees it."""
+    """A running worker for one test; data the test writes is committed, so the worker sees it.
+
+    Afterwards, jobs the test left queued (e.g. retraining after its votes) are dropped and
+    the running one is waited for, so the database reset never races a job."""
     if celery_worker_process.proc.poll() is not None:
         celery_worker_process.start()
-    return celery_worker_process
+    yield celery_worker_process
+    _drain(celery_worker_process)
+
+
+def _drain(worker: WorkerProcess, timeout: float = 60) -> None:
+    from reviewapp.celery import app
+
+    if worker.proc is None or worker.proc.poll() is not None:
+        return
+    app.control.purge()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        active = app.control.inspect(timeout=1).active() or {}
+        if not any(active.values()):
+            return
+        time.sleep(0.2)
 
 
 def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, what: str = "condition"):

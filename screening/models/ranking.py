@@ -76,7 +76,11 @@ class RecordScore(models.Model):
                 fields=["record", "reviewer"], name="one_score_per_record_reviewer"
             ),
         ]
-        indexes = [models.Index(fields=["review", "reviewer"], name="score_review_reviewer")]
+        indexes = [
+            models.Index(fields=["review", "reviewer"], name="score_review_reviewer"),
+            # The ranked queue reads a reviewer's scores best first.
+            models.Index(fields=["reviewer", "-score"], name="score_reviewer_best"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.record_id} for {self.reviewer_id}: {self.score:.3f}"

@@ -51,6 +51,10 @@ log = logging.getLogger(__name__)
 
 # A run that has not finished after this long is taken to have died with its worker.
 STALE_RUN = timedelta(minutes=10)
+# Without a worker (the embedded default) a retrain runs inside the vote's request; on a
+# large review that would make every vote slow, so there it runs at most this often.
+EAGER_LARGE_REVIEW = 2000
+EAGER_INTERVAL = timedelta(seconds=60)
 TOP_TERMS = 12
 _CHUNK = 5000
 # Features of the last few reviews trained in this process: {review id: (key, Features)}.
@@ -74,6 +78,8 @@ def request_retrain(review_id: int) -> bool:
     from screening.tasks.ranking import retrain_ranking
 
     now = timezone.now()
+    if _throttled_in_process(review_id, now):
+        return False
     RankingSchedule.objects.get_or_create(review_id=review_id)
     idle = RankingSchedule.objects.filter(
         Q(running_since__isnull=True) | Q(running_since__lt=now - STALE_RUN),
@@ -86,6 +92,17 @@ def request_retrain(review_id: int) -> bool:
     # A job is queued (it will read the new vote) or running (it re-enqueues when done).
     RankingSchedule.objects.filter(review_id=review_id).update(pending=True, requested_at=now)
     return False
+
+
+def _throttled_in_process(review_id: int, now) -> bool:
+    from reviewapp.celery import app
+
+    if not app.conf.task_always_eager:
+        return False
+    last = RankingModelState.objects.filter(review_id=review_id).aggregate(m=Max("trained_at"))["m"]
+    if last is None or now - last >= EAGER_INTERVAL:
+        return False
+    return Record.objects.filter(review_id=review_id).count() > EAGER_LARGE_REVIEW
 
 
 def run_scheduled_retrain(review_id: int) -> bool:
