@@ -52,6 +52,18 @@ class FinalVerdictField(serializers.ChoiceField):
         super().__init__(choices=FinalVerdict.choices, **kwargs)
 
 
+def _record_in_review(request, record_id) -> Record:
+    """The record a vote or resolution names, refused (400) when it is not in this review.
+
+    Only its id is read: the services lock and read the record themselves."""
+    record = (
+        Record.objects.filter(pk=record_id, review=request.review).only("pk", "review_id").first()
+    )
+    if record is None:
+        raise ValidationError({"record": "No such record in this review."})
+    return record
+
+
 def _drf(exc: DjangoValidationError) -> ValidationError:
     return ValidationError({"detail": exc.messages})
 
@@ -234,14 +246,7 @@ class VoteList(generics.ListAPIView):
     def post(self, request, review_id):
         data = VoteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        # Only whether it is in this review: cast_vote locks and reads the record itself.
-        record = (
-            Record.objects.filter(pk=data.validated_data["record"], review=request.review)
-            .only("pk", "review_id")
-            .first()
-        )
-        if record is None:
-            raise ValidationError({"record": "No such record in this review."})
+        record = _record_in_review(request, data.validated_data["record"])
         record.review = request.review
         try:
             result = cast_vote(
@@ -388,11 +393,7 @@ class ResolutionList(generics.ListAPIView):
     def post(self, request, review_id):
         data = ResolutionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        record = Record.objects.filter(
-            pk=data.validated_data["record"], review=request.review
-        ).first()
-        if record is None:
-            raise ValidationError({"record": "No such record in this review."})
+        record = _record_in_review(request, data.validated_data["record"])
         try:
             resolution = decide_as_lead(
                 record=record,
