@@ -14,4 +14,4 @@ RUN useradd --create-home app && mkdir -p /data && chown app /data
 USER app
 ENV REVIEWAPP_VAR_DIR=/data MEDIA_ROOT=/data/media
 EXPOSE 8000
-CMD ["gunicorn", "reviewapp.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
+CMD ["gunicorn", "reviewapp.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--preload"]

@@ -147,7 +147,7 @@ def seed(n_records: int, n_reviewers: int) -> tuple[int, dict[str, str]]:
 
     from screening.models import ModelStatus, RankingModelState
 
-    RankingModelState.objects.bulk_create(
+    states = RankingModelState.objects.bulk_create(
         RankingModelState(
             review=review,
             reviewer=m.user,
@@ -158,6 +158,18 @@ def seed(n_records: int, n_reviewers: int) -> tuple[int, dict[str, str]]:
         )
         for m in Membership.objects.filter(review=review, role=Role.REVIEWER).select_related("user")
     )
+    # As the retrain does: each reviewer's queue order goes to the shared cache.
+    from screening.models import RecordScore
+    from screening.services.queue import share_ranked_order
+
+    shuffle_keys = dict(Record.objects.filter(review=review).values_list("pk", "shuffle_key"))
+    for state in RankingModelState.objects.filter(pk__in=[s.pk for s in states]):
+        scores = dict(
+            RecordScore.objects.filter(review=review, reviewer_id=state.reviewer_id).values_list(
+                "record_id", "score"
+            )
+        )
+        share_ranked_order(state=state, scores=scores, shuffle_keys=shuffle_keys)
     return review.pk, sessions
 
 
@@ -282,6 +294,8 @@ def main() -> int:
     args = parser.parse_args()
 
     recreate_database()
+    # The server's cache (Redis, beside the broker, as in production) is the seed's too.
+    os.environ["CACHE_URL"] = args.broker
     t0 = time.monotonic()
     review_id, sessions = seed(args.records, args.reviewers)
     print(
@@ -301,9 +315,15 @@ def main() -> int:
             str(args.threads),
             "--log-level",
             "warning",
+            "--preload",  # as in production: the app is loaded once, before the fork
         ],
         cwd=ROOT,
-        env={**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "CELERY_BROKER_URL": args.broker},
+        env={
+            **os.environ,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "CELERY_BROKER_URL": args.broker,
+            "CACHE_URL": args.broker,
+        },
     )
     try:
         for _ in range(100):

@@ -15,6 +15,13 @@ writes are serialised by the database, which gives the same guarantee.
 A ranked queue is read from the reviewer's order held in memory (`_Ranked`): ordering
 100,000 scores in the database on every request costs a second; reading the order once
 per model version and checking the next few hundred records costs a millisecond.
+
+This is the hottest path of the app (every reviewer asks for a record after every
+vote), so its reads are a few plain SQL statements (`_sql`, portable between SQLite
+and PostgreSQL) rather than ORM expressions: building the nested Exists/Subquery
+querysets cost ~15 ms of CPU per request, the statements below well under one. The
+live leases of a review at a stage are few (at most one or two per reviewer), so they
+are read once per request and counted in Python instead of in every statement.
 """
 
 from __future__ import annotations
@@ -22,13 +29,12 @@ from __future__ import annotations
 import threading
 import time
 from array import array
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.utils import timezone
 
 from reviewapp.models import Review
@@ -43,19 +49,44 @@ from screening.models import (
     StageOutcome,
     Vote,
 )
-from screening.selectors.screening import has_scores, queue_order, ranking_enabled
+from screening.selectors.screening import has_scores, ranking_enabled
 from screening.services.settings import screening_settings_for
 
 LEASE_MINUTES = 10
 # How many candidates to try locking at once: enough that SKIP LOCKED finds a free one
 # when many reviewers ask at the same moment.
-CANDIDATES = 25
+CANDIDATES = 10
 ATTEMPTS = 20
 # The ranked order is checked against the database this many records at a time, up to
 # RANKED_SCAN records past the first one still waiting for a first vote.
-RANKED_WINDOW = 200
+RANKED_WINDOW = 50
 RANKED_SCAN = 2000
 RANKED_KEPT = 32  # orders kept per process (one of 100,000 records is 800 kB)
+ORDER_CACHE_SECONDS = 24 * 3600
+
+
+def _sql(statement: str, params: list, **names: str) -> list[tuple]:
+    """Run a read with the app's table names filled in ({record}, {outcome}, ...)."""
+    tables = {
+        "record": Record,
+        "outcome": StageOutcome,
+        "vote": Vote,
+        "lease": Lease,
+        "score": RecordScore,
+    }
+    quoted = {key: connection.ops.quote_name(model._meta.db_table) for key, model in tables.items()}
+    with connection.cursor() as cursor:
+        cursor.execute(statement.format(**quoted, **names), params)
+        return cursor.fetchall()
+
+
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _when(moment) -> object:
+    """A datetime as the database compares it in a raw statement."""
+    return connection.ops.adapt_datetimefield_value(moment)
 
 
 @dataclass
@@ -94,33 +125,131 @@ def _ranked(*, review: Review, reviewer) -> _Ranked | None:
         if ranked is not None:
             _RANKED.move_to_end(key)
             return ranked
-        ranked = _Ranked(
-            array(
-                "q",
-                RecordScore.objects.filter(review=review, reviewer=reviewer)
-                .order_by("-score", "record__shuffle_key", "record_id")
-                .values_list("record_id", flat=True),
-            )
-        )
+    ranked = _Ranked(_shared_order(key, review=review, reviewer=reviewer))
+    with _RANKED_LOCK:
         for old in [k for k in _RANKED if k[:2] == key[:2]]:
             del _RANKED[old]
         _RANKED[key] = ranked
         while len(_RANKED) > RANKED_KEPT:
             _RANKED.popitem(last=False)
-        return ranked
+    return ranked
 
 
-def _ranked_unvoted(
-    ranked: _Ranked, *, review: Review, stage: Stage, reviewer, needed: int, now, want: int
-) -> list[int] | None:
+def _order_cache_key(key: tuple) -> str:
+    review_id, reviewer_id, state_id, version, trained_at = key
+    return f"ranked-order:{review_id}:{reviewer_id}:{state_id}:{version}:{trained_at.isoformat()}"
+
+
+def _shared_order(key: tuple, *, review: Review, reviewer) -> array:
+    """The ranked order from the shared cache (Redis in production), else sorted in SQL.
+
+    Every app process needs each reviewer's order; sorting 100,000 scores takes a
+    good part of a second, so the first process to need it shares it with the others
+    (and a retrain shares it straight away: `share_ranked_order`).
+    """
+    blob = cache.get(_order_cache_key(key))
+    ids = array("q")
+    if blob is not None:
+        ids.frombytes(blob)
+        return ids
+    ids.extend(
+        RecordScore.objects.filter(review=review, reviewer=reviewer)
+        .order_by("-score", "record__shuffle_key", "record_id")
+        .values_list("record_id", flat=True)
+    )
+    cache.set(_order_cache_key(key), ids.tobytes(), ORDER_CACHE_SECONDS)
+    return ids
+
+
+def share_ranked_order(*, state: RankingModelState, scores: dict[int, float], shuffle_keys) -> None:
+    """Put a new model's queue order in the shared cache (called by the retrain).
+
+    The same order as the SQL in `_shared_order`: score, then the stable random key.
+    """
+    key = (state.review_id, state.reviewer_id, state.pk, state.version, state.trained_at)
+    order = sorted(scores, key=lambda r: (-scores[r], shuffle_keys.get(r, 0), r))
+    cache.set(_order_cache_key(key), array("q", order).tobytes(), ORDER_CACHE_SECONDS)
+
+
+@dataclass
+class _Ask:
+    """One reviewer's request for a record: who, where, and the leases others hold."""
+
+    review: Review
+    stage: Stage
+    reviewer: object
+    needed: int
+    now: object
+    leased: Counter  # record id -> live leases held by other reviewers
+    scored: bool  # order by this reviewer's relevance scores
+
+
+def _ordered(ask: _Ask) -> tuple[str, str, list]:
+    """The join, ORDER BY and parameters of `selectors.queue_order` as SQL."""
+    if ask.scored:
+        join = "LEFT JOIN {score} s ON s.record_id = r.id AND s.reviewer_id = %s"
+        return join, "s.score DESC NULLS LAST, r.shuffle_key, r.id", [ask.reviewer.pk]
+    return "", "r.shuffle_key, r.id", []
+
+
+def _partly_voted(ask: _Ask) -> list[int]:
+    """Open records with 1..N-1 votes, none of them this reviewer's, that have room."""
+    join, order, join_params = _ordered(ask)
+    rows = _sql(
+        f"""
+        SELECT r.id, o.votes FROM {{outcome}} o
+        JOIN {{record}} r ON r.id = o.record_id
+        {join}
+        WHERE o.review_id = %s AND o.stage = %s AND o.status = %s
+          AND o.votes >= 1 AND o.votes < %s AND r.state = %s
+          AND NOT EXISTS (
+            SELECT 1 FROM {{vote}} v
+            WHERE v.record_id = r.id AND v.stage = %s AND v.reviewer_id = %s
+          )
+        ORDER BY {order}
+        LIMIT %s
+        """,  # noqa: S608 - only table names, fixed SQL and %s placeholders
+        [
+            *join_params,
+            ask.review.pk,
+            ask.stage,
+            OutcomeStatus.OPEN,
+            ask.needed,
+            ask.stage.awaiting_state,
+            ask.stage,
+            ask.reviewer.pk,
+            CANDIDATES + len(ask.leased),
+        ],
+    )
+    return [pk for pk, votes in rows if votes + ask.leased[pk] < ask.needed][:CANDIDATES]
+
+
+def _unvoted(ask: _Ask, want: int) -> list[int]:
+    """Records without a vote at the stage that have room, in queue order (SQL)."""
+    join, order, join_params = _ordered(ask)
+    rows = _sql(
+        f"""
+        SELECT r.id FROM {{record}} r
+        {join}
+        WHERE r.review_id = %s AND r.state = %s
+          AND NOT EXISTS (
+            SELECT 1 FROM {{outcome}} o WHERE o.record_id = r.id AND o.stage = %s
+          )
+        ORDER BY {order}
+        LIMIT %s
+        """,  # noqa: S608 - only table names, fixed SQL and %s placeholders
+        [*join_params, ask.review.pk, ask.stage.awaiting_state, ask.stage, want + len(ask.leased)],
+    )
+    return [pk for (pk,) in rows if ask.leased[pk] < ask.needed][:want]
+
+
+def _ranked_unvoted(ranked: _Ranked, ask: _Ask, want: int) -> list[int] | None:
     """The first `want` unvoted records with room, in the ranked order; None: ask SQL.
 
-    The same records, in the same order, as the SQL query over the scored records; when
+    The same records, in the same order, as `_unvoted` over the scored records; when
     the order runs out (records without a score come next) or no candidate turns up
-    within RANKED_SCAN records, the caller runs the SQL query instead.
+    within RANKED_SCAN records, the caller runs `_unvoted` instead.
     """
-    leased = _leases_by_others(stage=stage, reviewer=reviewer, now=now)
-    has_outcome = Exists(StageOutcome.objects.filter(record=OuterRef("pk"), stage=stage))
     ids: list[int] = []
     position = ranked.start
     gone_so_far = True  # every record from `start` to here has an outcome
@@ -128,21 +257,28 @@ def _ranked_unvoted(
         if position >= len(ranked.ids) or position - ranked.start >= RANKED_SCAN:
             return None
         window = list(ranked.ids[position : position + RANKED_WINDOW])
-        rows = {
-            pk: (state, outcome, n)
-            for pk, state, outcome, n in Record.objects.filter(pk__in=window, review=review)
-            .annotate(has_outcome=has_outcome, n_leased=leased)
-            .values_list("pk", "state", "has_outcome", "n_leased")
-        }
+        # Records of the review, and (state NULL) those with an outcome at the stage:
+        # two index lookups by id, whatever the planner's statistics say.
+        rows: dict[int, str | None] = {}
+        for pk, state in _sql(
+            f"""
+            SELECT r.id, r.state FROM {{record}} r
+            WHERE r.review_id = %s AND r.id IN ({_placeholders(window)})
+            UNION ALL
+            SELECT o.record_id, NULL FROM {{outcome}} o
+            WHERE o.stage = %s AND o.record_id IN ({_placeholders(window)})
+            """,  # noqa: S608 - only table names, fixed SQL and %s placeholders
+            [ask.review.pk, *window, ask.stage, *window],
+        ):
+            rows[pk] = state if pk not in rows else None
         for offset, record_id in enumerate(window):
-            row = rows.get(record_id)
-            if row is None or row[1]:  # deleted, or voted on already
+            state = rows.get(record_id)
+            if state is None:  # deleted, or voted on already
                 if gone_so_far:
                     ranked.start = position + offset + 1
                 continue
             gone_so_far = False
-            state, _, n_leased = row
-            if state == stage.awaiting_state and n_leased < needed:
+            if state == ask.stage.awaiting_state and ask.leased[record_id] < ask.needed:
                 ids.append(record_id)
                 if len(ids) == want:
                     break
@@ -150,84 +286,13 @@ def _ranked_unvoted(
     return ids
 
 
-def _leases_by_others(*, stage: str, reviewer, now):
-    return Coalesce(
-        Subquery(
-            Lease.objects.filter(record=OuterRef("pk"), stage=stage, expires_at__gt=now)
-            .exclude(reviewer=reviewer)
-            .order_by()
-            .values("record")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
-
-
-def _my_vote(stage: str, reviewer):
-    return Exists(Vote.objects.filter(record=OuterRef("pk"), stage=stage, reviewer=reviewer))
-
-
-def _candidate_ids(*, review: Review, stage: Stage, reviewer, needed: int, now) -> list[int]:
+def _candidate_ids(ask: _Ask, ranked: _Ranked | None) -> list[int]:
     """Records with room for this reviewer's vote: partly voted ones first, then unvoted."""
-    ranked = scored = None
-    if stage == Stage.TITLE_ABSTRACT and ranking_enabled(review):
-        ranked = _ranked(review=review, reviewer=reviewer)
-        scored = ranked is not None or has_scores(review=review, reviewer=reviewer)
-    awaiting = Record.objects.filter(review=review, state=stage.awaiting_state)
-    leased = _leases_by_others(stage=stage, reviewer=reviewer, now=now)
-    partly_voted = (
-        awaiting.filter(
-            Exists(
-                StageOutcome.objects.filter(
-                    record=OuterRef("pk"),
-                    stage=stage,
-                    status=OutcomeStatus.OPEN,
-                    votes__gte=1,
-                    votes__lt=needed,
-                )
-            )
-        )
-        .exclude(_my_vote(stage, reviewer))
-        .annotate(
-            n_votes=Subquery(
-                StageOutcome.objects.filter(record=OuterRef("pk"), stage=stage).values("votes")[:1]
-            ),
-            n_leased=leased,
-        )
-        .filter(n_votes__lt=needed - F("n_leased"))
-    )
-    ids = list(
-        queue_order(
-            partly_voted, review=review, stage=stage, reviewer=reviewer, scored=scored
-        ).values_list("pk", flat=True)[:CANDIDATES]
-    )
+    ids = _partly_voted(ask)
     if len(ids) < CANDIDATES:
-        if ranked is not None:
-            found = _ranked_unvoted(
-                ranked,
-                review=review,
-                stage=stage,
-                reviewer=reviewer,
-                needed=needed,
-                now=now,
-                want=CANDIDATES - len(ids),
-            )
-            if found is not None:
-                return ids + found
-        unvoted = (
-            awaiting.exclude(
-                Exists(StageOutcome.objects.filter(record=OuterRef("pk"), stage=stage))
-            )
-            .annotate(n_leased=leased)
-            .filter(n_leased__lt=needed)
-        )
-        ids += list(
-            queue_order(
-                unvoted, review=review, stage=stage, reviewer=reviewer, scored=scored
-            ).values_list("pk", flat=True)[: CANDIDATES - len(ids)]
-        )
+        want = CANDIDATES - len(ids)
+        found = _ranked_unvoted(ranked, ask, want) if ranked is not None else None
+        ids += found if found is not None else _unvoted(ask, want)
     return ids
 
 
@@ -241,46 +306,63 @@ def has_room(*, record: Record, stage: str, reviewer, needed: int, now) -> bool:
 def with_room(*, ids, stage: str, reviewer, needed: int, now) -> set[int]:
     """Which of the records `reviewer` may take now, in one query (the caller holds their locks).
 
-    Run after the lock is taken, so it reads what the lock's holders committed: no vote
-    of the reviewer's, not settled, and votes plus other reviewers' live leases below N.
+    Run after the lock is taken, so it reads what the lock's holders committed: awaiting
+    this stage, no vote of the reviewer's, not settled (or in conflict), and votes plus
+    other reviewers' live leases below N.
     """
-    votes = Coalesce(
-        Subquery(
-            Vote.objects.filter(record=OuterRef("pk"), stage=stage)
-            .order_by()
-            .values("record")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
+    ids = list(ids)
+    if not ids:
+        return set()
+    stage = Stage(stage)
+    # One index lookup by record id per table, whatever the planner's statistics say.
+    rows = _sql(
+        f"""
+        SELECT 0, r.id, CASE WHEN r.state = %s THEN 1 ELSE 0 END FROM {{record}} r
+        WHERE r.id IN ({_placeholders(ids)})
+        UNION ALL
+        SELECT 1, v.record_id, v.reviewer_id FROM {{vote}} v
+        WHERE v.stage = %s AND v.record_id IN ({_placeholders(ids)})
+        UNION ALL
+        SELECT 2, o.record_id, 0 FROM {{outcome}} o
+        WHERE o.stage = %s AND o.status <> %s AND o.record_id IN ({_placeholders(ids)})
+        UNION ALL
+        SELECT 3, l.record_id, 0 FROM {{lease}} l
+        WHERE l.stage = %s AND l.expires_at > %s AND l.reviewer_id <> %s
+          AND l.record_id IN ({_placeholders(ids)})
+        """,  # noqa: S608 - only table names, fixed SQL and %s placeholders
+        [
+            stage.awaiting_state,
+            *ids,
+            stage,
+            *ids,
+            stage,
+            OutcomeStatus.OPEN,
+            *ids,
+            stage,
+            _when(now),
+            reviewer.pk,
+            *ids,
+        ],
     )
-    closed = Exists(
-        StageOutcome.objects.filter(record=OuterRef("pk"), stage=stage).exclude(
-            status=OutcomeStatus.OPEN
-        )
-    )
-    rows = (
-        Record.objects.filter(pk__in=ids)
-        .annotate(
-            n_votes=votes,
-            mine=_my_vote(stage, reviewer),
-            closed=closed,
-            n_leased=_leases_by_others(stage=stage, reviewer=reviewer, now=now),
-        )
-        .values_list("pk", "n_votes", "mine", "closed", "n_leased")
-    )
-    return {
-        pk
-        for pk, n_votes, mine, is_closed, n_leased in rows
-        if not mine and not is_closed and n_votes + n_leased < needed
-    }
+    awaiting, blocked, taken = set(), set(), Counter()
+    for kind, record_id, value in rows:
+        if kind == 0 and value:
+            awaiting.add(record_id)
+        elif kind == 1:
+            taken[record_id] += 1  # a vote
+            if value == reviewer.pk:
+                blocked.add(record_id)
+        elif kind == 2:
+            blocked.add(record_id)  # settled
+        elif kind == 3:
+            taken[record_id] += 1  # another reviewer's live lease
+    return {pk for pk in awaiting - blocked if taken[pk] < needed}
 
 
-def _take(*, record: Record, stage: str, reviewer, expires) -> None:
-    """Lease `record` to `reviewer` (renewing their lease if one is there): one statement."""
+def _take(*, record_id: int, stage: str, reviewer, expires) -> None:
+    """Lease the record to `reviewer` (renewing their lease if one is there): one statement."""
     Lease.objects.bulk_create(
-        [Lease(record=record, stage=stage, reviewer=reviewer, expires_at=expires)],
+        [Lease(record_id=record_id, stage=stage, reviewer=reviewer, expires_at=expires)],
         update_conflicts=True,
         unique_fields=["record", "stage", "reviewer"],
         update_fields=["expires_at"],
@@ -298,54 +380,72 @@ def next_record(*, review: Review, stage: str, reviewer) -> Record | None:
     now = timezone.now()
     expires = now + timedelta(minutes=LEASE_MINUTES)
     needed = screening_settings_for(review).votes_needed(stage)
-    Lease.objects.filter(reviewer=reviewer, stage=stage, expires_at__lte=now).delete()
-    held = (
-        Lease.objects.filter(
-            reviewer=reviewer,
-            stage=stage,
-            record__review=review,
-            record__state=stage.awaiting_state,
-            expires_at__gt=now,
+    leases = list(
+        Lease.objects.filter(stage=stage, record__review_id=review.pk).values_list(
+            "pk", "record_id", "reviewer_id", "expires_at"
         )
-        .filter(
-            ~Exists(Vote.objects.filter(record=OuterRef("record"), stage=stage, reviewer=reviewer))
-        )
-        .filter(
-            ~Exists(
-                StageOutcome.objects.filter(record=OuterRef("record"), stage=stage).exclude(
-                    status=OutcomeStatus.OPEN
-                )
-            )
-        )
-        .select_related("record")
-        .order_by("expires_at")
-        .first()
     )
-    if held is not None:
-        Lease.objects.filter(pk=held.pk).update(expires_at=expires)
-        return held.record
+    expired = [pk for pk, _, holder, until in leases if holder == reviewer.pk and until <= now]
+    if expired:
+        Lease.objects.filter(pk__in=expired).delete()
+    held = [
+        record_id
+        for _, record_id, holder, until in sorted(leases, key=lambda lease: lease[3])
+        if holder == reviewer.pk and until > now
+    ]
+    if held:
+        room = with_room(ids=held, stage=stage, reviewer=reviewer, needed=needed, now=now)
+        for record_id in held:
+            if record_id in room:
+                Lease.objects.filter(record_id=record_id, stage=stage, reviewer=reviewer).update(
+                    expires_at=expires
+                )
+                return Record.objects.get(pk=record_id)
+    ranked = None
+    scored = False
+    if stage == Stage.TITLE_ABSTRACT and ranking_enabled(review):
+        ranked = _ranked(review=review, reviewer=reviewer)
+        scored = ranked is not None or has_scores(review=review, reviewer=reviewer)
+    ask = _Ask(
+        review=review,
+        stage=stage,
+        reviewer=reviewer,
+        needed=needed,
+        now=now,
+        leased=Counter(
+            record_id
+            for _, record_id, holder, until in leases
+            if holder != reviewer.pk and until > now
+        ),
+        scored=scored,
+    )
     for attempt in range(ATTEMPTS):
-        ids = _candidate_ids(review=review, stage=stage, reviewer=reviewer, needed=needed, now=now)
+        ids = _candidate_ids(ask, ranked)
         if not ids:
             return None
-        locked = {
-            r.pk: r
-            for r in Record.objects.select_for_update(skip_locked=True, of=("self",))
+        locked = set(
+            Record.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=ids)
             .order_by()
-        }
+            .values_list("pk", flat=True)
+        )
         if not locked:
             # Every candidate is being handed out or voted on at this instant: wait a
             # moment and look again rather than telling the reviewer nothing is left.
             time.sleep(0.005 * (attempt + 1))
             continue
-        free = [pk for pk in ids if pk in locked and locked[pk].state == stage.awaiting_state]
+        free = [pk for pk in ids if pk in locked]
         room = with_room(ids=free, stage=stage, reviewer=reviewer, needed=needed, now=now)
         for record_id in free:
             if record_id in room:
-                record = locked[record_id]
-                _take(record=record, stage=stage, reviewer=reviewer, expires=expires)
-                return record
+                _take(record_id=record_id, stage=stage, reviewer=reviewer, expires=expires)
+                return Record.objects.get(pk=record_id)
+        # Others took these since the candidates were read: read their leases again.
+        ask.leased = Counter(
+            Lease.objects.filter(stage=stage, record__review_id=review.pk, expires_at__gt=now)
+            .exclude(reviewer=reviewer)
+            .values_list("record_id", flat=True)
+        )
     return None
 
 

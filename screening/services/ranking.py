@@ -18,7 +18,7 @@ from collections import OrderedDict
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
@@ -45,6 +45,7 @@ from screening.ranking.model import (
 )
 from screening.selectors import ranking as selectors
 from screening.selectors.prisma import flow_changed
+from screening.services.queue import share_ranked_order
 from screening.services.settings import screening_settings_for
 
 log = logging.getLogger(__name__)
@@ -73,25 +74,41 @@ def schedule_retrain(review_id: int) -> None:
 def request_retrain(review_id: int) -> bool:
     """Mark a run as wanted; enqueue a job unless one is already queued or running.
 
-    Returns whether a job was enqueued.
+    Returns whether a job was enqueued. Runs after every title/abstract vote, so the
+    usual case (a job already queued) is one statement that changes nothing.
     """
     from screening.tasks.ranking import retrain_ranking
 
     now = timezone.now()
     if _throttled_in_process(review_id, now):
         return False
-    RankingSchedule.objects.get_or_create(review_id=review_id)
-    idle = RankingSchedule.objects.filter(
-        Q(running_since__isnull=True) | Q(running_since__lt=now - STALE_RUN),
-        review_id=review_id,
-        pending=False,
-    ).update(pending=True, requested_at=now)
-    if idle:
-        retrain_ranking.delay(review_id)
-        return True
-    # A job is queued (it will read the new vote) or running (it re-enqueues when done).
-    RankingSchedule.objects.filter(review_id=review_id).update(pending=True, requested_at=now)
-    return False
+    # One statement: create the review's schedule row or turn `pending` on, and say
+    # whether this call turned it on (no row back: a job is queued already and will
+    # read this vote) and whether a run is in progress (it enqueues one more when it
+    # ends, because it sees `pending`).
+    table = connection.ops.quote_name(RankingSchedule._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (review_id, pending, requested_at) VALUES (%s, %s, %s)
+            ON CONFLICT (review_id) DO UPDATE
+              SET pending = excluded.pending, requested_at = excluded.requested_at
+              WHERE {table}.pending = %s
+            RETURNING running_since IS NOT NULL AND running_since >= %s
+            """,  # noqa: S608 - only table names, fixed SQL and %s placeholders
+            [
+                review_id,
+                True,
+                connection.ops.adapt_datetimefield_value(now),
+                False,
+                connection.ops.adapt_datetimefield_value(now - STALE_RUN),
+            ],
+        )
+        turned_on = cursor.fetchone()
+    if turned_on is None or turned_on[0]:
+        return False
+    retrain_ranking.delay(review_id)
+    return True
 
 
 def _throttled_in_process(review_id: int, now) -> bool:
@@ -182,7 +199,12 @@ def ranked_reviewers(review: Review) -> list:
 
 
 def retrain_reviewer(
-    *, review: Review, reviewer, features: Features, settled: dict[int, int]
+    *,
+    review: Review,
+    reviewer,
+    features: Features,
+    settled: dict[int, int],
+    shuffle_keys: dict[int, int],
 ) -> RankingModelState:
     """Fit `reviewer`'s model and rewrite their scores (skipped if nothing changed)."""
     started = time.perf_counter()
@@ -239,6 +261,10 @@ def retrain_reviewer(
         state.version += 1
         state.seconds = round(time.perf_counter() - started, 3)
         state.save()
+        # Every app process reads the new queue order from the cache instead of sorting.
+        transaction.on_commit(
+            lambda: share_ranked_order(state=state, scores=scores, shuffle_keys=shuffle_keys)
+        )
     return state
 
 
@@ -250,8 +276,15 @@ def retrain_review(*, review: Review) -> list[RankingModelState]:
     if features is None:  # no records yet
         return []
     settled = selectors.settled_labels(review=review)
+    shuffle_keys = dict(Record.objects.filter(review=review).values_list("pk", "shuffle_key"))
     return [
-        retrain_reviewer(review=review, reviewer=user, features=features, settled=settled)
+        retrain_reviewer(
+            review=review,
+            reviewer=user,
+            features=features,
+            settled=settled,
+            shuffle_keys=shuffle_keys,
+        )
         for user in ranked_reviewers(review)
     ]
 

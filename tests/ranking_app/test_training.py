@@ -1,5 +1,7 @@
 """Retraining: models per reviewer, the queue order, debouncing and idempotence."""
 
+from django.core.cache import cache
+
 from screening.models import (
     ModelStatus,
     RankingModelState,
@@ -7,6 +9,7 @@ from screening.models import (
     RecordScore,
     Stage,
 )
+from screening.services import queue
 from screening.services import ranking as services
 from screening.services.queue import next_record
 from screening.services.settings import screening_settings_for
@@ -124,3 +127,23 @@ def test_it_queues_one_job_per_review_and_one_more_after_a_run(world, monkeypatc
     assert services.run_scheduled_retrain(review_id) is True  # the queued one
     assert services.run_scheduled_retrain(review_id) is False  # a duplicate delivery: no-op
     assert sent == [review_id, review_id]
+
+
+def test_a_retrain_shares_each_queue_order_as_sql_would_sort_it(
+    world, django_capture_on_commit_callbacks
+):
+    relevant, irrelevant = make_corpus(world.review)
+    settle_as(relevant[0], "include")
+    settle_as(irrelevant[0], "exclude")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.retrain_review(review=world.review)
+
+    state = RankingModelState.objects.get(review=world.review, reviewer=world.reviewer)
+    key = (world.review.pk, world.reviewer.pk, state.pk, state.version, state.trained_at)
+    shared = cache.get(queue._order_cache_key(key))
+    assert shared is not None
+    cache.delete(queue._order_cache_key(key))
+    from_sql = queue._shared_order(key, review=world.review, reviewer=world.reviewer)
+    assert from_sql.tobytes() == shared
+    assert len(from_sql) == state.n_scored
