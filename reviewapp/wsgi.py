@@ -1,11 +1,17 @@
+import contextlib
 import os
 
 from django.core.wsgi import get_wsgi_application
-from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reviewapp.settings")
 application = get_wsgi_application()
-# Import every view, and what they use (scikit-learn for ranking), when the server starts
-# (before gunicorn forks its workers, with --preload) rather than on a reviewer's first
-# request, which would wait seconds for it.
+
+# Load what the first requests would otherwise load while a reviewer waits (seconds on a
+# busy machine): every view and what they use (scikit-learn for ranking), and the cache's
+# client library. With gunicorn --preload this happens once, before the workers fork.
+from django.core.cache import cache  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
+
 get_resolver().url_patterns  # noqa: B018 - the access imports them
+with contextlib.suppress(Exception):  # the cache being down must not stop the server
+    cache.get("reviewapp:wsgi-start")
