@@ -1,14 +1,23 @@
-"""Relevance-ranking benchmark: our model vs random order vs ASReview LAB's published figures.
+"""Relevance-ranking benchmark: our model vs random order vs ASReview LAB (measured or published).
 
 Run from the repository root:
 
     .venv/bin/python bench/ranking.py [--seeds 1 2 3] [--sets ADHD nudging ...] [--model default]
+                                      [--asreview /tmp/asr-venv/bin/asreview | none]
 
 Finds the labelled sets in ../shared/data (or $REVIEWAPP_SHARED_DATA), simulates
 every set with each seed (one random relevant and one random irrelevant record as
 prior knowledge, as ASReview's figures do), prints WSS@95, recall after 10 % and
-ATD (means over the seeds) beside ASReview LAB 3.0.8's, then times a retrain on
+ATD (means over the seeds) beside ASReview LAB's, then times a retrain on
 synthetic 10k and 100k-record corpora built by resampling real abstracts.
+
+ASReview's figures are measured when an ``asreview`` executable is at hand
+(``--asreview``, else $ASREVIEW, else /tmp/asr-venv/bin/asreview): ``asreview
+simulate`` with its default model runs on the same records with the same seeds
+and the same prior records as our simulation (see bench/asreview_sim.py; runs
+are cached in var/asreview-cache/), and its reading order is scored with our
+metrics. Without one, the table shows the figures published in
+../shared/data/README.md (ASReview LAB 3.0.8, seeds 1-3, its own priors).
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ import argparse
 import os
 import random
 import re
+import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -26,9 +36,12 @@ from statistics import mean
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from asreview_sim import asreview_version, default_executable, run_asreview  # noqa: E402
+
 from screening.ranking.dataset import load_labelled_csv  # noqa: E402
+from screening.ranking.metrics import average_time_to_discovery, recall_at, wss  # noqa: E402
 from screening.ranking.model import RankingModel, build_features  # noqa: E402
-from screening.ranking.simulate import MODELS, random_order, simulate  # noqa: E402
+from screening.ranking.simulate import MODELS, choose_priors, random_order, simulate  # noqa: E402
 
 SETS = {
     "ACEInhibitors": "screening/cohen2006/ACEInhibitors.csv",
@@ -61,8 +74,59 @@ def asreview_figures(readme: Path) -> dict[str, tuple[float, float, float]]:
     return figures
 
 
-def run_set(name: str, path: Path, seeds: list[int], model: str, use_keywords: bool) -> dict:
-    """Simulate one set with every seed; return mean metrics for the model and random order."""
+def scores(labels_in_order) -> tuple[float, float, float]:
+    """(WSS@95, recall@10%, ATD as a fraction) of a reading order, priors excluded."""
+    return (
+        wss(labels_in_order, 0.95),
+        recall_at(labels_in_order, 0.10),
+        average_time_to_discovery(labels_in_order),
+    )
+
+
+def means(results: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """Mean (WSS@95, recall@10%, ATD %) over the seeds."""
+    return (
+        mean(r[0] for r in results),
+        mean(r[1] for r in results),
+        100 * mean(r[2] for r in results),
+    )
+
+
+def run_asreview_seeds(
+    name: str, path: Path, labels: dict, seeds: list[int], executable: str, ours: list
+) -> dict:
+    """Run ASReview on every seed with our priors; its metrics, per-seed WSS@95 and timing."""
+    measured, seconds, cached = [], 0.0, 0
+    for seed, our_run in zip(seeds, ours, strict=True):
+        priors = choose_priors(labels, seed=seed)
+        if tuple(priors) != our_run.prior_ids:
+            raise RuntimeError(f"{name} seed {seed}: priors differ from our simulation's")
+        run = run_asreview(path, priors, seed, executable, name=name)
+        measured.append(scores(run.labels_in_order))
+        seconds += run.seconds
+        cached += run.cached
+    return {
+        "asr": means(measured),
+        "asr_per_seed_wss95": [m[0] for m in measured],
+        "asr_seconds": seconds,
+        "asr_cached": cached,
+    }
+
+
+def run_set(
+    name: str,
+    path: Path,
+    seeds: list[int],
+    model: str,
+    use_keywords: bool,
+    asreview: str | None = None,
+) -> dict:
+    """Simulate one set with every seed; mean metrics for the model, random order and ASReview.
+
+    With ``asreview`` (an executable) ASReview LAB simulates the set too, with the
+    same seeds and prior records; if that fails the row falls back to the
+    published figures and keeps the error message.
+    """
     data = load_labelled_csv(path, use_keywords=use_keywords)
     started = time.perf_counter()
     features = build_features(data.texts, n_jobs=1)
@@ -71,39 +135,65 @@ def run_set(name: str, path: Path, seeds: list[int], model: str, use_keywords: b
         for seed in seeds
     ]
     randoms = [random_order(data.labels, seed=seed) for seed in seeds]
-
-    def means(results):
-        return (
-            mean(r.wss95 for r in results),
-            mean(r.recall_at_10 for r in results),
-            100 * mean(r.atd for r in results),
-        )
-
-    return {
+    row = {
         "name": name,
         "records": len(data.labels),
         "relevant": data.n_relevant,
-        "ours": means(ours),
+        "ours": means([(r.wss95, r.recall_at_10, r.atd) for r in ours]),
         "per_seed_wss95": [r.wss95 for r in ours],
-        "random": means(randoms),
+        "random": means([(r.wss95, r.recall_at_10, r.atd) for r in randoms]),
         "seconds": time.perf_counter() - started,
     }
+    if asreview:
+        try:
+            row |= run_asreview_seeds(name, path, data.labels, seeds, asreview, ours)
+        except (OSError, RuntimeError, ValueError, KeyError) as error:
+            row["asr_error"] = f"{type(error).__name__}: {error}"
+    return row
 
 
-def print_table(rows: list[dict], published: dict, seeds: list[int]) -> None:
-    """The side-by-side table; ✓ when ours is at least as good as ASReview's (per metric)."""
+def print_table(
+    rows: list[dict], published: dict, seeds: list[int], asreview: str | None = None
+) -> None:
+    """The side-by-side table; ✓ when ours is at least as good as ASReview's (per metric).
+
+    The ASR columns hold ASReview's measured figures where a row has them
+    (source "meas"), else its published ones ("publ").
+    """
     print(f"\nSimulation, mean over seeds {seeds} (priors 1+1 excluded from the metrics)")
+    if asreview:
+        print(
+            f"ASR = ASReview LAB {asreview} (elas_u4) measured here: same seeds, same prior "
+            "records, scored with our metrics (src 'meas')"
+        )
+    else:
+        print("ASR = no asreview executable (--asreview / $ASREVIEW): showing published figures")
+    print(
+        "      published = ../shared/data/README.md, ASReview LAB 3.0.8, seeds 1-3 with its own "
+        "priors (src 'publ')"
+    )
     header = (
         f"{'set':15} {'N':>5} {'rel':>4} | {'WSS@95':^20} | {'recall@10%':^20} | "
-        f"{'ATD %':^20} | {'vs ASReview':^11} | {'s':>4}"
+        f"{'ATD %':^20} | {'src':4} | {'vs ASReview':^11} | {'s':>4} | {'ASR s':>5}"
     )
     print(header)
     print(f"{'':26}| {'ours  rand  ASR':^20} | {'ours  rand  ASR':^20} | {'ours  rand  ASR':^20} |")
     print("-" * len(header))
     wins = 0
+    errors = []
     for row in rows:
-        asr = published.get(row["name"])
         ours, rnd = row["ours"], row["random"]
+        if "asr" in row:
+            asr, source = row["asr"], "meas"
+            # Both measured: compare at the precision the table shows.
+            asr = (round(asr[0], 3), round(asr[1], 3), round(asr[2], 1))
+            asr_seconds = f"{row['asr_seconds']:5.0f}"
+            if row["asr_cached"]:
+                asr_seconds += f" ({row['asr_cached']}/{len(seeds)} cached)"
+        else:
+            asr, source, asr_seconds = published.get(row["name"]), "publ", "    -"
+            if "asr_error" in row:
+                errors.append(f"{row['name']}: {row['asr_error']}")
         if asr:
             # Compare at the precision ASReview's figures are published with.
             marks = [
@@ -115,20 +205,63 @@ def print_table(rows: list[dict], published: dict, seeds: list[int]) -> None:
             wins += all(marks)
             asr_text = [f"{asr[0]:.3f}", f"{asr[1]:.3f}", f"{asr[2]:4.1f}"]
         else:
-            mark, asr_text = "  n/a", ["  -  "] * 3
+            mark, asr_text, source = "  n/a", ["  -  "] * 3, " -  "
         print(
             f"{row['name']:15} {row['records']:5} {row['relevant']:4} | "
             f"{ours[0]:.3f} {rnd[0]:6.3f} {asr_text[0]:>6} | "
             f"{ours[1]:.3f} {rnd[1]:6.3f} {asr_text[1]:>6} | "
-            f"{ours[2]:5.1f} {rnd[2]:5.1f} {asr_text[2]:>6}  | {mark:^11} | {row['seconds']:4.0f}"
+            f"{ours[2]:5.1f} {rnd[2]:5.1f} {asr_text[2]:>6}  | {source:4} | {mark:^11} | "
+            f"{row['seconds']:4.0f} | {asr_seconds}"
         )
     if rows:
         print("-" * len(header))
+        measured = [r for r in rows if "asr" in r]
+        asr_means = ["", "", ""]
+        if len(measured) == len(rows):
+            asr_means = [
+                f"{mean(r['asr'][0] for r in rows):.3f}",
+                f"{mean(r['asr'][1] for r in rows):.3f}",
+                f"{mean(r['asr'][2] for r in rows):4.1f}",
+            ]
         print(
-            f"{'mean':26}| {mean(r['ours'][0] for r in rows):.3f}{'':14}| "
-            f"{mean(r['ours'][1] for r in rows):.3f}{'':14}| {mean(r['ours'][2] for r in rows):5.1f}"
+            f"{'mean':26}| {mean(r['ours'][0] for r in rows):.3f} "
+            f"{mean(r['random'][0] for r in rows):6.3f} {asr_means[0]:>6} | "
+            f"{mean(r['ours'][1] for r in rows):.3f} "
+            f"{mean(r['random'][1] for r in rows):6.3f} {asr_means[1]:>6} | "
+            f"{mean(r['ours'][2] for r in rows):5.1f} "
+            f"{mean(r['random'][2] for r in rows):5.1f} {asr_means[2]:>6}  |"
         )
-        print(f"sets at least as good as ASReview on all three metrics: {wins}/{len(rows)}")
+        kind = (
+            "measured"
+            if len(measured) == len(rows)
+            else "published"
+            if not measured
+            else f"measured on {len(measured)}, published on {len(rows) - len(measured)}"
+        )
+        print(
+            f"sets at least as good as ASReview ({kind}) on all three metrics: {wins}/{len(rows)}"
+        )
+    for error in errors:
+        print(f"ASReview run failed, published figures shown: {error}")
+    if any("asr" in r for r in rows):
+        print_per_seed(rows, seeds)
+
+
+def print_per_seed(rows: list[dict], seeds: list[int]) -> None:
+    """WSS@95 of every seed, ours beside ASReview's measured one, so the noise is visible."""
+    print("\nWSS@95 per seed: ours / ASReview measured (same priors); Δ = mean difference")
+    header = f"{'set':15} | " + " | ".join(f"{'seed ' + str(s):^13}" for s in seeds)
+    header += f" | {'Δ':>6} | {'ours ≥ ASR':>10}"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        if "asr" not in row:
+            continue
+        pairs = list(zip(row["per_seed_wss95"], row["asr_per_seed_wss95"], strict=True))
+        cells = " | ".join(f"{o:.3f} / {a:.3f}" for o, a in pairs)
+        delta = mean(o - a for o, a in pairs)
+        better = sum(round(o, 3) >= round(a, 3) for o, a in pairs)
+        print(f"{row['name']:15} | {cells} | {delta:+6.3f} | {better:>4}/{len(pairs)}")
 
 
 def time_retrain(texts: list[str], n_records: int, repeats: int = 1) -> tuple[float, float, float]:
@@ -158,13 +291,30 @@ def main() -> None:
     parser.add_argument("--no-keywords", action="store_true", help="rank on title + abstract only")
     parser.add_argument("--skip-timing", action="store_true")
     parser.add_argument("--jobs", type=int, default=2, help="sets simulated in parallel")
+    parser.add_argument(
+        "--asreview",
+        default=default_executable(),
+        metavar="PATH",
+        help="asreview executable to measure ASReview LAB with (default: $ASREVIEW or "
+        "/tmp/asr-venv/bin/asreview if it exists); 'none' shows the published figures",
+    )
     args = parser.parse_args()
 
     data_dir = shared_data()
     if not data_dir.is_dir():
         sys.exit(f"shared data not found at {data_dir} (set REVIEWAPP_SHARED_DATA)")
     published = asreview_figures(data_dir / "README.md")
+    asreview = None if (args.asreview or "none").lower() == "none" else args.asreview
+    version = None
+    if asreview:
+        try:
+            version = asreview_version(asreview)
+        except (OSError, subprocess.SubprocessError) as error:
+            print(f"cannot run {asreview} ({error}); showing ASReview's published figures")
+            asreview = None
     print(f"model={args.model} keywords={'no' if args.no_keywords else 'yes'} data={data_dir}")
+    if asreview:
+        print(f"asreview={asreview} ({version}; title + abstract, no keywords, as it reads them)")
 
     started = time.perf_counter()
     # Largest sets first so the two workers finish together.
@@ -172,12 +322,18 @@ def main() -> None:
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         futures = {
             name: pool.submit(
-                run_set, name, data_dir / SETS[name], args.seeds, args.model, not args.no_keywords
+                run_set,
+                name,
+                data_dir / SETS[name],
+                args.seeds,
+                args.model,
+                not args.no_keywords,
+                asreview,
             )
             for name in order
         }
         rows = [futures[name].result() for name in args.sets]
-    print_table(rows, published, args.seeds)
+    print_table(rows, published, args.seeds, version)
     print(f"simulation wall time: {time.perf_counter() - started:.0f} s")
 
     if args.skip_timing:
