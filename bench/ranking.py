@@ -118,7 +118,6 @@ def run_set(
     path: Path,
     seeds: list[int],
     model: str,
-    use_keywords: bool,
     asreview: str | None = None,
 ) -> dict:
     """Simulate one set with every seed; mean metrics for the model, random order and ASReview.
@@ -127,7 +126,7 @@ def run_set(
     same seeds and prior records; if that fails the row falls back to the
     published figures and keeps the error message.
     """
-    data = load_labelled_csv(path, use_keywords=use_keywords)
+    data = load_labelled_csv(path)  # title + abstract, as ELAS u4 reads them
     started = time.perf_counter()
     features = build_features(data.texts, n_jobs=1)
     ours = [
@@ -288,7 +287,6 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
     parser.add_argument("--model", default="default", choices=list(MODELS))
-    parser.add_argument("--no-keywords", action="store_true", help="rank on title + abstract only")
     parser.add_argument("--skip-timing", action="store_true")
     parser.add_argument("--jobs", type=int, default=2, help="sets simulated in parallel")
     parser.add_argument(
@@ -312,7 +310,7 @@ def main() -> None:
         except (OSError, subprocess.SubprocessError) as error:
             print(f"cannot run {asreview} ({error}); showing ASReview's published figures")
             asreview = None
-    print(f"model={args.model} keywords={'no' if args.no_keywords else 'yes'} data={data_dir}")
+    print(f"model={args.model} (title + abstract) data={data_dir}")
     if asreview:
         print(f"asreview={asreview} ({version}; title + abstract, no keywords, as it reads them)")
 
@@ -327,7 +325,6 @@ def main() -> None:
                 data_dir / SETS[name],
                 args.seeds,
                 args.model,
-                not args.no_keywords,
                 asreview,
             )
             for name in order

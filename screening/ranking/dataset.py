@@ -4,16 +4,18 @@ Column names follow ASReview's conventions so the public benchmark sets load
 as they are: title, abstract and keywords are found by name, the label column
 by ASReview's list of label names (``label_included``, ``included``, ``label``…),
 and files that are not UTF-8 (FASTREAD's Kitchenham set is cp1252) are read
-with a cp1252 fallback.
+with a cp1252 fallback. Records are ranked on title + abstract (``record_text``);
+keywords are kept apart, split as the app's importers split them.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from screening.importers.records import split_list
 from screening.ranking.model import RecordId, record_text
 
 TITLE_COLUMNS = ("title", "primary_title", "document title", "ti", "article title")
@@ -38,10 +40,11 @@ _FALSE = {"0", "no", "n", "false", "exclude", "excluded"}
 
 @dataclass(frozen=True)
 class LabelledSet:
-    """A labelled set: text per record (title + abstract + keywords) and 0/1 labels.
+    """A labelled set: the ranked text per record (title + abstract) and 0/1 labels.
 
-    Rows whose label is blank or unreadable are left out and counted in
-    ``n_skipped``.
+    ``keywords`` holds each record's keywords (empty when the file has none or
+    they were not asked for); the model does not rank on them. Rows whose label
+    is blank or unreadable are left out and counted in ``n_skipped``.
     """
 
     name: str
@@ -49,6 +52,7 @@ class LabelledSet:
     labels: dict[RecordId, int]
     n_skipped: int
     label_column: str
+    keywords: dict[RecordId, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def n_relevant(self) -> int:
@@ -77,7 +81,9 @@ def load_labelled_csv(
     """Read a labelled CSV into a ``LabelledSet``.
 
     ``label_column`` names the label column (any case); by default it is found by name.
-    Raises ``ValueError`` when no label column or no title/abstract column is found.
+    ``use_keywords`` fills ``LabelledSet.keywords`` from a keyword column; the
+    texts are title + abstract either way. Raises ``ValueError`` when no label
+    column or no title/abstract column is found.
     """
     path = Path(path)
     reader = csv.DictReader(io.StringIO(_decode(path.read_bytes()), newline=""))
@@ -100,6 +106,7 @@ def load_labelled_csv(
 
     texts: dict[RecordId, str] = {}
     labels: dict[RecordId, int] = {}
+    keywords: dict[RecordId, tuple[str, ...]] = {}
     skipped = 0
     for number, row in enumerate(reader, start=1):
         raw_label = (row.get(label_column) or "").strip().lower()
@@ -116,9 +123,15 @@ def load_labelled_csv(
         texts[record_id] = record_text(
             row.get(title_column, "") if title_column else "",
             row.get(abstract_column, "") if abstract_column else "",
-            row.get(keyword_column, "") if keyword_column else "",
         )
         labels[record_id] = label
+        if keyword_column:
+            keywords[record_id] = tuple(split_list(row.get(keyword_column) or ""))
     return LabelledSet(
-        name=path.stem, texts=texts, labels=labels, n_skipped=skipped, label_column=label_column
+        name=path.stem,
+        texts=texts,
+        labels=labels,
+        n_skipped=skipped,
+        label_column=label_column,
+        keywords=keywords,
     )

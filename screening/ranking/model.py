@@ -1,13 +1,16 @@
 """Relevance ranking model: TF-IDF features plus a linear classifier.
 
-The design follows ASReview's active-learning cycle (ELAS u4: TF-IDF on 1-2-grams
-with sublinear term frequency, a linear SVM with C=0.11 and include-weighted
-samples, unread records ranked by score), split in two so a web app can keep the
-expensive half:
+The model is ASReview LAB's default, ELAS u4: TF-IDF on word 1-2-grams of title
+and abstract with sublinear term frequency, terms found in more than 95 % of the
+records dropped, a linear SVM with C=0.11 and include-weighted samples, unread
+records ranked by score. It is split in two so a web app can keep the expensive
+half:
 
 * ``build_features(texts)`` turns every record of a review into a row of a sparse
-  TF-IDF matrix once. Words are hashed (no vocabulary to fit), so the step is a
-  pure function of the texts, can run on several cores, and the result can be
+  TF-IDF matrix once. Terms are hashed rather than looked up in a vocabulary, so
+  tokenising is a pure function of each text and can run on several cores; the
+  31-bit hashes that occur are then numbered, so every distinct term has a column
+  of its own, as in ASReview's vocabulary-based vectoriser. The result can be
   cached per review (pickle/joblib).
 * ``RankingModel.fit(features, labels)`` refits only the classifier on the rows
   that carry a label; scoring every unread record is then one sparse
@@ -18,23 +21,33 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.naive_bayes import MultinomialNB
+from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 from sklearn.utils import murmurhash3_32
 
 RecordId = Hashable
 
-# 2**20 buckets keep hash collisions rare for the ~10^5-10^6 distinct 1-2-grams
-# of a large review while the weight vector stays at 8 MB.
-N_HASH_FEATURES = 2**20
+# Terms are hashed into 2**31 - 1 buckets and only the buckets in use become columns:
+# a million distinct 1-2-grams share a bucket in a few hundred cases, where 2**20
+# buckets merged 15 % of the 171,000 terms of ACEInhibitors (2,544 records).
+HASH_SPACE = 2**31 - 1
+# Terms in more than this fraction of the records are dropped (ELAS u4's max_df).
+MAX_DF = 0.95
+# Names the feature recipe; a stored model fitted on another recipe is refitted.
+FEATURES = f"tfidf-1-2gram-title-abstract-exact-maxdf{MAX_DF}"
 # Below this many texts a second process costs more than it saves.
 _PARALLEL_MIN_TEXTS = 20_000
+# scikit-learn's default token pattern: words of two or more characters.
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
 
 
 class NeedBothClasses(ValueError):
@@ -52,13 +65,41 @@ class ModelSettings:
     times as much as irrelevant ones, which matters when a handful of includes
     sit among hundreds of excludes.
 
-    Tried on bench/ranking.py (9 sets, seeds 1-5) and not made the default:
-    C=0.05 (or include_ratio=20, which acts alike) lifts recall@10% and ATD on
-    the large sets but costs the small ones WSS@95 (Antihistamines -0.05);
-    C=0.3, English stop words (Kitchenham and nudging lose 0.08-0.12 WSS@95), a
-    dynamic include ratio, refitting after every label on large sets (no change),
-    and SVM ensembles with logistic regression or complement naive Bayes
-    (no better, 10-50x slower to fit on 2**20 columns).
+    Features (``build_features``) are ELAS u4's own: title + abstract, one column
+    per distinct 1-2-gram, terms in > 95 % of records dropped. On bench/ranking.py
+    (9 sets, seeds 1-5, ASReview LAB 3.0.8 run on the same prior records) this
+    gives ASReview's own figures: the same WSS@95, recall@10% and ATD on every
+    seed of the five sets under 1,000 records (where we refit after every label,
+    as ASReview does), and means at least as good on the four larger ones
+    (WSS@95 ACEInhibitors 0.740 vs 0.740, BetaBlockers 0.704 vs 0.701, Kitchenham
+    0.708 vs 0.700, nudging 0.721 vs 0.704; recall@10% equal, ATD equal or
+    lower). The former 2**20 hashed columns, keywords mixed into the text, fell
+    short somewhere on 7 of 9 sets; the collisions alone (title + abstract) cost
+    ACEInhibitors WSS@95 0.735 vs 0.740, nudging 0.699 vs 0.704 and Triptans
+    recall@10% 0.339 vs 0.417.
+
+    Tried on the same sets and not made the default (none was at least as good
+    as ELAS u4 on every set and metric):
+
+    * Keywords (the MeSH terms of six Cohen sets). Mixed into the text (2**20
+      columns): Estrogens WSS@95 0.466 vs 0.383 and Triptans recall@10% 0.574 vs
+      0.417, but BetaBlockers WSS@95 0.690 vs 0.701 and recall@10% 0.737 vs
+      0.756, Antihistamines recall@10% 0.333 vs 0.373. As a block of their own
+      (each keyword one token, TF-IDF, weight w, rows re-normalised; seeds 1-10
+      against ELAS u4 features): w=0.3 lifts ADHD WSS@95 by 0.06, Estrogens by
+      0.09 and Triptans recall@10% by 0.12, but costs BetaBlockers 0.021 WSS@95
+      and 0.012 recall@10%, NSAIDS 0.006 and 0.025, Triptans 0.032 WSS@95;
+      w=0.1, 0.2, 0.5 and 1.0, keyword words instead of whole keywords, and
+      dropping keywords found in > 50 % of records trade the same way.
+    * Title words again as a block of their own (w=0.3 / 0.5): NSAIDS WSS@95
+      +0.03, but Antihistamines -0.07 / -0.18, Triptans -0.04 / -0.10, nudging
+      -0.04 / -0.09.
+    * C=0.05 (or include_ratio=20, which acts alike) lifts recall@10% and ATD on
+      the large sets but costs the small ones WSS@95 (Antihistamines -0.05);
+      C=0.3, English stop words (Kitchenham and nudging lose 0.08-0.12 WSS@95), a
+      dynamic include ratio, refitting after every label on large sets (no
+      change), and SVM ensembles with logistic regression or complement naive
+      Bayes (no better, 10-50x slower to fit).
     """
 
     classifier: str = "svm"
@@ -71,44 +112,121 @@ ELAS_U4 = ModelSettings(classifier="svm")
 DEFAULT_SETTINGS = ELAS_U4
 
 
-def record_text(title: str = "", abstract: str = "", keywords: str = "") -> str:
-    """The text a record is ranked on: title, abstract and keywords joined."""
-    return " ".join(part.strip() for part in (title, abstract, keywords) if part and part.strip())
+def record_text(title: str = "", abstract: str = "", keywords: object = None) -> str:
+    """The text a record is ranked on: title and abstract joined.
+
+    ``keywords`` are accepted and left out: like ELAS u4 the model ranks on title
+    and abstract only, because keywords helped some reviews and hurt others (see
+    ``ModelSettings``).
+    """
+    return " ".join(part.strip() for part in (title, abstract) if part and part.strip())
+
+
+def _analyze(text: str) -> list[str]:
+    """Lower-cased words and word pairs (scikit-learn's 1-2-gram analyser, faster)."""
+    words = _TOKEN.findall(text.lower())
+    return words + [f"{first} {second}" for first, second in pairwise(words)]
 
 
 def _vectorizer() -> HashingVectorizer:
     return HashingVectorizer(
-        ngram_range=(1, 2),
-        n_features=N_HASH_FEATURES,
+        analyzer=_analyze,
+        n_features=HASH_SPACE,
         alternate_sign=False,  # raw counts, so TF-IDF sees true term frequencies
         norm=None,
         dtype=np.float32,
     )
 
 
-def _hash_counts(texts: Sequence[str], n_jobs: int) -> sp.csr_matrix:
-    vectorizer = _vectorizer()
+def _count_chunk(texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Term counts of some texts, one column per term they use: (counts, hash of each column)."""
+    counts = _vectorizer().transform(texts)
+    terms, columns = _number_columns(counts.indices)
+    # Numbering follows the hash order, so each row's columns stay sorted.
+    shape = (counts.shape[0], len(terms))
+    return sp.csr_matrix((counts.data, columns, counts.indptr), shape=shape), terms
+
+
+def _count_terms(texts: Sequence[str], n_jobs: int) -> tuple[sp.csr_matrix, np.ndarray]:
+    """``_count_chunk`` of all texts, in ``n_jobs`` processes for a large review."""
     if n_jobs <= 1 or len(texts) < _PARALLEL_MIN_TEXTS:
-        return vectorizer.transform(texts)
-    # Hashing is stateless, so chunks can be tokenised in separate processes.
+        return _count_chunk(texts)
+    # Hashing is stateless, so chunks can be tokenised and numbered in separate
+    # processes; their columns are then renumbered into the union of their terms.
     from joblib import Parallel, delayed
 
     size = math.ceil(len(texts) / n_jobs)
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
-    parts = Parallel(n_jobs=n_jobs)(delayed(vectorizer.transform)(chunk) for chunk in chunks)
-    return sp.vstack(parts, format="csr")
+    parts = Parallel(n_jobs=n_jobs)(delayed(_count_chunk)(chunk) for chunk in chunks)
+    terms = np.sort(np.concatenate([part_terms for _, part_terms in parts]))
+    terms = terms[np.concatenate(([True], terms[1:] != terms[:-1]))]
+    blocks = []
+    for counts, part_terms in parts:
+        columns = np.searchsorted(terms, part_terms).astype(np.int32)[counts.indices]
+        shape = (counts.shape[0], len(terms))
+        blocks.append(sp.csr_matrix((counts.data, columns, counts.indptr), shape=shape))
+    return sp.vstack(blocks, format="csr"), terms
+
+
+def _number_columns(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct hashes, column of each entry): ``np.unique(..., return_inverse=True)``.
+
+    Sorting (hash, position) pairs packed into one int64 each is several times
+    faster than numpy's argsort-based inverse on the ~10^7 entries of a large
+    review. Hashes are non-negative, so the packed values sort by hash.
+    """
+    n = len(hashes)
+    pairs = np.empty(2 * n, dtype=np.int32)
+    pairs[1::2] = hashes  # high half of each little-endian int64
+    pairs[0::2] = np.arange(n, dtype=np.int32)
+    pairs.view(np.int64).sort()
+    sorted_hashes, positions = pairs[1::2], pairs[0::2]
+    starts = np.empty(n, dtype=bool)
+    starts[:1] = True
+    np.not_equal(sorted_hashes[1:], sorted_hashes[:-1], out=starts[1:])
+    group = np.cumsum(starts, dtype=np.int32)
+    group -= 1
+    columns = np.empty(n, dtype=np.int32)
+    columns[positions] = group
+    return sorted_hashes[starts], columns
+
+
+def _tfidf(counts: sp.csr_matrix, n_terms: int, max_df: float) -> sp.csr_matrix:
+    """TF-IDF of term counts (overwrites ``counts``' values).
+
+    As scikit-learn's ``TfidfVectorizer(sublinear_tf=True, max_df=max_df)``:
+    terms in more than ``max_df`` of the rows dropped (their columns stay, empty),
+    tf -> 1 + log tf, smoothed IDF ln((1 + n) / (1 + df)) + 1, rows scaled to
+    unit length.
+    """
+    n_rows = counts.shape[0]
+    # Each row holds a term once (the hasher sums duplicates), so counts are document frequencies.
+    df = np.bincount(counts.indices, minlength=n_terms)
+    idf = (np.log((1 + n_rows) / (1 + df)) + 1).astype(np.float32)
+    idf[df > max_df * n_rows] = 0
+    values = counts.data
+    np.log(values, out=values)
+    values += 1
+    values *= idf[counts.indices]
+    # At least one column, so a review without a single term still fits (to a constant).
+    shape = (n_rows, max(n_terms, 1))
+    matrix = sp.csr_matrix((values, counts.indices, counts.indptr), shape=shape)
+    matrix.eliminate_zeros()  # the dropped terms
+    return normalize(matrix, copy=False)
 
 
 @dataclass
 class Features:
     """A review's TF-IDF matrix: one L2-normalised row per record, in ``record_ids`` order.
 
-    ``texts`` are kept only to put words back on hashed columns in ``top_terms``.
+    ``terms`` holds the hash of each column's term (ascending); ``texts`` are kept
+    only to put words back on columns in ``top_terms``.
     """
 
     record_ids: tuple[RecordId, ...]
     matrix: sp.csr_matrix
     texts: tuple[str, ...]
+    terms: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
     row_of: dict[RecordId, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -124,16 +242,18 @@ class Features:
 def build_features(texts: Mapping[RecordId, str], *, n_jobs: int | None = None) -> Features:
     """Turn {record_id: text} into a cached-able TF-IDF ``Features`` matrix.
 
-    TF-IDF as ASReview uses it: word 1-2-grams, sublinear term frequency
-    (1 + log tf), smoothed IDF, rows scaled to unit length.
+    TF-IDF as ELAS u4 computes it: word 1-2-grams, sublinear term frequency
+    (1 + log tf), terms in more than 95 % of the records dropped, smoothed IDF,
+    rows scaled to unit length. Texts are ranked as given; build them with
+    ``record_text``.
     """
     record_ids = tuple(texts)
     documents = tuple(texts[r] or "" for r in record_ids)
     if n_jobs is None:
         n_jobs = min(2, os.cpu_count() or 1)
-    counts = _hash_counts(documents, n_jobs)
-    matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counts).astype(np.float32)
-    return Features(record_ids=record_ids, matrix=sp.csr_matrix(matrix), texts=documents)
+    counts, terms = _count_terms(documents, n_jobs)
+    matrix = _tfidf(counts, len(terms), MAX_DF)
+    return Features(record_ids=record_ids, matrix=matrix, texts=documents, terms=terms)
 
 
 def _sample_weights(y: np.ndarray, include_ratio: float) -> np.ndarray:
@@ -194,17 +314,19 @@ class TopTerms:
 
 @dataclass
 class RankingModel:
-    """A fitted relevance model: one linear weight per hashed 1-2-gram, plus a bias.
+    """A fitted relevance model: one linear weight per term column, plus a bias.
 
     Build it with ``RankingModel.fit``; it holds no reference to the feature
-    matrix, so it pickles small (8 MB of weights) and can score any ``Features``
-    built by ``build_features``.
+    matrix, only the weights and the hashes of the terms they belong to, so it
+    pickles small and can score any ``Features`` built by ``build_features``
+    (terms the model never saw weigh nothing).
     """
 
     coef: np.ndarray
     intercept: float
     settings: ModelSettings
     labelled: dict[RecordId, int]
+    terms: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
 
     @classmethod
     def fit(
@@ -226,15 +348,32 @@ class RankingModel:
         rows = features.rows(labels)
         y = np.fromiter(labels.values(), dtype=np.int64)
         coef, intercept = _linear_scores_weights(features.matrix[rows], y, settings)
-        return cls(coef=coef, intercept=intercept, settings=settings, labelled=labels)
+        return cls(
+            coef=coef,
+            intercept=intercept,
+            settings=settings,
+            labelled=labels,
+            terms=features.terms,
+        )
+
+    def _coef_for(self, features: Features) -> np.ndarray:
+        """The weights in the column order of ``features`` (unseen terms weigh 0)."""
+        if features.terms is self.terms or np.array_equal(features.terms, self.terms):
+            return self.coef
+        coef = np.zeros(features.matrix.shape[1])
+        if len(self.terms):
+            at = np.minimum(np.searchsorted(self.terms, features.terms), len(self.terms) - 1)
+            known = self.terms[at] == features.terms
+            coef[: len(known)][known] = self.coef[at[known]]
+        return coef
 
     def score(
         self, features: Features, record_ids: Iterable[RecordId] | None = None
     ) -> dict[RecordId, float]:
         """Relevance score per record (higher = more likely relevant); all records by default."""
         ids = features.record_ids if record_ids is None else tuple(record_ids)
-        rows = features.rows(ids)
-        values = features.matrix[rows] @ self.coef + self.intercept
+        # Scoring every row is cheaper than copying out the wanted ones first.
+        values = (features.matrix @ self._coef_for(features))[features.rows(ids)] + self.intercept
         return dict(zip(ids, (float(v) for v in values), strict=True))
 
     def rank_unlabelled(self, features: Features) -> list[RecordId]:
@@ -242,47 +381,46 @@ class RankingModel:
         unlabelled = [r for r in features.record_ids if r not in self.labelled]
         if not unlabelled:
             return []
-        values = features.matrix[features.rows(unlabelled)] @ self.coef
+        values = (features.matrix @ self._coef_for(features))[features.rows(unlabelled)]
         order = np.argsort(-values, kind="stable")
         return [unlabelled[i] for i in order]
 
     def top_terms(self, features: Features, n: int = 10) -> TopTerms:
-        """The ``n`` most include-indicative and most exclude-indicative words.
+        """The ``n`` most include-indicative and most exclude-indicative terms.
 
-        Columns are hashed, so names are recovered by re-tokenising the labelled
-        records (the only rows that gave the weights their values) and keeping,
-        per column, the word seen most often.
+        Columns hold term hashes, so a term's name is recovered by re-tokenising
+        one labelled record that holds it (only labelled rows gave the weights
+        their values): a few dozen texts, however large the review.
         """
-        analyzer = _vectorizer().build_analyzer()
-        names: dict[int, dict[str, int]] = {}
-        wanted = set(np.argsort(self.coef)[: n * 3]) | set(np.argsort(-self.coef)[: n * 3])
-        for record_id in self.labelled:
-            for term in analyzer(features.texts[features.row_of[record_id]]):
-                column = _hash_column(term)
-                if column in wanted:
-                    seen = names.setdefault(column, {})
-                    seen[term] = seen.get(term, 0) + 1
+        coef = self._coef_for(features)
+        top_include = np.argsort(-coef)[: n * 3]
+        top_exclude = np.argsort(coef)[: n * 3]
+        wanted = np.unique(np.concatenate((top_include, top_exclude)))
+        wanted = wanted[(wanted < len(features.terms)) & (coef[wanted] != 0)]
+        rows = features.rows(r for r in self.labelled if r in features.row_of)
+        holders = features.matrix[rows][:, wanted].tocsc()
+        column_of = {int(features.terms[c]): int(c) for c in wanted}
+        names: dict[int, str] = {}
+        for position, column in enumerate(wanted):
+            found = holders.indices[holders.indptr[position] : holders.indptr[position + 1]]
+            if column in names or not len(found):
+                continue
+            for term in _analyze(features.texts[rows[found[0]]]):
+                hit = column_of.get(_term_hash(term))
+                if hit is not None:
+                    names.setdefault(hit, term)
 
         def named(columns: Iterable[int]) -> tuple[tuple[str, float], ...]:
-            out = []
-            for column in columns:
-                if column in names and self.coef[column] != 0:
-                    term = max(names[column].items(), key=lambda kv: (kv[1], kv[0]))[0]
-                    out.append((term, float(self.coef[column])))
-                if len(out) == n:
-                    break
-            return tuple(out)
+            out = [(names[c], float(coef[c])) for c in columns if c in names]
+            return tuple(out[:n])
 
-        return TopTerms(
-            include=named(np.argsort(-self.coef)[: n * 3]),
-            exclude=named(np.argsort(self.coef)[: n * 3]),
-        )
+        return TopTerms(include=named(top_include), exclude=named(top_exclude))
 
 
-def _hash_column(term: str) -> int:
-    """The column ``HashingVectorizer`` puts an already-analysed term in.
+def _term_hash(term: str) -> int:
+    """The hash ``HashingVectorizer`` gives an already-analysed term (its column's key).
 
     Same arithmetic as sklearn's FeatureHasher: signed 32-bit murmurhash3 with
-    seed 0, absolute value, modulo the number of columns.
+    seed 0, absolute value, modulo the hash space.
     """
-    return abs(murmurhash3_32(term, seed=0, positive=False)) % N_HASH_FEATURES
+    return abs(murmurhash3_32(term, seed=0, positive=False)) % HASH_SPACE

@@ -37,6 +37,7 @@ from screening.models import (
 )
 from screening.ranking.model import (
     DEFAULT_SETTINGS,
+    FEATURES,
     Features,
     NeedBothClasses,
     RankingModel,
@@ -167,10 +168,8 @@ def features_for(review: Review) -> Features | None:
         _FEATURES.move_to_end(review.pk)
         return cached[1]
     texts = {
-        pk: record_text(title, abstract, " ".join(str(k) for k in keywords or ()))
-        for pk, title, abstract, keywords in corpus.order_by("pk").values_list(
-            "pk", "title", "abstract", "keywords"
-        )
+        pk: record_text(title, abstract)
+        for pk, title, abstract in corpus.order_by("pk").values_list("pk", "title", "abstract")
     }
     if not texts:
         return None
@@ -182,7 +181,8 @@ def features_for(review: Review) -> Features | None:
 
 
 def _fingerprint(features_key: str, labels: dict[int, int]) -> str:
-    digest = hashlib.sha256(f"{features_key}|{DEFAULT_SETTINGS}|".encode())
+    # FEATURES names how texts become features: a model fitted on older features refits.
+    digest = hashlib.sha256(f"{features_key}|{FEATURES}|{DEFAULT_SETTINGS}|".encode())
     for record_id in sorted(labels):
         digest.update(f"{record_id}:{labels[record_id]},".encode())
     return digest.hexdigest()

@@ -2,14 +2,16 @@
 
 import pickle
 
+import numpy as np
 import pytest
-from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 
 from screening.ranking.model import (
-    N_HASH_FEATURES,
+    HASH_SPACE,
     NeedBothClasses,
     RankingModel,
-    _hash_column,
+    _analyze,
+    _term_hash,
     build_features,
     record_text,
 )
@@ -61,13 +63,48 @@ def test_it_pickles_small_and_scores_the_same(features):
     assert again.score(features) == model.score(features)
 
 
-def test_it_hashes_terms_to_the_vectorizers_columns():
+def test_it_hashes_terms_as_the_vectorizer_does():
     vectorizer = HashingVectorizer(
-        n_features=N_HASH_FEATURES, alternate_sign=False, norm=None, analyzer=lambda s: [s]
+        n_features=HASH_SPACE, alternate_sign=False, norm=None, analyzer=lambda s: [s]
     )
     for term in ("zebrafish", "heart regeneration", "ß-blocker"):
-        assert vectorizer.transform([term]).indices[0] == _hash_column(term)
+        assert vectorizer.transform([term]).indices[0] == _term_hash(term)
 
 
-def test_it_joins_title_abstract_and_keywords():
+def test_it_tokenises_like_scikit_learn():
+    analyzer = TfidfVectorizer(ngram_range=(1, 2)).build_analyzer()
+    for text in (*TEXTS.values(), "Beta-blockers (β) in CIBIS-II: a 12-week trial.", "", "x"):
+        assert _analyze(text) == analyzer(text)
+
+
+def test_its_features_are_asreview_elas_u4s_tfidf():
+    # One column per distinct 1-2-gram (no hash collisions), as TfidfVectorizer with
+    # ELAS u4's parameters; "heart" is in every record, so max_df=0.95 drops it.
+    texts = {key: f"{text} heart" for key, text in TEXTS.items()}
+    features = build_features(texts)
+    expected = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=0.95)
+    matrix = expected.fit_transform(texts.values())
+    assert "heart" not in expected.vocabulary_
+    heart = list(features.terms).index(_term_hash("heart"))
+    assert features.matrix[:, heart].nnz == 0
+    assert features.matrix.shape == (matrix.shape[0], matrix.shape[1] + 1)
+    gram = (features.matrix @ features.matrix.T).toarray()
+    assert np.allclose(gram, (matrix @ matrix.T).toarray(), atol=1e-6)
+
+
+def test_it_scores_features_built_from_other_records(features):
+    model = RankingModel.fit(features, {"a": 1, "c": 0})
+    others = build_features({"x": "zebrafish regeneration", "y": "unseen words only"})
+    scores = model.score(others)
+    assert scores["x"] > scores["y"] == pytest.approx(model.intercept)
+
+
+def test_it_fits_when_every_term_is_in_every_record():
+    features = build_features({"a": "same words", "b": "same words", "c": "same words"})
+    model = RankingModel.fit(features, {"a": 1, "b": 0})
+    assert model.rank_unlabelled(features) == ["c"]
+
+
+def test_it_ranks_on_title_and_abstract_only():
     assert record_text("Title", " Abstract ", "") == "Title Abstract"
+    assert record_text("Title", "", "Humans; Heart Failure") == "Title"

@@ -100,6 +100,20 @@ def test_it_loads_a_cp1252_csv_with_a_yes_no_label(tmp_path):
     assert data.texts["row-1"] == "Café study It’s about coffee"
 
 
+def test_it_keeps_keywords_apart_from_the_ranked_text(tmp_path):
+    path = tmp_path / "set.csv"
+    path.write_text(
+        "title,abstract,keywords,label_included\n"
+        'Beta-blockers,In heart failure.,"Aged, 80 and over; Heart Failure",1\n'
+        "Other,Nothing,,0\n",
+        encoding="utf-8",
+    )
+    data = load_labelled_csv(path)
+    assert data.texts["row-1"] == "Beta-blockers In heart failure."
+    assert data.keywords == {"row-1": ("Aged, 80 and over", "Heart Failure"), "row-2": ()}
+    assert load_labelled_csv(path, use_keywords=False).keywords == {}
+
+
 def test_it_refuses_a_csv_without_labels(tmp_path):
     path = tmp_path / "set.csv"
     path.write_text("title,abstract\nA,B\n", encoding="utf-8")
