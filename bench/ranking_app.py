@@ -27,7 +27,11 @@ DATA = ROOT.parent / "shared" / "data" / "screening"
 os.environ.setdefault(
     "DATABASE_URL", f"sqlite:///{Path(tempfile.gettempdir()) / 'reviewapp_bench_ranking.sqlite3'}"
 )
-os.environ.setdefault("DEBUG", "1")
+# As in production: DEBUG off (with it on, Django keeps the text of every query, which
+# for 100,000 score rows costs seconds).
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "bench-ranking-app-" + "k3y" * 20)
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reviewapp.settings")
 os.environ.pop("CELERY_BROKER_URL", None)
 sys.path[:0] = [str(ROOT)]

@@ -63,8 +63,12 @@ class RecordScore(models.Model):
     queue LEFT JOINs this table on (record, reviewer) and orders by `score`.
     """
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="scores")
+    # A retrain rewrites 100,000 rows per reviewer, so every index costs: review and
+    # record are covered by the composite index and constraint below.
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+", db_index=False)
+    record = models.ForeignKey(
+        Record, on_delete=models.CASCADE, related_name="scores", db_index=False
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -77,9 +81,9 @@ class RecordScore(models.Model):
             ),
         ]
         indexes = [
+            # A reviewer's scores: rewritten by the retrain, read in order once per model
+            # version (the queue then reads that order from the cache).
             models.Index(fields=["review", "reviewer"], name="score_review_reviewer"),
-            # The ranked queue reads a reviewer's scores best first.
-            models.Index(fields=["reviewer", "-score"], name="score_reviewer_best"),
         ]
 
     def __str__(self) -> str:

@@ -46,6 +46,7 @@ from screening.ranking.model import (
 )
 from screening.selectors import ranking as selectors
 from screening.selectors.prisma import flow_changed
+from screening.services.bulk import insert_rows
 from screening.services.queue import share_ranked_order
 from screening.services.settings import screening_settings_for
 
@@ -246,12 +247,12 @@ def retrain_reviewer(
     terms = model.top_terms(features, TOP_TERMS)
     with transaction.atomic():
         RecordScore.objects.filter(review=review, reviewer=reviewer).delete()
-        RecordScore.objects.bulk_create(
-            (
+        insert_rows(  # COPY on PostgreSQL: 100,000 scores in a fraction of INSERT's time
+            RecordScore,
+            [
                 RecordScore(review=review, record_id=record_id, reviewer=reviewer, score=score)
                 for record_id, score in scores.items()
-            ),
-            batch_size=_CHUNK,
+            ],
         )
         state.status = ModelStatus.READY
         state.trained_at = timezone.now()
