@@ -4,7 +4,6 @@ endpoint, thin: access through ReviewRolePermission, blinding through
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -22,15 +21,8 @@ from extraction.services import sheets as sheet_services
 from extraction.services import studies as study_services
 from extraction.views.evidence import export_response
 from reviewapp.access import ReviewRolePermission
-from reviewapp.api_errors import as_validation_error as _drf_error
+from reviewapp.http import object_of_review_or_404
 from reviewapp.models import Role
-
-
-def _study(request, study_id) -> Study:
-    study = selectors.get_study(review=request.review, study_id=study_id)
-    if study is None:
-        raise Http404("No such study in this review.")
-    return study
 
 
 def _instrument(instrument: str) -> str:
@@ -93,8 +85,6 @@ class ExtractionFormDetail(APIView):
             )
         except FormDefinitionError as exc:
             raise ValidationError({"definition": list(exc.messages)}) from None
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
         return Response(_form_data(version))
 
 
@@ -183,7 +173,8 @@ class MySheet(APIView):
 
     @extend_schema(responses=SheetOut)
     def get(self, request, review_id, study_id, instrument):
-        study, instrument = _study(request, study_id), _instrument(instrument)
+        study = object_of_review_or_404(Study, request.review, study_id)
+        instrument = _instrument(instrument)
         access = _access(request, study, instrument)
         if access.mine is None:
             return Response(
@@ -199,30 +190,28 @@ class MySheet(APIView):
 
     @extend_schema(request=SheetIn, responses=SheetOut)
     def put(self, request, review_id, study_id, instrument):
-        study, instrument = _study(request, study_id), _instrument(instrument)
+        study = object_of_review_or_404(Study, request.review, study_id)
+        instrument = _instrument(instrument)
         data = SheetIn(data=request.data)
         data.is_valid(raise_exception=True)
         ctx, version, _settings = selectors.context_for(review=request.review)
         done = data.validated_data.get("done")
-        try:
-            access = _access(request, study, instrument)
-            if done is False and access.mine is not None:
-                sheet_services.reopen_sheet(sheet=access.mine, by=request.user)
-            sheet = access.mine
-            if "values" in data.validated_data or sheet is None:
-                sheet = sheet_services.save_values(
-                    study=study,
-                    instrument=instrument,
-                    membership=request.membership,
-                    raw=data.validated_data.get("values", {}),
-                    ctx=ctx,
-                    form_version=version if instrument == Instrument.EXTRACTION else None,
-                    strict=True,
-                ).sheet
-            if done:
-                sheet = sheet_services.submit_sheet(sheet=sheet, ctx=ctx, by=request.user)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        access = _access(request, study, instrument)
+        if done is False and access.mine is not None:
+            sheet_services.reopen_sheet(sheet=access.mine, by=request.user)
+        sheet = access.mine
+        if "values" in data.validated_data or sheet is None:
+            sheet = sheet_services.save_values(
+                study=study,
+                instrument=instrument,
+                membership=request.membership,
+                raw=data.validated_data.get("values", {}),
+                ctx=ctx,
+                form_version=version if instrument == Instrument.EXTRACTION else None,
+                strict=True,
+            ).sheet
+        if done:
+            sheet = sheet_services.submit_sheet(sheet=sheet, ctx=ctx, by=request.user)
         sheet.refresh_from_db()
         return Response(_sheet_out(sheet, hidden=False))
 
@@ -236,7 +225,8 @@ class SheetList(APIView):
 
     @extend_schema(responses=SheetOut(many=True))
     def get(self, request, review_id, study_id, instrument):
-        study, instrument = _study(request, study_id), _instrument(instrument)
+        study = object_of_review_or_404(Study, request.review, study_id)
+        instrument = _instrument(instrument)
         access = _access(request, study, instrument)
         return Response(
             [
@@ -286,28 +276,27 @@ class ConsensusDetail(APIView):
 
     @extend_schema(responses=ConsensusOut)
     def get(self, request, review_id, study_id, instrument):
-        study, instrument = _study(request, study_id), _instrument(instrument)
+        study = object_of_review_or_404(Study, request.review, study_id)
+        instrument = _instrument(instrument)
         return Response(_consensus_data(request, study, instrument))
 
     @extend_schema(request=ConsensusIn, responses=ConsensusOut)
     def put(self, request, review_id, study_id, instrument):
-        study, instrument = _study(request, study_id), _instrument(instrument)
+        study = object_of_review_or_404(Study, request.review, study_id)
+        instrument = _instrument(instrument)
         data = ConsensusIn(data=request.data)
         data.is_valid(raise_exception=True)
         ctx, _version, _settings = selectors.context_for(review=request.review)
-        try:
-            sheet_services.record_consensus(
-                study=study,
-                instrument=instrument,
-                membership=request.membership,
-                key=data.validated_data["key"],
-                source=data.validated_data["source"],
-                value=data.validated_data.get("value"),
-                note=data.validated_data.get("note", ""),
-                ctx=ctx,
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from None
+        sheet_services.record_consensus(
+            study=study,
+            instrument=instrument,
+            membership=request.membership,
+            key=data.validated_data["key"],
+            source=data.validated_data["source"],
+            value=data.validated_data.get("value"),
+            note=data.validated_data.get("note", ""),
+            ctx=ctx,
+        )
         study = selectors.get_study(review=request.review, study_id=study.pk)
         return Response(_consensus_data(request, study, instrument))
 

@@ -1,6 +1,6 @@
-"""REST endpoints for reviews and members. One view per endpoint, thin: they call services."""
+"""REST endpoints for reviews and members. One view per endpoint, thin: they call services.
+A service's refusal (ValidationError) becomes a 400 in reviewapp/api_errors.py."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from reviewapp import services
 from reviewapp.access import ReviewRolePermission
-from reviewapp.api_errors import as_validation_error as _as_drf_error
+from reviewapp.http import object_of_review_or_404
 from reviewapp.models import Membership, Review, Role
 
 
@@ -60,10 +60,7 @@ class ReviewDetail(generics.RetrieveUpdateAPIView):
         return self.request.review
 
     def perform_update(self, serializer):
-        try:
-            services.update_review(review=self.request.review, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise _as_drf_error(exc) from None
+        services.update_review(review=self.request.review, **serializer.validated_data)
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -102,12 +99,9 @@ class MemberList(APIView):
     def post(self, request, review_id):
         data = AddMemberInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            result = services.add_member(
-                review=request.review, added_by=request.user, **data.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise _as_drf_error(exc) from None
+        result = services.add_member(
+            review=request.review, added_by=request.user, **data.validated_data
+        )
         if result.invited:
             return Response({"invited": result.invitation.email}, status=status.HTTP_202_ACCEPTED)
         return Response(MemberSerializer(result.membership).data, status=status.HTTP_201_CREATED)
@@ -125,7 +119,7 @@ class MemberList(APIView):
         member, username = request.query_params.get("member"), request.query_params.get("username")
         members = request.review.memberships.select_related("user")
         if member and member.isdigit():
-            target = get_object_or_404(members, pk=int(member))
+            target = object_of_review_or_404(members, request.review, member)
         elif username:
             target = get_object_or_404(members, user__username=username)
         else:
@@ -136,10 +130,7 @@ class MemberList(APIView):
 def _remove(request, target: Membership) -> Response:
     if target.pk != request.membership.pk and not request.membership.can(Role.OWNER):
         raise PermissionDenied("Only an owner removes other members; you can remove yourself.")
-    try:
-        services.remove_member(membership=target)
-    except DjangoValidationError as exc:
-        raise _as_drf_error(exc) from None
+    services.remove_member(membership=target)
     return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -150,8 +141,8 @@ class MemberDetail(APIView):
     review_roles = {"PATCH": Role.OWNER}
 
     def _target(self, member_id) -> Membership:
-        return get_object_or_404(
-            Membership.objects.select_related("user"), pk=member_id, review=self.request.review
+        return object_of_review_or_404(
+            Membership.objects.select_related("user"), self.request.review, member_id
         )
 
     @extend_schema(responses=MemberSerializer)
@@ -169,10 +160,7 @@ class MemberDetail(APIView):
         role = request.data.get("role")
         if role not in Role.values:
             raise ValidationError({"role": f"one of {', '.join(Role.values)}"})
-        try:
-            services.change_role(membership=target, role=role)
-        except DjangoValidationError as exc:
-            raise _as_drf_error(exc) from None
+        services.change_role(membership=target, role=role)
         return Response(MemberSerializer(target).data)
 
     @extend_schema(responses={204: None})

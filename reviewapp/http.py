@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest
 
@@ -43,3 +44,11 @@ def object_of_review_or_404(model_or_queryset, review: Review, pk, *, field: str
         return queryset.get(pk=number, **{field: review})
     except queryset.model.DoesNotExist:
         raise Http404(f"No such {queryset.model._meta.verbose_name}.") from None
+
+
+def refusal_text(exc: ValidationError) -> str:
+    """A service's refusal as one sentence for a page's message or form error.
+
+    (The API needs no such step: reviewapp/api_errors.py turns refusals into 400s.)
+    """
+    return " ".join(exc.messages)

@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token
 from reviewapp import services
 from reviewapp.access import review_view
 from reviewapp.forms import AddMemberForm, ReviewForm, RoleForm, SignUpForm
+from reviewapp.http import object_of_review_or_404, refusal_text
 from reviewapp.models import Invitation, Membership, Review, Role
 from reviewapp.selectors import dashboard_counts
 
@@ -87,7 +88,7 @@ def member_add(request: HttpRequest, review: Review, membership: Membership) -> 
                 added_by=request.user,
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, refusal_text(exc))
         else:
             if result.invited:
                 messages.success(request, f"Invitation sent to {result.invitation.email}.")
@@ -102,14 +103,14 @@ def member_add(request: HttpRequest, review: Review, membership: Membership) -> 
 def member_role(
     request: HttpRequest, review: Review, membership: Membership, member_id: int
 ) -> HttpResponse:
-    target = get_object_or_404(Membership, pk=member_id, review=review)
+    target = object_of_review_or_404(Membership, review, member_id)
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
             services.change_role(membership=target, role=form.cleaned_data["role"])
             messages.success(request, f"{target.user.username} is now {target.get_role_display()}.")
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, refusal_text(exc))
     return redirect("members", review.pk)
 
 
@@ -117,12 +118,12 @@ def member_role(
 def member_remove(
     request: HttpRequest, review: Review, membership: Membership, member_id: int
 ) -> HttpResponse:
-    target = get_object_or_404(Membership, pk=member_id, review=review)
+    target = object_of_review_or_404(Membership, review, member_id)
     try:
         services.remove_member(membership=target)
         messages.success(request, f"{target.user.username} removed.")
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
     return redirect("members", review.pk)
 
 
@@ -131,7 +132,7 @@ def review_leave(request: HttpRequest, review: Review, membership: Membership) -
     try:
         services.remove_member(membership=membership)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
         return redirect("members", review.pk)
     messages.success(request, f"You left “{review.title}”.")
     return redirect("home")

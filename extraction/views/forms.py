@@ -11,8 +11,8 @@ from django.urls import path
 from extraction import selectors
 from extraction.domain.forms import FieldType, dumps_definition
 from extraction.services import forms as form_services
-from extraction.views.common import error_text
 from reviewapp.access import review_view
+from reviewapp.http import refusal_text
 from reviewapp.models import Membership, Review, Role
 
 FIELD_TYPES = [
@@ -143,7 +143,7 @@ def extraction_form_edit(
             )
             messages.success(request, f"{note}.")
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        messages.error(request, refusal_text(exc))
     anchor = request.POST.get("field") or request.POST.get("section") or ""
     url = redirect("extraction_form", review.pk).url
     return redirect(f"{url}#{anchor}" if anchor else url)

@@ -16,10 +16,11 @@ from django.urls import path, reverse
 from extraction import instruments, selectors
 from extraction.domain.rob2_questions import rob2_domains
 from extraction.instruments import SUPPORT_PREFIX, Context
-from extraction.models import Instrument
+from extraction.models import Instrument, Study
 from extraction.services import sheets as sheet_services
-from extraction.views.common import error_text, instrument_or_404, is_htmx, study_or_404
+from extraction.views.common import instrument_or_404
 from reviewapp.access import review_view
+from reviewapp.http import is_htmx, object_of_review_or_404, refusal_text
 from reviewapp.models import Membership, Review, Role
 
 
@@ -188,7 +189,7 @@ def sheet(
 ) -> HttpResponse:
     """GET: the member's own sheet (blind to the other's). POST: autosave (HTMX, on
     every change) or the Save button; the first save takes a free slot."""
-    study = study_or_404(review, study_id)
+    study = object_of_review_or_404(Study, review, study_id)
     instrument = instrument_or_404(instrument)
     if request.method == "POST":
         ctx, version, _settings = selectors.context_for(review=review)
@@ -207,10 +208,10 @@ def sheet(
                 return render(
                     request,
                     "extraction/_sheet_status.html",
-                    {"problem": error_text(exc), "errors": {}, "oob": True},
+                    {"problem": refusal_text(exc), "errors": {}, "oob": True},
                     status=409,
                 )
-            messages.error(request, error_text(exc))
+            messages.error(request, refusal_text(exc))
             return redirect("extraction_sheet", review.pk, study.pk, instrument)
         if is_htmx(request):
             context = _sheet_context(request, review, membership, study, instrument)
@@ -237,7 +238,7 @@ def sheet_submit(
     request: HttpRequest, review: Review, membership: Membership, study_id: int, instrument: str
 ) -> HttpResponse:
     """Mark the member's sheet done (action=done) or reopen it (action=reopen)."""
-    study = study_or_404(review, study_id)
+    study = object_of_review_or_404(Study, review, study_id)
     instrument = instrument_or_404(instrument)
     ctx, _version, settings = selectors.context_for(review=review)
     access = selectors.sheet_access(
@@ -257,7 +258,7 @@ def sheet_submit(
             sheet_services.submit_sheet(sheet=access.mine, ctx=ctx, by=request.user)
             messages.success(request, f"{study.label}: marked done.")
     except ValidationError as exc:
-        messages.error(request, "Not done yet: " + error_text(exc))
+        messages.error(request, "Not done yet: " + refusal_text(exc))
     return redirect("extraction_sheet", review.pk, study.pk, instrument)
 
 
@@ -332,7 +333,7 @@ def compare(
 ) -> HttpResponse:
     """The two sheets side by side, differing items marked, with the consensus column.
     Blind until both are done (for the study's assessors)."""
-    study = study_or_404(review, study_id)
+    study = object_of_review_or_404(Study, review, study_id)
     instrument = instrument_or_404(instrument)
     context = _compare_context(review, membership, study, instrument)
     return render(request, "extraction/compare.html", context)
@@ -343,7 +344,7 @@ def consensus_record(
     request: HttpRequest, review: Review, membership: Membership, study_id: int, instrument: str
 ) -> HttpResponse:
     """Record one item's final value: source a / b (an assessor's), edited, or clear."""
-    study = study_or_404(review, study_id)
+    study = object_of_review_or_404(Study, review, study_id)
     instrument = instrument_or_404(instrument)
     key, source = request.POST.get("key", ""), request.POST.get("source", "")
     if not key or not source:
@@ -362,7 +363,7 @@ def consensus_record(
             ctx=ctx,
         )
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, "Final value recorded.")
     url = reverse("extraction_compare", args=[review.pk, study.pk, instrument])

@@ -15,8 +15,9 @@ from extraction.models import Instrument, Study
 from extraction.services import forms as form_services
 from extraction.services import sheets as sheet_services
 from extraction.services import studies as study_services
-from extraction.views.common import error_text, instrument_or_404, study_or_404
+from extraction.views.common import instrument_or_404
 from reviewapp.access import review_view
+from reviewapp.http import object_of_review_or_404, parse_id, refusal_text
 from reviewapp.models import Membership, Review, Role
 
 
@@ -70,13 +71,9 @@ def extraction_home(request: HttpRequest, review: Review, membership: Membership
 @review_view(Role.LEAD, methods=("POST",))
 def study_link(request: HttpRequest, review: Review, membership: Membership) -> HttpResponse:
     """Link the chosen studies' reports into the target study."""
-    ids = [int(i) for i in request.POST.getlist("studies") if i.isdigit()]
-    target_id = request.POST.get("target", "")
-    target = (
-        Study.objects.for_review(review).filter(pk=target_id).first()
-        if target_id.isdigit()
-        else None
-    )
+    ids = [n for n in map(parse_id, request.POST.getlist("studies")) if n]
+    target_id = parse_id(request.POST.get("target", ""))
+    target = Study.objects.for_review(review).filter(pk=target_id).first() if target_id else None
     if target is None:
         messages.error(request, "Choose the study to link the reports into.")
         return redirect("extraction_home", review.pk)
@@ -84,7 +81,7 @@ def study_link(request: HttpRequest, review: Review, membership: Membership) -> 
     try:
         study_services.link_studies(review=review, target=target, others=others, by=request.user)
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, f"Reports linked into {target.label}.")
     return redirect("extraction_home", review.pk)
@@ -94,16 +91,16 @@ def study_link(request: HttpRequest, review: Review, membership: Membership) -> 
 def study_unlink(
     request: HttpRequest, review: Review, membership: Membership, study_id: int
 ) -> HttpResponse:
-    study = study_or_404(review, study_id)
-    record_id = request.POST.get("record", "")
+    study = object_of_review_or_404(Study, review, study_id)
+    record_id = parse_id(request.POST.get("record", ""))
     try:
-        if not record_id.isdigit():
+        if record_id is None:
             raise ValidationError("Choose the report to unlink.")
         new_study = study_services.unlink_report(
-            review=review, study=study, record_id=int(record_id), by=request.user
+            review=review, study=study, record_id=record_id, by=request.user
         )
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, f"The report is now a study of its own: {new_study.label}.")
     return redirect("extraction_home", review.pk)
@@ -113,11 +110,11 @@ def study_unlink(
 def study_rename(
     request: HttpRequest, review: Review, membership: Membership, study_id: int
 ) -> HttpResponse:
-    study = study_or_404(review, study_id)
+    study = object_of_review_or_404(Study, review, study_id)
     try:
         study_services.rename_study(study=study, label=request.POST.get("label", ""))
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, f"Renamed to {study.label}.")
     return redirect("extraction_home", review.pk)
@@ -128,13 +125,13 @@ def study_assign(
     request: HttpRequest, review: Review, membership: Membership, study_id: int, instrument: str
 ) -> HttpResponse:
     """Put a member in one of the study's extractor slots, or empty the slot."""
-    study = study_or_404(review, study_id)
+    study = object_of_review_or_404(Study, review, study_id)
     instrument = instrument_or_404(instrument)
     user_id = request.POST.get("user", "")
     slot = request.POST.get("slot", "")
     target = (
-        Membership.objects.filter(review=review, user_id=user_id).first()
-        if user_id.isdigit()
+        Membership.objects.filter(review=review, user_id=parse_id(user_id)).first()
+        if parse_id(user_id)
         else None
     )
     try:
@@ -146,7 +143,7 @@ def study_assign(
             study=study, instrument=instrument, slot=int(slot), membership=target, by=request.user
         )
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, f"{study.label}: extractors updated.")
     where = "extraction_home" if instrument == Instrument.EXTRACTION else "extraction_rob"
@@ -191,7 +188,7 @@ def extraction_settings(
                 tool_name=request.POST.get("tool_name", "").strip() or None,
             )
         except (ValidationError, ValueError) as exc:
-            text = error_text(exc) if isinstance(exc, ValidationError) else str(exc)
+            text = refusal_text(exc) if isinstance(exc, ValidationError) else str(exc)
             messages.error(request, text)
         else:
             messages.success(request, "Extraction settings saved.")

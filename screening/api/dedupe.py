@@ -1,7 +1,5 @@
 """REST: duplicate groups and candidate pairs; confirm, reject, unmerge."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -11,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reviewapp.access import ReviewRolePermission
+from reviewapp.http import object_of_review_or_404, parse_id
 from reviewapp.models import Role
 from screening.models import CandidatePair, DuplicateGroup, PairStatus, Record
 from screening.selectors import dedupe as selectors
@@ -102,14 +101,11 @@ class PairDecision(APIView):
 
     @extend_schema(request=None, responses=PairSerializer)
     def post(self, request, review_id, pair_id):
-        pair = get_object_or_404(CandidatePair, pk=pair_id, review=request.review)
-        try:
-            if self.decision == "confirm":
-                services.confirm_pair(pair=pair, actor=request.user)
-            else:
-                services.reject_pair(pair=pair, actor=request.user)
-        except DjangoValidationError as exc:
-            raise ValidationError({"detail": exc.messages}) from None
+        pair = object_of_review_or_404(CandidatePair, request.review, pair_id)
+        if self.decision == "confirm":
+            services.confirm_pair(pair=pair, actor=request.user)
+        else:
+            services.reject_pair(pair=pair, actor=request.user)
         pair.refresh_from_db()
         return Response(PairSerializer(pair).data)
 
@@ -131,11 +127,13 @@ class GroupUnmerge(APIView):
         responses={204: None},
     )
     def post(self, request, review_id, group_id):
-        group = get_object_or_404(DuplicateGroup, pk=group_id, review=request.review)
+        group = object_of_review_or_404(DuplicateGroup, request.review, group_id)
         reason = str(request.data.get("reason", ""))[:500]
         record_ids = request.data.get("records")
         if record_ids:
-            if not isinstance(record_ids, list) or not all(isinstance(i, int) for i in record_ids):
+            if not isinstance(record_ids, list) or not all(
+                isinstance(i, int) and parse_id(i) for i in record_ids
+            ):
                 raise ValidationError({"records": "a list of record ids"})
             services.unmerge(
                 review=request.review, record_ids=record_ids, actor=request.user, reason=reason

@@ -1,7 +1,5 @@
 """REST: imports (multipart upload, status and summary, retry, delete)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -10,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reviewapp.access import ReviewRolePermission
-from reviewapp.api_errors import as_validation_error as _drf
+from reviewapp.http import object_of_review_or_404
 from reviewapp.models import Role
 from screening.importers import FORMATS
 from screening.models import ImportBatch, SourceKind
@@ -85,20 +83,17 @@ class ImportList(APIView):
         data = ImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        try:
-            batch = services.create_import(
-                review=request.review,
-                upload=values["file"],
-                uploaded_by=request.user,
-                source_name=values["source_name"],
-                source_kind=values["source_kind"],
-                search_date=values.get("search_date"),
-                search_query=values["search_query"],
-                fmt=values["format"],
-                allow_same_file=values["allow_same_file"],
-            )
-        except DjangoValidationError as exc:
-            raise _drf(exc) from None
+        batch = services.create_import(
+            review=request.review,
+            upload=values["file"],
+            uploaded_by=request.user,
+            source_name=values["source_name"],
+            source_kind=values["source_kind"],
+            search_date=values.get("search_date"),
+            search_query=values["search_query"],
+            fmt=values["format"],
+            allow_same_file=values["allow_same_file"],
+        )
         return Response(ImportSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -112,24 +107,19 @@ class ImportDetail(APIView):
     @extend_schema(responses=ImportSerializer)
     def get(self, request, review_id, import_id):
         return Response(
-            ImportSerializer(
-                get_object_or_404(ImportBatch, pk=import_id, review=request.review)
-            ).data
+            ImportSerializer(object_of_review_or_404(ImportBatch, request.review, import_id)).data
         )
 
     @extend_schema(
         parameters=[OpenApiParameter("confirm", str, enum=["yes"])], responses={204: None}
     )
     def delete(self, request, review_id, import_id):
-        batch = get_object_or_404(ImportBatch, pk=import_id, review=request.review)
-        try:
-            services.delete_import(
-                batch=batch,
-                actor=request.user,
-                confirmed=request.query_params.get("confirm") == "yes",
-            )
-        except DjangoValidationError as exc:
-            raise _drf(exc) from None
+        batch = object_of_review_or_404(ImportBatch, request.review, import_id)
+        services.delete_import(
+            batch=batch,
+            actor=request.user,
+            confirmed=request.query_params.get("confirm") == "yes",
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -141,11 +131,8 @@ class ImportRetry(APIView):
 
     @extend_schema(request=None, responses={202: ImportSerializer})
     def post(self, request, review_id, import_id):
-        batch = get_object_or_404(ImportBatch, pk=import_id, review=request.review)
-        try:
-            batch = services.retry_import(batch=batch)
-        except DjangoValidationError as exc:
-            raise _drf(exc) from None
+        batch = object_of_review_or_404(ImportBatch, request.review, import_id)
+        batch = services.retry_import(batch=batch)
         return Response(ImportSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
 
 

@@ -6,17 +6,15 @@ when trained, on how many labels, top terms) and the stopping evidence.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reviewapp.access import ReviewRolePermission
+from reviewapp.http import object_of_review_or_404
 from reviewapp.models import Role
 from screening.models import RankingModelState, StoppingDecision, StopRule
 from screening.selectors import ranking as selectors
@@ -162,12 +160,9 @@ class Stops(RankingAPIView):
     def post(self, request, review_id):
         given = StopInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            decision = services.stop_screening(
-                review=request.review, by=request.user, **given.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise ValidationError({"detail": exc.messages}) from None
+        decision = services.stop_screening(
+            review=request.review, by=request.user, **given.validated_data
+        )
         return Response(StoppingDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
@@ -178,11 +173,8 @@ class StopUndo(RankingAPIView):
 
     @extend_schema(request=None, responses=StoppingDecisionSerializer)
     def post(self, request, review_id, stop_id):
-        decision = get_object_or_404(StoppingDecision, pk=stop_id, review=request.review)
-        try:
-            services.undo_stop(decision=decision, by=request.user)
-        except DjangoValidationError as exc:
-            raise ValidationError({"detail": exc.messages}) from None
+        decision = object_of_review_or_404(StoppingDecision, request.review, stop_id)
+        services.undo_stop(decision=decision, by=request.user)
         decision.refresh_from_db()
         return Response(StoppingDecisionSerializer(decision).data)
 

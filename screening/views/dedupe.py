@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 
 from reviewapp.access import review_view
+from reviewapp.http import is_htmx, object_of_review_or_404, parse_id, refusal_text
 from reviewapp.models import Membership, Review, Role
 from screening.models import CandidatePair, DuplicateGroup, PairStatus, Record
 from screening.selectors import dedupe as selectors
@@ -30,16 +31,16 @@ def duplicates(request: HttpRequest, review: Review, membership: Membership) -> 
 
 
 def _decide(request, review, pair_id, decision):
-    pair = get_object_or_404(CandidatePair, pk=pair_id, review=review)
+    pair = object_of_review_or_404(CandidatePair, review, pair_id)
     try:
         if decision == "confirm":
             services.confirm_pair(pair=pair, actor=request.user)
         else:
             services.reject_pair(pair=pair, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
     pair.refresh_from_db()
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return render(request, "screening/dedupe/_decided.html", {"pair": pair, "review": review})
     return redirect("duplicates", review.pk)
 
@@ -61,7 +62,7 @@ def pair_reject(
 @review_view(Role.LEAD, methods=("POST",))
 def pairs_bulk(request: HttpRequest, review: Review, membership: Membership) -> HttpResponse:
     decision = request.POST.get("decision")
-    ids = [int(i) for i in request.POST.getlist("pair") if i.isdigit()]
+    ids = [n for n in map(parse_id, request.POST.getlist("pair")) if n]
     pairs = CandidatePair.objects.filter(review=review, pk__in=ids, status=PairStatus.PENDING)
     done = 0
     for pair in pairs:
@@ -100,13 +101,11 @@ def duplicate_groups(request: HttpRequest, review: Review, membership: Membershi
 def group_unmerge(
     request: HttpRequest, review: Review, membership: Membership, group_id: int
 ) -> HttpResponse:
-    group = get_object_or_404(DuplicateGroup, pk=group_id, review=review)
-    record_id = request.POST.get("record")
+    group = object_of_review_or_404(DuplicateGroup, review, group_id)
+    record_id = parse_id(request.POST.get("record", ""))
     reason = request.POST.get("reason", "")[:500]
-    if record_id and record_id.isdigit():
-        services.unmerge(
-            review=review, record_ids=[int(record_id)], actor=request.user, reason=reason
-        )
+    if record_id:
+        services.unmerge(review=review, record_ids=[record_id], actor=request.user, reason=reason)
         messages.success(request, "Record taken out of its duplicate group.")
     else:
         services.unmerge_group(group=group, actor=request.user, reason=reason)
@@ -118,17 +117,16 @@ def group_unmerge(
 def group_primary(
     request: HttpRequest, review: Review, membership: Membership, group_id: int
 ) -> HttpResponse:
-    group = get_object_or_404(DuplicateGroup, pk=group_id, review=review)
-    record = Record.objects.filter(
-        pk=int(request.POST.get("record", "0") or 0), review=review
-    ).first()
+    group = object_of_review_or_404(DuplicateGroup, review, group_id)
+    record_id = parse_id(request.POST.get("record", ""))
+    record = Record.objects.filter(pk=record_id, review=review).first() if record_id else None
     try:
         if record is None:
             raise ValidationError("Choose a record of this group.")
         services.set_primary(group=group, record=record, actor=request.user)
         messages.success(request, "Primary record changed.")
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
     return redirect("duplicate_groups", review.pk)
 
 

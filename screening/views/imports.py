@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 
 from reviewapp.access import review_view
+from reviewapp.http import is_htmx, object_of_review_or_404, refusal_text
 from reviewapp.models import Membership, Review, Role
 from screening.forms.imports import KNOWN_SOURCES, ImportForm
 from screening.models import ImportBatch, ImportStatus
@@ -58,7 +59,7 @@ def import_create(request: HttpRequest, review: Review, membership: Membership) 
                 )
             )
         except ValidationError as exc:
-            errors.append(f"{upload.name}: {' '.join(exc.messages)}")
+            errors.append(f"{upload.name}: {refusal_text(exc)}")
     for error in errors:
         messages.error(request, error)
     if len(created) == 1 and not errors:
@@ -84,7 +85,7 @@ def _detail_context(review, membership, batch):
 def import_detail(
     request: HttpRequest, review: Review, membership: Membership, import_id: int
 ) -> HttpResponse:
-    batch = get_object_or_404(ImportBatch, pk=import_id, review=review)
+    batch = object_of_review_or_404(ImportBatch, review, import_id)
     return render(
         request, "screening/imports/detail.html", _detail_context(review, membership, batch)
     )
@@ -95,11 +96,11 @@ def import_status(
     request: HttpRequest, review: Review, membership: Membership, import_id: int
 ) -> HttpResponse:
     """The live part of the import page; HTMX polls it until the import has finished."""
-    batch = get_object_or_404(ImportBatch, pk=import_id, review=review)
+    batch = object_of_review_or_404(ImportBatch, review, import_id)
     response = render(
         request, "screening/imports/_status.html", _detail_context(review, membership, batch)
     )
-    if batch.is_finished and request.headers.get("HX-Request"):
+    if batch.is_finished and is_htmx(request):
         response["HX-Refresh"] = "true"  # show the full report once, then stop polling
     return response
 
@@ -108,12 +109,12 @@ def import_status(
 def import_retry(
     request: HttpRequest, review: Review, membership: Membership, import_id: int
 ) -> HttpResponse:
-    batch = get_object_or_404(ImportBatch, pk=import_id, review=review)
+    batch = object_of_review_or_404(ImportBatch, review, import_id)
     try:
         import_services.retry_import(batch=batch)
         messages.success(request, "Import queued again.")
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
     return redirect("import_detail", review.pk, batch.pk)
 
 
@@ -121,13 +122,13 @@ def import_retry(
 def import_delete(
     request: HttpRequest, review: Review, membership: Membership, import_id: int
 ) -> HttpResponse:
-    batch = get_object_or_404(ImportBatch, pk=import_id, review=review)
+    batch = object_of_review_or_404(ImportBatch, review, import_id)
     try:
         count = import_services.delete_import(
             batch=batch, actor=request.user, confirmed=request.POST.get("confirm") == "yes"
         )
     except ValidationError as exc:
-        messages.warning(request, " ".join(exc.messages))
+        messages.warning(request, refusal_text(exc))
         return redirect("import_detail", review.pk, batch.pk)
     messages.success(request, f"Import “{batch.filename}” deleted with its {count} records.")
     return redirect("import_list", review.pk)

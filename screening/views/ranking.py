@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 
 from reviewapp.access import review_view
+from reviewapp.http import object_of_review_or_404, refusal_text
 from reviewapp.models import Membership, Review, Role
 from screening.models import StoppingDecision, StopRule
 from screening.selectors import ranking as selectors
@@ -41,7 +42,7 @@ def ranking_stop(request: HttpRequest, review: Review, membership: Membership) -
             review=review, by=request.user, rule=rule, note=request.POST.get("note", "")
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(
             request,
@@ -55,11 +56,11 @@ def ranking_stop(request: HttpRequest, review: Review, membership: Membership) -
 def ranking_undo(
     request: HttpRequest, review: Review, membership: Membership, stop_id: int
 ) -> HttpResponse:
-    decision = get_object_or_404(StoppingDecision, pk=stop_id, review=review)
+    decision = object_of_review_or_404(StoppingDecision, review, stop_id)
     try:
         restored = services.undo_stop(decision=decision, by=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, f"Undone: {restored} records are back at title/abstract.")
     return redirect("ranking", review.pk)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 
 from reviewapp.access import review_view
+from reviewapp.http import object_of_review_or_404, refusal_text
 from reviewapp.models import Membership, Review, Role
 from screening.forms.screening import ReasonForm, ScreeningSettingsForm
 from screening.models import ExclusionReason, Stage
@@ -52,7 +53,7 @@ def reason_add(request: HttpRequest, review: Review, membership: Membership) -> 
     try:
         settings_services.add_reason(review=review, stage=stage, label=form.cleaned_data["label"])
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
     return redirect("screening_settings", review.pk)
 
 
@@ -61,7 +62,7 @@ def reason_update(
     request: HttpRequest, review: Review, membership: Membership, reason_id: int
 ) -> HttpResponse:
     """Rename (label), retire or restore (action), or move up/down (action) a reason."""
-    reason = get_object_or_404(ExclusionReason, pk=reason_id, review=review)
+    reason = object_of_review_or_404(ExclusionReason, review, reason_id)
     action = request.POST.get("action", "save")
     try:
         if action == "delete":
@@ -78,7 +79,7 @@ def reason_update(
         else:
             settings_services.update_reason(reason=reason, label=request.POST.get("label", ""))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
     return redirect("screening_settings", review.pk)
 
 
