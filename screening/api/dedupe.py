@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from reviewapp.access import ReviewRolePermission
 from reviewapp.http import object_of_review_or_404, parse_id
 from reviewapp.models import Role
-from screening.models import CandidatePair, DuplicateGroup, PairStatus, Record
+from screening.models import CITATION_FIELDS, CandidatePair, DuplicateGroup, PairStatus, Record
 from screening.selectors import dedupe as selectors
 from screening.services import dedupe as services
 
@@ -21,21 +21,7 @@ class BriefRecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Record
-        fields = [
-            "id",
-            "record_key",
-            "title",
-            "authors",
-            "year",
-            "journal",
-            "volume",
-            "issue",
-            "pages",
-            "doi",
-            "pmid",
-            "state",
-            "source",
-        ]
+        fields = ["id", "record_key", *CITATION_FIELDS, "state", "source"]
 
 
 class GroupSerializer(serializers.ModelSerializer):

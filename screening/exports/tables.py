@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from reviewapp.models import Review, Role
 from screening.models import (
+    CITATION_FIELDS,
     OutcomeStatus,
     Record,
     RecordState,
@@ -98,36 +99,8 @@ def _votes_text(votes: Sequence[dict]) -> tuple[str, str, str]:
     )
 
 
-BIB_HEADER = [
-    "record_id",
-    "record_key",
-    "title",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "source",
-    "source_kind",
-]
-BIB_FIELDS = (
-    "pk",
-    "record_key",
-    "title",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "batch__source_name",
-    "batch__source_kind",
-)
+BIB_HEADER = ["record_id", "record_key", *CITATION_FIELDS, "source", "source_kind"]
+BIB_FIELDS = ("pk", "record_key", *CITATION_FIELDS, "batch__source_name", "batch__source_kind")
 
 
 def _bib(record: dict) -> list:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
-from screening.models import ExclusionReason, FinalVerdict, ScreeningSettings, Verdict
+from screening.models import (
+    SETTINGS_FIELDS,
+    ExclusionReason,
+    FinalVerdict,
+    ScreeningSettings,
+    Verdict,
+)
 
 
 class VoteForm(forms.Form):
@@ -59,15 +65,7 @@ class ScreeningSettingsForm(forms.ModelForm):
 
     class Meta:
         model = ScreeningSettings
-        fields = [
-            "votes_needed_ta",
-            "votes_needed_ft",
-            "blind",
-            "highlight_include",
-            "highlight_exclude",
-            "ranking_enabled",
-            "show_relevance",
-        ]
+        fields = list(SETTINGS_FIELDS)
 
 
 class ReasonForm(forms.Form):

@@ -11,6 +11,7 @@
 """
 
 from screening.models.decisions import (
+    SETTINGS_FIELDS,
     ExclusionReason,
     FinalVerdict,
     Lease,
@@ -34,7 +35,14 @@ from screening.models.dedupe import (
     PairStatus,
 )
 from screening.models.fulltext import FullText
-from screening.models.imports import ImportBatch, ImportStatus, Record, RecordState, SourceKind
+from screening.models.imports import (
+    CITATION_FIELDS,
+    ImportBatch,
+    ImportStatus,
+    Record,
+    RecordState,
+    SourceKind,
+)
 from screening.models.prisma import PrismaOptions
 from screening.models.ranking import (
     ModelStatus,
@@ -46,6 +54,8 @@ from screening.models.ranking import (
 )
 
 __all__ = [
+    "CITATION_FIELDS",
+    "SETTINGS_FIELDS",
     "CandidatePair",
     "DedupeAction",
     "DedupeEvent",

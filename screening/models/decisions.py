@@ -37,6 +37,19 @@ class FinalVerdict(models.TextChoices):
     EXCLUDE = "exclude", "Exclude"
 
 
+# What the lead may change in a review's screening settings: the page's form, the API
+# and the service take this one list.
+SETTINGS_FIELDS = (
+    "votes_needed_ta",
+    "votes_needed_ft",
+    "blind",
+    "highlight_include",
+    "highlight_exclude",
+    "ranking_enabled",
+    "show_relevance",
+)
+
+
 class ScreeningSettings(models.Model):
     """How a review screens. Created with defaults when the review is (or lazily)."""
 

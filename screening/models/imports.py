@@ -124,6 +124,12 @@ class RecordQuerySet(models.QuerySet):
         return self.exclude(state=RecordState.DUPLICATE)
 
 
+# A record's citation: the fields every list, comparison and table of records shows, in
+# this order (title/abstract text, identifiers beyond DOI and PMID, and the raw tags are
+# separate). Serializers, exports and the duplicate comparison all use this one list.
+CITATION_FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid")
+
+
 class Record(models.Model):
     """One bibliographic record from an import, in the common shape, plus every original tag."""
 

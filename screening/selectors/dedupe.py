@@ -9,20 +9,16 @@ from django.db.models import Count, Prefetch
 
 from reviewapp.models import Review
 from screening.dedupe.normalise import normalise_doi, normalise_pages, normalise_title
-from screening.models import CandidatePair, DedupeEvent, DuplicateGroup, PairStatus, Record
+from screening.models import (
+    CITATION_FIELDS,
+    CandidatePair,
+    DedupeEvent,
+    DuplicateGroup,
+    PairStatus,
+    Record,
+)
 
-COMPARED_FIELDS = [
-    "title",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "publication_type",
-]
+COMPARED_FIELDS = [*CITATION_FIELDS, "publication_type"]
 
 
 @dataclass(frozen=True)

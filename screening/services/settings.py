@@ -8,6 +8,7 @@ from django.db.models import Max
 
 from reviewapp.models import Review
 from screening.models import (
+    SETTINGS_FIELDS,
     ExclusionReason,
     Resolution,
     ScreeningSettings,
@@ -72,21 +73,10 @@ def clean_terms(terms) -> list[str]:
     return cleaned[:200]
 
 
-SETTING_FIELDS = {
-    "votes_needed_ta",
-    "votes_needed_ft",
-    "blind",
-    "highlight_include",
-    "highlight_exclude",
-    "ranking_enabled",
-    "show_relevance",
-}
-
-
 @transaction.atomic
 def update_settings(*, review: Review, by, **fields) -> ScreeningSettings:
     """Change screening settings. Lowering the votes needed settles records that now have enough."""
-    unknown = set(fields) - SETTING_FIELDS
+    unknown = set(fields) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
     current = ScreeningSettings.objects.select_for_update().get(
