@@ -91,6 +91,10 @@ def invite_by_email(*, review: Review, email: str, role: Role, invited_by) -> In
         invitation = Invitation.objects.create(
             review=review, email=email, role=Role(role), invited_by=invited_by
         )
+    elif invitation.sent_at is not None:
+        # Inviting the same address again asks for a new mail (the task sends only
+        # while sent_at is empty, so a redelivered task never sends twice).
+        Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)
     from reviewapp.tasks import send_invitation_email
 
     transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))

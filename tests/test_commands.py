@@ -1,9 +1,10 @@
 """Administration from the shell: createreview, addmember, demo."""
 
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
 
-from reviewapp.models import Membership, Review, Role
+from reviewapp.models import Invitation, Membership, Review, Role
 from tests.conftest import make_user
 
 
@@ -26,6 +27,23 @@ def test_addmember_adds_with_role(world, capsys):
     call_command("addmember", str(world.review.pk), "ben", "--role", "lead")
     assert Membership.objects.get(user__username="ben").role == Role.LEAD
     assert "added ben as lead" in capsys.readouterr().out
+
+
+def test_addmember_tells_the_new_member_by_mail(world, capsys, django_capture_on_commit_callbacks):
+    """From the shell nobody is `added_by`: the mail must still go out (it used to crash
+    after the membership was saved)."""
+    make_user("ben", first_name="Ben")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("addmember", str(world.review.pk), "ben", "--role", "lead")
+        call_command("addmember", str(world.review.pk), "newcomer@uni.edu")
+    assert Membership.objects.get(user__username="ben").role == Role.LEAD
+    out = capsys.readouterr().out
+    assert "added ben as lead" in out and "invited newcomer@uni.edu as reviewer" in out
+    added, invited = mail.outbox
+    assert added.to == ["ben@example.org"] and invited.to == ["newcomer@uni.edu"]
+    assert "You were added to the systematic review “Low-dose naltrexone" in added.body
+    assert "You are invited to join the systematic review" in invited.body
+    assert Invitation.objects.get(email="newcomer@uni.edu").sent_at is not None
 
 
 def test_addmember_refuses_an_unknown_review(db):
