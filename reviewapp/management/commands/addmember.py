@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from reviewapp import services
+from reviewapp.http import refusal_text
 from reviewapp.models import Review, Role
 
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         try:
             result = services.add_member(review=review, who=who, role=Role(role), added_by=None)
         except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from None
+            raise CommandError(refusal_text(exc)) from None
         if result.invited:
             self.stdout.write(f"invited {result.invitation.email} as {role}")
         else:
