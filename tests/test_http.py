@@ -130,7 +130,11 @@ def test_ids_in_forms_and_bodies_are_bounded(client_for, world, objects):
             {"user": bad, "slot": "1"},
         )
         bulk = lead.post(base + "duplicates/pairs/bulk/", {"pair": [bad], "decision": "reject"})
-        assert [r.status_code for r in (primary, link, unlink, assign, bulk)] == [302] * 5
+        unmerge_one = lead.post(
+            base + f"duplicates/groups/{group.pk}/unmerge/", {"record": bad or "x"}
+        )
+        responses = (primary, link, unlink, assign, bulk, unmerge_one)
+        assert [r.status_code for r in responses] == [302] * 6
     group.refresh_from_db()
     assert group.primary_id == objects["group"].primary_id
     assert CandidatePair.objects.get(pk=pair.pk).status == "pending"

@@ -129,10 +129,9 @@ def study_assign(
     instrument = instrument_or_404(instrument)
     user_id = request.POST.get("user", "")
     slot = request.POST.get("slot", "")
+    target_id = parse_id(user_id)
     target = (
-        Membership.objects.filter(review=review, user_id=parse_id(user_id)).first()
-        if parse_id(user_id)
-        else None
+        Membership.objects.filter(review=review, user_id=target_id).first() if target_id else None
     )
     try:
         if not slot.isdigit():

@@ -102,9 +102,12 @@ def group_unmerge(
     request: HttpRequest, review: Review, membership: Membership, group_id: int
 ) -> HttpResponse:
     group = object_of_review_or_404(DuplicateGroup, review, group_id)
-    record_id = parse_id(request.POST.get("record", ""))
+    given = request.POST.get("record", "")
+    record_id = parse_id(given)
     reason = request.POST.get("reason", "")[:500]
-    if record_id:
+    if given and record_id is None:  # a record was meant: never undo the whole group instead
+        messages.error(request, "Choose a record of this group.")
+    elif record_id:
         services.unmerge(review=review, record_ids=[record_id], actor=request.user, reason=reason)
         messages.success(request, "Record taken out of its duplicate group.")
     else:
