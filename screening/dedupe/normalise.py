@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from screening.dedupe.records import DedupeRecord
+from screening.identifiers import doi_base, identifies_an_article, normalise_doi, normalise_pages
+
 
 _HTML_TAG = re.compile(r"<[^>]{0,40}>")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -348,30 +350,6 @@ def _preprint_venue(publication_type: str, raw_journal: str) -> bool:
     return "preprint" in fold(publication_type) or bool(_PREPRINT_VENUES.search(fold(raw_journal)))
 
 
-_DOI = re.compile(r"10\.\d{4,9}/\S+")
-
-
-def normalise_doi(doi: str) -> str:
-    """The bare DOI in lower case ("https://doi.org/10.1/ABC." -> "10.1/abc"), or ""."""
-    match = _DOI.search(fold(doi).replace(" ", ""))
-    if not match:
-        return ""
-    value = match.group(0).rstrip(".,;)]")
-    suffix = value.split("/", 1)[1]
-    # A bare journal prefix ("10.17705/1cais") identifies no article.
-    if len(_key(suffix)) < 6:
-        return ""
-    return value
-
-
-_DOI_VERSION = re.compile(r"(\.pub\d+|v\d+)$")
-
-
-def doi_base(doi: str) -> str:
-    """The DOI of the work regardless of version (Cochrane ".pub3", preprint "v2")."""
-    return _DOI_VERSION.sub("", doi)
-
-
 def normalise_pmid(pmid: str) -> str:
     digits = re.sub(r"\D", "", pmid or "")
     return digits.lstrip("0")
@@ -389,51 +367,6 @@ def normalise_volume(volume: str) -> str:
     return match.group(0).lstrip("0") if match else ""
 
 
-# Spreadsheets turn "21-8" into "21-Aug" and "1-6" into "01-Jun".
-_MONTHS = {m: str(n) for n, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-)}  # fmt: skip
-_CLEAN_PAGE = re.compile(r"[a-z]{0,4}\d+[a-z]?")
-
-
-def normalise_pages(pages: str) -> tuple[str, str]:
-    """First and last page, with abbreviated ends expanded: "221-6" -> ("221", "226").
-
-    Letters are kept ("S358", "e123", "cd002273") because "S12" and "12" are
-    different pages. Only the first range counts ("742-8; discussion 748-9").
-    A start that is not a page number ("Suppl", "t") gives ("", "").
-    """
-    if is_placeholder(pages):
-        return "", ""
-    text = fold(pages)
-    text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)
-    text = re.split(r"[;,+]|\bdiscussion\b|\bquiz\b", text)[0]
-    text = re.sub(r"\b(" + "|".join(_MONTHS) + r")\b", lambda m: _MONTHS[m.group(1)], text)
-    bits = [b for b in re.split(r"\s*(?:-+|–|—|\bto\b)\s*", text.strip()) if b]
-    if not bits:
-        return "", ""
-    start = _key(bits[0]).lstrip("0")
-    end = _key(bits[1]).lstrip("0") if len(bits) > 1 else ""
-    if not _CLEAN_PAGE.fullmatch(start) or start.startswith("suppl"):
-        return "", ""
-    if not _CLEAN_PAGE.fullmatch(end):
-        end = ""
-    if end and end.isdigit() and start.isdigit() and len(end) < len(start):
-        end = start[: len(start) - len(end)] + end
-    elif end and start[0].isalpha() and end.isdigit():
-        # "S221-6": the letter prefix applies to both ends.
-        prefix = re.match(r"[a-z]+", start).group(0)
-        digits = start[len(prefix) :]
-        if len(end) < len(digits):
-            end = digits[: len(digits) - len(end)] + end
-        end = prefix + end
-    elif end and end[0].isalpha() and not start[0].isalpha():
-        end = ""
-    if end == start:
-        end = ""
-    return start, end
-
-
 def normalise_record(record: DedupeRecord) -> NormRecord:
     """Canonical form of every field of `record`, computed once per record."""
     title = normalise_title(record.title)
@@ -441,6 +374,7 @@ def normalise_record(record: DedupeRecord) -> NormRecord:
     # Twelve names identify a paper; consortium lists run to hundreds.
     authors = tuple(a for a in map(normalise_author, record.authors[:12]) if a is not None)
     doi = normalise_doi(record.doi)
+    doi = doi if identifies_an_article(doi) else ""
     page_start, page_end = normalise_pages(record.pages)
     numbers = tuple(sorted(w for w in title.split() if w.isdigit() or w in _ROMAN_NUMERALS))
     return NormRecord(
