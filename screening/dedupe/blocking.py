@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
-from screening.dedupe.normalise import NormRecord
+from screening.dedupe.normalise import NormRecord, title_length
 
 # Blocks up to this size are compared in full (at most 1,225 pairs each).
 MAX_BLOCK = 50
@@ -30,7 +30,7 @@ def block_keys(record: NormRecord) -> list[tuple[str, str]]:
     if record.pmid:
         keys.append(("pmid", record.pmid))
     title = record.title_key
-    if len(title) >= 12:
+    if title_length(title) >= 12:
         keys.append(("head", title[:_TITLE_EDGE]))
         keys.append(("tail", title[-_TITLE_EDGE:]))
         # The longest words survive reordering, subtitles and most typos elsewhere.

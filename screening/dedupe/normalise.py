@@ -17,7 +17,9 @@ from screening.identifiers import doi_base, identifies_an_article, normalise_doi
 
 
 _HTML_TAG = re.compile(r"<[^>]{0,40}>")
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Letters and digits of every script survive ("Исследование", "研究", "μελέτη"):
+# a non-Latin title must never normalise to nothing.
+_NON_ALNUM = re.compile(r"[\W_]+")
 # Databases mark a title translated into English by wrapping it in brackets and
 # sometimes add a note; both are noise for matching.
 _TRANSLATION_NOTE = re.compile(
@@ -75,6 +77,7 @@ class NormRecord:
     is_conference: bool
     is_preprint: bool
     isbn: str
+    issues: frozenset[str] = frozenset()  # every issue number named ("3/4" -> {"3", "4"})
 
 
 def fold(text: str) -> str:
@@ -185,16 +188,62 @@ _GENERIC_TITLES = {
 }  # fmt: skip
 
 
+# Headings of recurring items of a serial: the same title comes back in every issue
+# ("Editor's comments", "In this issue", "Reviewer acknowledgement 2019"), so the title
+# is no evidence that two records are one item. Matched on the start of the title.
+_RECURRING = re.compile(
+    r"^(?:the )?(?:editorial(?: introduction| comments?| notes?| board| statement| preface| overview)?|editors? (?:comments?|notes?|introduction|letter|choice|note|corner|"
+    r"remarks?|message|page|column|preface)|editor s (?:comments?|notes?|introduction|letter|note|"
+    r"corner|remarks?|message|page|column|choice|preface)|letter from the (?:editors?|president|chair)|"
+    r"remarks from the editors?|from the editors?|message from the (?:editors?|president|chair)|"
+    r"in this issue|this issue|inside this issue|book reviews?|books? received|"
+    r"reviewer acknowledge?ments?|acknowledge?ments? (?:of|to) reviewers|thanks? to (?:our )?reviewers|"
+    r"list of reviewers|reviewers?(?: list)?|errat(?:um|a)|corrigend(?:um|a)|"
+    r"(?:author |subject |annual |cumulative )?index(?:es)?|table of contents|contents|"
+    r"masthead|issue information|front matter|back matter|cover|news|announcements?|"
+    r"calendar|events|abstracts?|letters?(?: to the editor)?|correspondence|"
+    r"president s (?:message|column|letter|page)|guest editorial|introduction to the special issue|"
+    r"obituar(?:y|ies)|in memoriam|preface|foreword|highlights?|"
+    r"(?:notes|information) for (?:authors|contributors)|instructions? (?:to|for) authors)"
+    r"(?:\s+(?:\d+|[ivxlc]+|vol(?:ume)?\s*\d+|no\s*\d+|issue\s*\d+))*$"
+)
+
+
+def title_length(text: str) -> int:
+    """Length of a normalised title; one CJK character says as much as a short word."""
+    return sum(3 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
 def informative(norm_title: str, norm_journal: str) -> bool:
     """Whether a title says enough about a paper to identify it.
 
-    Generic headings and titles that merely repeat the journal's name do not.
+    Generic headings, recurring items of a serial ("Editor's comments", "Book
+    reviews", "Index") and titles that merely repeat the journal's name do not.
     """
-    if not norm_title or norm_title in _GENERIC_TITLES:
+    if not norm_title or norm_title in _GENERIC_TITLES or _RECURRING.match(norm_title):
         return False
     if norm_journal and norm_title.startswith(norm_journal) and len(norm_journal) > 15:
         return False
-    return len(norm_title) >= 12
+    return title_length(norm_title) >= 12
+
+
+_ISSUE_NUMBER = re.compile(r"\d+")
+
+
+def issue_numbers(issue: str) -> frozenset[str]:
+    """The issue numbers an issue field names: "3" -> {3}, "3-4" / "3/4" -> {3, 4}.
+
+    Supplement markers and months are not issue numbers ("Suppl 2" keeps 2; "Jan"
+    gives nothing, i.e. unknown).
+    """
+    if is_placeholder(issue):
+        return frozenset()
+    numbers = [n.lstrip("0") or "0" for n in _ISSUE_NUMBER.findall(issue)]
+    if len(numbers) == 2 and re.search(r"\d\s*[-–]\s*\d", issue):
+        low, high = int(numbers[0]), int(numbers[1])
+        if 0 < high - low <= 12:
+            return frozenset(str(n) for n in range(low, high + 1))
+    return frozenset(numbers)
 
 
 # Diabetes-style exports glue authors together: "Adeli K.Lewis G. F.".
@@ -367,6 +416,21 @@ def normalise_volume(volume: str) -> str:
     return match.group(0).lstrip("0") if match else ""
 
 
+# Weekly journals number issues in thousands (Lancet 9355), exports put record
+# numbers in the "number" column: numbers this large are not compared.
+MAX_ISSUE = 200
+
+
+def _plain_issues(numbers: frozenset[str], page_start: str) -> frozenset[str]:
+    """Issue numbers worth comparing: not the article number that Embase copies into
+    the issue field ("93" for article 93, "168396" for e0168396), not above MAX_ISSUE."""
+    article = page_start.lstrip(_LETTERS_AND_ZERO)
+    return frozenset(n for n in numbers if n != article and int(n) <= MAX_ISSUE)
+
+
+_LETTERS_AND_ZERO = "abcdefghijklmnopqrstuvwxyz0"
+
+
 def normalise_record(record: DedupeRecord) -> NormRecord:
     """Canonical form of every field of `record`, computed once per record."""
     title = normalise_title(record.title)
@@ -391,6 +455,7 @@ def normalise_record(record: DedupeRecord) -> NormRecord:
         journal=journal,
         volume=normalise_volume(record.volume),
         issue=normalise_volume(record.issue),
+        issues=_plain_issues(issue_numbers(record.issue), page_start),
         page_start=page_start,
         page_end=page_end,
         raw_pages=record.pages.strip(),
