@@ -210,7 +210,7 @@ def main_accuracy(show_misses: str | None, bib_dedupe: str | None = None) -> Non
               f"{r['maybe']:6} {r['maybe_true']:6} {r['seconds']:6.2f}")  # fmt: skip
         if bib_dedupe:
             b = evaluate_bib_dedupe(name, bib_dedupe)
-            label = f"bib-dedupe {b['version']}"[:12]
+            label = "bib-dedupe"
             print(f"{'':19} {label:12} {r['records']:5} {r['truth']:5} {b['precision']:7.4f} "
                   f"{b['recall']:7.4f} {b['f1']:7.4f} {b['sensitivity']:8.4f} {b['wrong']:5} "
                   f"{b['maybe']:6} {'':>6} {b['seconds']:6.2f}")  # fmt: skip

@@ -204,7 +204,14 @@ _RECURRING = re.compile(
     r"calendar|events|abstracts?|letters?(?: to the editor)?|correspondence|"
     r"president s (?:message|column|letter|page)|guest editorial|introduction to the special issue|"
     r"obituar(?:y|ies)|in memoriam|preface|foreword|highlights?|"
-    r"(?:notes|information) for (?:authors|contributors)|instructions? (?:to|for) authors)"
+    r"(?:notes|information) for (?:authors|contributors)|instructions? (?:to|for) authors|"
+    # The same headings in other languages (accents are folded away before matching).
+    r"vorwort|einleitung|einfuhrung|editorial|rezensionen|buchbesprechungen|besprechungen|"
+    r"comptes rendus|avant propos|presentation|introduction|editoriale|recensioni|premessa|"
+    r"introduccion|presentacion|prefacio|resenas|nota (?:del|de la) (?:editor|editora|redaccion)|"
+    r"apresentacao|introducao|editorial|voorwoord|inleiding|boekbesprekingen|"
+    r"предисловие|введение|от редакции|рецензии|вступительное слово|"
+    r"编者按|卷首语|前言|序言|editoryal|wstep|od redakcji|recenzje)"
     r"(?:\s+(?:\d+|[ivxlc]+|vol(?:ume)?\s*\d+|no\s*\d+|issue\s*\d+))*$"
 )
 
@@ -412,8 +419,15 @@ def normalise_volume(volume: str) -> str:
     # "1)" is the tail of "(Suppl 1)" split off a mangled field, not a volume.
     if volume.count(")") > volume.count("("):
         return ""
-    match = re.search(r"\d+", volume)
-    return match.group(0).lstrip("0") if match else ""
+    # The number must lead ("44", "Vol. 44", "44 (2)"); "Korsakova. Part 2. 117" is a
+    # garbled field whose first number is not the volume.
+    match = _LEADING_VOLUME.match(volume)
+    return match.group(1).lstrip("0") if match else ""
+
+
+_LEADING_VOLUME = re.compile(r"(?:v(?:ol(?:ume)?)?\.?\s*)?(\d+)", re.I)
+# Embase writes the issue into the volume field: "31 (2) (no pagination)".
+_ISSUE_IN_VOLUME = re.compile(r"^\s*\d+\s*\(\s*(\d+)\s*\)")
 
 
 # Weekly journals number issues in thousands (Lancet 9355), exports put record
@@ -429,6 +443,11 @@ def _plain_issues(numbers: frozenset[str], page_start: str) -> frozenset[str]:
 
 
 _LETTERS_AND_ZERO = "abcdefghijklmnopqrstuvwxyz0"
+
+
+def _issue_in_volume(volume: str) -> frozenset[str]:
+    match = _ISSUE_IN_VOLUME.match(volume or "")
+    return frozenset({match.group(1).lstrip("0") or "0"}) if match else frozenset()
 
 
 def normalise_record(record: DedupeRecord) -> NormRecord:
@@ -455,7 +474,7 @@ def normalise_record(record: DedupeRecord) -> NormRecord:
         journal=journal,
         volume=normalise_volume(record.volume),
         issue=normalise_volume(record.issue),
-        issues=_plain_issues(issue_numbers(record.issue), page_start),
+        issues=_plain_issues(issue_numbers(record.issue) | _issue_in_volume(record.volume), page_start),
         page_start=page_start,
         page_end=page_end,
         raw_pages=record.pages.strip(),
