@@ -98,6 +98,7 @@ _MONTHS = {m: str(n) for n, m in enumerate(
 _MONTH_WORD = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b")
 _CLEAN_PAGE = re.compile(r"[a-z]{0,4}\d+[a-z]?")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_ROMAN_PAGE = re.compile(r"[ivxlc]{1,7}")
 
 
 def page_range(start: str, end: str = "") -> str:
@@ -135,6 +136,9 @@ def normalise_pages(pages: str) -> tuple[str, str]:
         return "", ""
     start = _NON_ALNUM.sub("", bits[0]).lstrip("0")
     end = _NON_ALNUM.sub("", bits[1]).lstrip("0") if len(bits) > 1 else ""
+    if _ROMAN_PAGE.fullmatch(start):
+        # Front matter ("iii-vii"): editorials and columns are paged in roman numerals.
+        return start, end if _ROMAN_PAGE.fullmatch(end) and end != start else ""
     if not _CLEAN_PAGE.fullmatch(start) or start.startswith("suppl"):
         return "", ""
     if not _CLEAN_PAGE.fullmatch(end):

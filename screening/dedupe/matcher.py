@@ -50,10 +50,13 @@ def find_duplicates(
         is_new = [r.id in wanted for r in records]
     verdicts: list[PairVerdict] = []
     for i, j in candidate_pairs(normalised, is_new=is_new):
+        a, b = _ordered(records[i].id, records[j].id)
+        if a != records[i].id:
+            i, j = j, i
+        # Compared in the pair's order, so "issues differ (3 vs 4)" reads as a vs b.
         result = compare(normalised[i], normalised[j])
         if result is None or result.decision == DISTINCT:
             continue
-        a, b = _ordered(records[i].id, records[j].id)
         verdicts.append(PairVerdict(a, b, result.score, result.decision, result.reasons))
     verdicts.sort(key=lambda v: (str(v.a), str(v.b)))
     return verdicts

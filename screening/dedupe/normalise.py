@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from anyascii import anyascii
+
 from screening.dedupe.records import DedupeRecord
 from screening.identifiers import doi_base, identifies_an_article, normalise_doi, normalise_pages
 
@@ -58,6 +60,7 @@ class NormRecord:
     id: int | str
     title: str  # lower-case words separated by single spaces
     title_key: str  # title without spaces: equal keys mean equal titles
+    title_latin: str  # the title transliterated to Latin letters ("" when already Latin)
     title_words: int
     informative_title: bool  # False for "Book review", "Editorial", placeholders...
     numbers_in_title: tuple[str, ...]
@@ -291,8 +294,13 @@ def _is_initials(token: str) -> bool:
 
 @lru_cache(maxsize=100_000)
 def normalise_author(raw: str) -> Author | None:
-    """Reduce "Smith, John A.", "Smith JA", "J. A. Smith" and "John Smith" to one form."""
+    """Reduce "Smith, John A.", "Smith JA", "J. A. Smith" and "John Smith" to one form.
+
+    Names in other scripts are transliterated ("Иванов, И. И." is "Ivanov, I. I.").
+    """
     raw = raw.strip()
+    if not raw.isascii():
+        raw = anyascii(raw)
     if is_placeholder(raw) or not raw:
         return None
     if "," in raw:
@@ -464,6 +472,7 @@ def normalise_record(record: DedupeRecord) -> NormRecord:
         id=record.id,
         title=title,
         title_key=title.replace(" ", ""),
+        title_latin="" if title.isascii() else _NON_ALNUM.sub(" ", anyascii(title).lower()).strip(),
         title_words=len(title.split()),
         informative_title=informative(title, journal[0] if journal else ""),
         numbers_in_title=numbers,

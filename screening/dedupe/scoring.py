@@ -47,6 +47,13 @@ def _title_likeness(a: NormRecord, b: NormRecord) -> tuple[float, str]:
         return 0.0, ""
     if a.title_key == b.title_key:
         return 1.0, "same"
+    if a.title_latin or b.title_latin:
+        # Another script on one side at least: compare the transliterations too
+        # ("Issledovanie vliyaniya..." is "Исследование влияния...").
+        latin_a, latin_b = a.title_latin or a.title, b.title_latin or b.title
+        latin = ratio(latin_a, latin_b) / 100
+        if latin >= 0.85 and latin > ratio(a.title, b.title) / 100:
+            return latin, "transliterated"
     full = ratio(a.title, b.title) / 100
     short, long_ = sorted((a.title, b.title), key=len)
     # One export truncated the title, or dropped the subtitle.
@@ -202,8 +209,8 @@ def _last_pages_conflict(a: NormRecord, b: NormRecord) -> bool:
     )
 
 
-def _issue_text(record: NormRecord) -> str:
-    return "/".join(sorted(record.issues, key=lambda n: (len(n), n)))
+def _issue_text(numbers: frozenset[str]) -> str:
+    return "/".join(sorted(numbers, key=lambda n: (len(n), n)))
 
 
 def _pages_text(a: NormRecord, b: NormRecord) -> str:
@@ -283,11 +290,16 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
         ev.support.append("titles identical" if a.informative_title else "same generic title")
     elif title_kind == "prefix":
         ev.support.append(f"one title is the other cut short ({title_sim:.2f})")
+    elif title_kind == "transliterated":
+        (ev.support if title_sim >= 0.9 else ev.against).append(
+            f"titles {title_sim:.2f} alike once transliterated"
+        )
     elif title_kind:
         (ev.support if title_sim >= 0.9 else ev.against).append(f"titles {title_sim:.2f} alike")
     else:
         ev.against.append("a title is missing")
-    if title_kind and not (a.informative_title and b.informative_title):
+    if title_kind and not (a.informative_title and b.informative_title) and not same_doi:
+        # The title is no evidence; a shared DOI still is.
         ev.cap_maybe.append("title too generic to identify a paper")
 
     # Authors.
@@ -312,9 +324,9 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
     elif volume is False:
         ev.against.append(f"volumes differ ({a.volume} vs {b.volume})")
     if issue:
-        ev.support.append(f"same issue {_issue_text(a)}")
+        ev.support.append(f"same issue {_issue_text(a.issues & b.issues)}")
     elif issue is False:
-        ev.against.append(f"issues differ ({_issue_text(a)} vs {_issue_text(b)})")
+        ev.against.append(f"issues differ ({_issue_text(a.issues)} vs {_issue_text(b.issues)})")
     if pages:
         ev.support.append(_pages_text(a, b))
     elif pages is False:

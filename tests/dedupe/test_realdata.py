@@ -76,9 +76,13 @@ def _load(name: str) -> tuple[list[DedupeRecord], set[tuple[str, str]]]:
     ("name", "min_recall"),
     [
         ("cytology_screening", 0.99),
-        ("haematology", 0.79),
+        # Its truth joins errata, replies and conference versions to the article;
+        # those pairs conflict on issue or first page and are left to a person.
+        ("haematology", 0.77),
         ("respiratory", 0.96),
-        ("diabetes_asysd", 1.0),
+        # Six labelled pairs carry two different DOIs or different first pages:
+        # never merged automatically (issue 12), they wait for a person.
+        ("diabetes_asysd", 0.99),
     ],
 )
 def test_labelled_set_precision_and_recall(name, min_recall):
