@@ -71,9 +71,7 @@ def _strip_trailing(doi: str) -> str:
     """Drop sentence punctuation and unbalanced closing brackets after a DOI."""
     while doi:
         last = doi[-1]
-        if last in ".,;:'\"":
-            doi = doi[:-1]
-        elif last in _PAIRS and doi.count(last) > doi.count(_PAIRS[last]):
+        if last in ".,;:'\"" or last in _PAIRS and doi.count(last) > doi.count(_PAIRS[last]):
             doi = doi[:-1]
         else:
             break

@@ -17,7 +17,6 @@ from anyascii import anyascii
 from screening.dedupe.records import DedupeRecord
 from screening.identifiers import doi_base, identifies_an_article, normalise_doi, normalise_pages
 
-
 _HTML_TAG = re.compile(r"<[^>]{0,40}>")
 # Letters and digits of every script survive ("Исследование", "研究", "μελέτη"):
 # a non-Latin title must never normalise to nothing.
@@ -483,7 +482,9 @@ def normalise_record(record: DedupeRecord) -> NormRecord:
         journal=journal,
         volume=normalise_volume(record.volume),
         issue=normalise_volume(record.issue),
-        issues=_plain_issues(issue_numbers(record.issue) | _issue_in_volume(record.volume), page_start),
+        issues=_plain_issues(
+            issue_numbers(record.issue) | _issue_in_volume(record.volume), page_start
+        ),
         page_start=page_start,
         page_end=page_end,
         raw_pages=record.pages.strip(),

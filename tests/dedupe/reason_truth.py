@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from anyascii import anyascii
+from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import ratio, token_set_ratio
 
 from screening.dedupe import DedupeRecord
@@ -20,6 +21,7 @@ from screening.dedupe.normalise import (
     informative,
     is_conference,
     is_preprint,
+    issue_numbers,
     normalise_journal,
     normalise_pmid,
     normalise_title,
@@ -33,7 +35,9 @@ def _numbers(text: str) -> set[str]:
 
 
 def _surname_words(record: DedupeRecord) -> set[str]:
-    return {w for author in record.authors for w in re.split(r"[\W_]+", fold(anyascii(author))) if w}
+    return {
+        w for author in record.authors for w in re.split(r"[\W_]+", fold(anyascii(author))) if w
+    }
 
 
 def _title_sim_ok(a: DedupeRecord, b: DedupeRecord, shown: float) -> bool:
@@ -55,7 +59,9 @@ def check(reason: str, a: DedupeRecord, b: DedupeRecord) -> bool:  # noqa: C901,
     if m := re.fullmatch(r"different DOIs \((\S+) vs (\S+)\)", reason):
         return (doi_a, doi_b) == m.groups() and doi_base(doi_a) != doi_base(doi_b)
     if m := re.fullmatch(r"DOIs differ only by version \((\S+) vs (\S+)\)", reason):
-        return (doi_a, doi_b) == m.groups() and doi_a != doi_b and doi_base(doi_a) == doi_base(doi_b)
+        return (
+            (doi_a, doi_b) == m.groups() and doi_a != doi_b and doi_base(doi_a) == doi_base(doi_b)
+        )
     if m := re.fullmatch(r"same PMID (\d+)", reason):
         return normalise_pmid(a.pmid) == normalise_pmid(b.pmid) == m.group(1)
     if m := re.fullmatch(r"different PMIDs \((\d+) vs (\d+)\)", reason):
@@ -71,11 +77,13 @@ def check(reason: str, a: DedupeRecord, b: DedupeRecord) -> bool:  # noqa: C901,
         return _title_sim_ok(a, b, float(m.group(1)))
     if m := re.fullmatch(r"titles (\d\.\d\d) alike once transliterated", reason):
         la, lb = (
-            re.sub(r"[\W_]+", " ", anyascii(normalise_title(r.title)).lower()).strip() for r in (a, b)
+            re.sub(r"[\W_]+", " ", anyascii(normalise_title(r.title)).lower()).strip()
+            for r in (a, b)
         )
-        return not (a.title.isascii() and b.title.isascii()) and abs(
-            ratio(la, lb) / 100 - float(m.group(1))
-        ) <= 0.006
+        return (
+            not (a.title.isascii() and b.title.isascii())
+            and abs(ratio(la, lb) / 100 - float(m.group(1))) <= 0.006
+        )
     if reason == "a title is missing":
         return not normalise_title(a.title) or not normalise_title(b.title)
     if reason == "title too generic to identify a paper":
@@ -86,8 +94,16 @@ def check(reason: str, a: DedupeRecord, b: DedupeRecord) -> bool:  # noqa: C901,
     if m := re.fullmatch(r"authors (agree|partly differ|differ) \((\d+)% of names\)", reason):
         if not a.authors or not b.authors:
             return False
-        shared = _surname_words(a) & _surname_words(b)
-        return bool(shared) if m.group(1) == "agree" else (int(m.group(2)) < 100)
+        if m.group(1) != "agree":
+            return int(m.group(2)) < 100
+        # Some name of one list is spelt alike in the other ("Mulic" / "Muli" when an
+        # export lost the "ć").
+        words_b = _surname_words(b)
+        return any(
+            w in words_b or any(JaroWinkler.similarity(w, x) >= 0.9 for x in words_b)
+            for w in _surname_words(a)
+            if len(w) > 1
+        )
     if m := re.fullmatch(r"same year (\d{4})", reason):
         return a.year == b.year == int(m.group(1))
     if m := re.fullmatch(r"years differ by (\d+) \((\d{4}) vs (\d{4})\)", reason):
@@ -101,12 +117,12 @@ def check(reason: str, a: DedupeRecord, b: DedupeRecord) -> bool:  # noqa: C901,
         ) == 2
     if m := re.fullmatch(r"same issue ([\d/]+)", reason):
         shown = set(m.group(1).split("/"))
-        return all(shown <= _numbers(r.issue) | _numbers(r.volume) for r in (a, b))
+        return all(shown <= issue_numbers(r.issue) | _numbers(r.volume) for r in (a, b))
     if m := re.fullmatch(r"issues differ \(([\d/]+) vs ([\d/]+)\)", reason):
         ia, ib = set(m.group(1).split("/")), set(m.group(2).split("/"))
         return (
-            ia <= _numbers(a.issue) | _numbers(a.volume)
-            and ib <= _numbers(b.issue) | _numbers(b.volume)
+            ia <= issue_numbers(a.issue) | _numbers(a.volume)
+            and ib <= issue_numbers(b.issue) | _numbers(b.volume)
             and not ia & ib
         )
     if m := re.fullmatch(r"same pages (.+)", reason):
@@ -140,10 +156,15 @@ def check(reason: str, a: DedupeRecord, b: DedupeRecord) -> bool:  # noqa: C901,
             b.publication_type, b.journal, doi_b
         )
     if m := re.fullmatch(r"numbers in titles differ \((.+) vs (.+)\)", reason):
-        words_a, words_b = set(normalise_title(a.title).split()), set(normalise_title(b.title).split())
+        words_a, words_b = (
+            set(normalise_title(a.title).split()),
+            set(normalise_title(b.title).split()),
+        )
         na, nb = set(m.group(1).split()) - {"none"}, set(m.group(2).split()) - {"none"}
         return na <= words_a and nb <= words_b and na != nb
-    raise AssertionError(f"no checker for reason {reason!r}: add one to tests/dedupe/reason_truth.py")
+    raise AssertionError(
+        f"no checker for reason {reason!r}: add one to tests/dedupe/reason_truth.py"
+    )
 
 
 def _pages_compatible(pa: tuple[str, str], pb: tuple[str, str]) -> bool:
@@ -155,9 +176,9 @@ def _pages_compatible(pa: tuple[str, str], pb: tuple[str, str]) -> bool:
     if pa[0].lstrip(strip) == pb[0].lstrip(strip):
         return True
     for single, ranged in ((pa, pb), (pb, pa)):
-        if not single[1] and ranged[1] and single[0].isdigit() and ranged[0].isdigit():
-            if ranged[1].isdigit() and int(ranged[0]) <= int(single[0]) <= int(ranged[1]):
-                return True
+        digits = single[0].isdigit() and ranged[0].isdigit() and ranged[1].isdigit()
+        if not single[1] and digits and int(ranged[0]) <= int(single[0]) <= int(ranged[1]):
+            return True
     return False
 
 

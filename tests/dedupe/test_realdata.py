@@ -13,6 +13,7 @@ import pytest
 
 from screening.dedupe import DUPLICATE, DedupeRecord, find_duplicates, group_duplicates
 from screening.dedupe.normalise import split_authors
+from tests.dedupe.reason_truth import false_reasons
 from tests.shared_data import SHARED_DATA, requires_shared_data
 
 DEDUPE = SHARED_DATA / "dedupe"
@@ -91,3 +92,20 @@ def test_labelled_set_precision_and_recall(name, min_recall):
     found = {p for g in groups for p in itertools.combinations(sorted(map(str, g)), 2)}
     assert len(found & truth) / len(found) >= 0.999
     assert len(found & truth) / len(truth) >= min_recall
+
+
+@pytest.mark.parametrize(
+    "name", ["cytology_screening", "haematology", "respiratory", "diabetes_asysd"]
+)
+def test_every_reason_given_on_a_labelled_set_is_true_of_its_records(name):
+    """What the Possible duplicates page and the API show, for every pair found."""
+    records, _ = _load(name)
+    by_id = {r.id: r for r in records}
+    verdicts = find_duplicates(records)
+    assert verdicts
+    wrong = [
+        (v.a, v.b, false_reasons(v.reasons, by_id[v.a], by_id[v.b]))
+        for v in verdicts
+        if false_reasons(v.reasons, by_id[v.a], by_id[v.b])
+    ]
+    assert wrong == []
