@@ -193,7 +193,12 @@ def evaluate_pair_cases() -> tuple[int, int, int, list[str]]:
     return right, maybe, len(cases), lines
 
 
-def main_accuracy(show_misses: str | None, bib_dedupe: str | None = None) -> None:
+def main_accuracy(
+    show_misses: str | None,
+    bib_dedupe: str | None = None,
+    save: str | None = None,
+    against: str | None = None,
+) -> None:
     if show_misses:
         evaluate(show_misses, show_misses=True)
         return
@@ -238,6 +243,36 @@ def main_accuracy(show_misses: str | None, bib_dedupe: str | None = None) -> Non
     right, maybe, total, lines = evaluate_pair_cases()
     print(f"\nhard pair cases: {right}/{total} right ({maybe} sent to a person as 'maybe')")
     print("\n".join(lines))
+    figures = {
+        r["name"]: {k: r[k] for k in ("precision", "recall", "maybe", "wrong")} for r in ours_all
+    }
+    figures["pair_cases"] = {"right": right, "total": total}
+    if against:
+        leave_one_set_out(figures, json.loads(open(against, encoding="utf-8").read()))
+    if save:
+        with open(save, "w", encoding="utf-8") as handle:
+            json.dump(figures, handle, indent=1)
+        print(f"figures saved to {save}")
+
+
+def leave_one_set_out(now: dict, before: dict) -> None:
+    """Compare with figures saved before a rule changed; a rule is accepted only if no
+    set loses precision (and no hard pair case goes wrong), whichever set it was for."""
+    print("\nleave-one-set-out check against the saved figures:")
+    rejected = False
+    for name in SET_NAMES:
+        if name not in before:
+            continue
+        dp = now[name]["precision"] - before[name]["precision"]
+        dr = now[name]["recall"] - before[name]["recall"]
+        dm = now[name]["maybe"] - before[name]["maybe"]
+        flag = "PRECISION FELL" if dp < 0 else ""
+        rejected |= dp < 0
+        print(f"  {name:19} prec {dp:+.4f}  recall {dr:+.4f}  maybe {dm:+d}  {flag}")
+    if now["pair_cases"]["right"] < before.get("pair_cases", {}).get("right", 0):
+        rejected = True
+        print("  hard pair cases: fewer right than before")
+    print("  => REJECT the change" if rejected else "  => no set lost precision")
 
 
 # --- scale ------------------------------------------------------------------------
@@ -360,7 +395,8 @@ def scale_one(size: int) -> dict:
 
 def main_scale(sizes: list[int]) -> None:
     print(
-        f"{'records':>8} {'seconds':>8} {'peak MB':>8} {'pairs':>6} {'prec':>7} {'recall':>7} {'maybe':>6}"
+        f"{'records':>8} {'seconds':>8} {'s/10k':>6} {'peak MB':>8} {'pairs':>6} {'prec':>7} "
+        f"{'recall':>7} {'maybe':>6}"
     )
     for size in sizes:
         # A fresh process per size so the peak memory is that size's own.
@@ -369,9 +405,11 @@ def main_scale(sizes: list[int]) -> None:
             check=True, capture_output=True, text=True,
         )  # fmt: skip
         r = json.loads(out.stdout)
-        print(f"{r['size']:8} {r['seconds']:8.2f} {r['peak_mb']:8.0f} {r['truth']:6} "
+        per_10k = r["seconds"] / r["size"] * 10_000
+        print(f"{r['size']:8} {r['seconds']:8.2f} {per_10k:6.2f} {r['peak_mb']:8.0f} {r['truth']:6} "
               f"{r['precision']:7.4f} {r['recall']:7.4f} {r['maybe']:6}")  # fmt: skip
     print("seconds: find_duplicates + group_duplicates (excludes building the records);")
+    print("s/10k: those seconds per 10,000 records;")
     print("peak MB: maximum resident set of the whole process (ru_maxrss).")
 
 
@@ -385,10 +423,14 @@ if __name__ == "__main__":
         "--bib-dedupe", metavar="PYTHON",
         help="python of a venv with bib-dedupe 0.11.0 (e.g. /tmp/bibdedupe-venv/bin/python)",
     )  # fmt: skip
+    parser.add_argument(
+        "--save", metavar="JSON", help="save per-set figures (e.g. var/before.json)"
+    )
+    parser.add_argument("--against", metavar="JSON", help="leave-one-set-out check against --save")
     args = parser.parse_args()
     if args.scale_one:
         print(json.dumps(scale_one(args.scale_one)))
     elif args.scale:
         main_scale(args.sizes)
     else:
-        main_accuracy(args.misses, args.bib_dedupe)
+        main_accuracy(args.misses, args.bib_dedupe, args.save, args.against)

@@ -41,7 +41,7 @@ def normalise_doi(value: str) -> str:
     """
     if not value:
         return ""
-    text = unicodedata.normalize("NFKC", value).translate(_DASHES)
+    text = value if value.isascii() else unicodedata.normalize("NFKC", value).translate(_DASHES)
     if "&" in text:
         text = html.unescape(html.unescape(text))
     if _PERCENT.search(text):
@@ -124,8 +124,10 @@ def normalise_pages(pages: str) -> tuple[str, str]:
     text = (pages or "").strip().lower()
     if text.strip(".[]") in _PLACEHOLDERS:
         return "", ""
-    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
-    text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    if "(" in text or "[" in text:
+        text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)
     text = re.split(r"[;,+]|\bdiscussion\b|\bquiz\b", text)[0]
     text = re.sub(r"^\s*(?:pp?\.?|pages?)\s*", "", text)
     text = _MONTH_WORD.sub(lambda m: _MONTHS[m.group(1)], text)

@@ -220,6 +220,8 @@ _RECURRING = re.compile(
 
 def title_length(text: str) -> int:
     """Length of a normalised title; one CJK character says as much as a short word."""
+    if text.isascii():
+        return len(text)
     return sum(3 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 

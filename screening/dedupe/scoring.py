@@ -4,9 +4,27 @@
 evidence leaves no reasonable doubt, "maybe" when a person should look, "distinct"
 otherwise, always with the reasons a person would want to see.
 
-The order of the rules matters and mirrors how a careful reviewer reads a pair:
-first the vetoes (notices, parts, different versions), then shared identifiers,
-then the bibliographic fields one by one.
+The policy, in terms of evidence (issue 12):
+
+* An automatic merge needs strong positive evidence — the same DOI (or PMID), or a
+  near-identical informative title with the same year (±1 for online-first) and
+  compatible journal, volume, issue, pages and authors — AND no conflicting
+  identifying field. Conflicts (`_Facts.conflicts`): two different base DOIs or
+  PMIDs, disjoint issue numbers, different first pages, different volumes, years
+  more than one apart, and a different last page beside any of those. A pair with a
+  conflict is at most "maybe", whatever else agrees — a shared DOI included.
+* Never evidence: a generic or recurring heading ("Editorial", "Editor's comments",
+  "In this issue", "Book reviews", "Index", in several languages) — such a pair with
+  a conflict is "distinct", without one it is "maybe"; two titles that normalise to
+  nothing.
+* Vetoes before anything else: erratum/retraction/comment/reply notices vs their
+  article, Part I vs Part II.
+
+The order of the rules mirrors how a careful reviewer reads a pair: first the vetoes
+(notices, parts, different versions), then shared identifiers, then the
+bibliographic fields one by one. Every reason is a literal statement about the two
+records, a's value first (tests/dedupe/reason_truth.py checks each one). How rules
+are kept general rather than fitted to the shared sets: bench/README.md.
 """
 
 from __future__ import annotations

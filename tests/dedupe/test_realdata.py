@@ -109,3 +109,16 @@ def test_every_reason_given_on_a_labelled_set_is_true_of_its_records(name):
         if false_reasons(v.reasons, by_id[v.a], by_id[v.b])
     ]
     assert wrong == []
+
+
+def test_special_maybe_case_is_never_merged():
+    """bib-dedupe's own "maybe" special case (a HICSS minitrack introduction of two
+    years): a recurring item, never an automatic merge."""
+    with (DEDUPE / "special_cases_maybe_pairs.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    records = [
+        _record({**row, "journal": row["container_title"], "author": row["author_full"]}, row["ID"])
+        for row in rows
+    ]
+    verdicts = find_duplicates(records)
+    assert all(v.decision != DUPLICATE for v in verdicts)
