@@ -248,7 +248,8 @@ def main_accuracy(
     }
     figures["pair_cases"] = {"right": right, "total": total}
     if against:
-        leave_one_set_out(figures, json.loads(open(against, encoding="utf-8").read()))
+        with open(against, encoding="utf-8") as handle:
+            leave_one_set_out(figures, json.load(handle))
     if save:
         with open(save, "w", encoding="utf-8") as handle:
             json.dump(figures, handle, indent=1)
