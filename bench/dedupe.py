@@ -99,7 +99,12 @@ def connected(pairs: Iterable[tuple[str, str]]) -> list[frozenset]:
 
 
 def evaluate_bib_dedupe(name: str, python: str) -> dict:
+    from pathlib import Path
+
     from bibdedupe_run import run_bib_dedupe
+
+    if Path(python).is_dir():  # the venv itself
+        python = str(Path(python) / "bin" / "python")
 
     data = load_set(name)
     result = run_bib_dedupe(name, data.rows, python)
@@ -421,8 +426,8 @@ if __name__ == "__main__":
     parser.add_argument("--scale-one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--misses", help="list false and missed pairs of one set")
     parser.add_argument(
-        "--bib-dedupe", metavar="PYTHON",
-        help="python of a venv with bib-dedupe 0.11.0 (e.g. /tmp/bibdedupe-venv/bin/python)",
+        "--bib-dedupe", metavar="PATH",
+        help="a venv with bib-dedupe 0.11.0, or its python (e.g. /tmp/bibdedupe-venv)",
     )  # fmt: skip
     parser.add_argument(
         "--save", metavar="JSON", help="save per-set figures (e.g. var/before.json)"

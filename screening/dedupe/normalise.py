@@ -431,7 +431,13 @@ def normalise_volume(volume: str) -> str:
     # The number must lead ("44", "Vol. 44", "44 (2)"); "Korsakova. Part 2. 117" is a
     # garbled field whose first number is not the volume.
     match = _LEADING_VOLUME.match(volume)
-    return match.group(1).lstrip("0") if match else ""
+    if not match or _YEAR_LIKE.fullmatch(match.group(1)):
+        # Some databases put the year where a journal has no volume ("2019").
+        return ""
+    return match.group(1).lstrip("0")
+
+
+_YEAR_LIKE = re.compile(r"1[89]\d\d|20\d\d")
 
 
 _LEADING_VOLUME = re.compile(r"(?:v(?:ol(?:ume)?)?\.?\s*)?(\d+)", re.I)
