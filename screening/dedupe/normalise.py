@@ -21,6 +21,15 @@ _HTML_TAG = re.compile(r"<[^>]{0,40}>")
 # Letters and digits of every script survive ("Исследование", "研究", "μελέτη"):
 # a non-Latin title must never normalise to nothing.
 _NON_ALNUM = re.compile(r"[\W_]+")
+_ASCII_NON_ALNUM = re.compile(r"[^a-z0-9]+")  # the same on lower-case ASCII, faster
+
+
+def _squeeze(text: str, replacement: str) -> str:
+    """Runs of anything but letters and digits (of any script) replaced."""
+    pattern = _ASCII_NON_ALNUM if text.isascii() else _NON_ALNUM
+    return pattern.sub(replacement, text)
+
+
 # Databases mark a title translated into English by wrapping it in brackets and
 # sometimes add a note; both are noise for matching.
 _TRANSLATION_NOTE = re.compile(
@@ -111,7 +120,7 @@ def normalise_title(title: str) -> str:
     text = _TRAILING_TAG.sub(" ", _TRANSLATION_NOTE.sub(" ", text))
     text = _ERRATUM_CITATION.sub(" ", text)
     text = re.sub(r"(?<=\d)[,.](?=\d{3}\b)", "", text)  # "10,000" is one number
-    return _NON_ALNUM.sub(" ", fold(text)).strip()
+    return _squeeze(fold(text), " ").strip()
 
 
 # Erratum notices that cite the corrected article after its title: Web of Science
@@ -343,7 +352,7 @@ def normalise_author(raw: str) -> Author | None:
 
 
 def _key(text: str) -> str:
-    return _NON_ALNUM.sub("", text)
+    return _squeeze(text, "")
 
 
 _JOURNAL_STOP = {"the", "of", "and", "in", "for", "on", "de", "la", "le", "der", "und", "a"}
@@ -365,7 +374,7 @@ def normalise_journal(journal: str) -> tuple[str, ...]:
     text = re.sub(r"\((?:online|print|electronic)\)|\[electronic resource\]", " ", text)
     names: list[str] = []
     for part in [text, *re.split(r"=|:|\s-\s|\(|/", text)]:
-        words = [w for w in _NON_ALNUM.sub(" ", part).split() if w not in _JOURNAL_STOP]
+        words = [w for w in _squeeze(part, " ").split() if w not in _JOURNAL_STOP]
         name = " ".join(words)
         if name and name not in names:
             names.append(name)
