@@ -318,7 +318,7 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
         ev.against.append("a title is missing")
     if title_kind and not (a.informative_title and b.informative_title) and not same_doi:
         # The title is no evidence; a shared DOI still is.
-        ev.cap_maybe.append("title too generic to identify a paper")
+        ev.cap_maybe.append(_GENERIC)
 
     # Authors.
     if first_author is None:
@@ -370,10 +370,14 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
         informative=a.informative_title and b.informative_title,
         preprint_pair=a.is_preprint != b.is_preprint,
     )  # fmt: skip
-    decision = _decide(facts, capped=bool(ev.cap_maybe))
+    generic_only = ev.cap_maybe == [_GENERIC]
+    decision = _decide(facts, capped=bool(ev.cap_maybe), generic_only=generic_only)
     if decision == DISTINCT and not ev.against:
         return None
     return Comparison(round(score, 3), decision, tuple(ev.support + ev.cap_maybe + ev.against))
+
+
+_GENERIC = "title too generic to identify a paper"
 
 
 def _authors_agree(a: NormRecord, b: NormRecord, first: bool | None, share: float) -> bool:
@@ -449,7 +453,14 @@ class _Facts:
         return found
 
 
-def _decide(f: _Facts, *, capped: bool) -> str:
+def _same_issue_place(f: _Facts) -> bool:
+    """Same journal, volume, issue (known on both sides) and first page, in the same
+    year, by agreeing authors (or none given on either side)."""
+    authors = f.authors_agree or f.first_author is None
+    return bool(f.journal and f.volume and f.issue and f.pages and f.year_gap == 0 and authors)
+
+
+def _decide(f: _Facts, *, capped: bool, generic_only: bool = False) -> str:
     """Apply the merge rules to the facts of one pair; `capped` forbids auto-merging.
 
     An automatic merge needs strong positive evidence and no conflicting identifying
@@ -497,6 +508,10 @@ def _decide(f: _Facts, *, capped: bool) -> str:
         near = f.title_sim >= 0.9 and (f.authors_agree or same_place)
         return MAYBE if near and len(conflicts) + journal_differs == 1 else DISTINCT
     if capped:
+        if generic_only and f.title_kind == "same" and _same_issue_place(f):
+            # A generic title is no evidence, but the place is: the same journal,
+            # volume, issue and first page, same year and authors, nothing conflicting.
+            return DUPLICATE
         return MAYBE
 
     strong_title = f.title_kind == "same" or f.title_sim >= 0.95
