@@ -39,6 +39,9 @@ def block_keys(record: NormRecord) -> list[tuple[str, str]]:
         words = words[:3]
         if len(words) == 3 and len(words[2]) >= 5:
             keys.append(("words", " ".join(sorted(words))))
+    if record.title_latin and len(record.title_latin) >= 12:
+        # Meets the same title transliterated by another database.
+        keys.append(("head", record.title_latin.replace(" ", "")[:_TITLE_EDGE]))
     if record.authors and record.year is not None:
         keys.append(("author-year", f"{record.authors[0].surname}|{record.year}"))
     if record.volume and record.page_start:

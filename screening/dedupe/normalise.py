@@ -369,7 +369,7 @@ def normalise_journal(journal: str) -> tuple[str, ...]:
     """
     if is_placeholder(journal):
         return ()
-    text = fold(journal)
+    text = fold(journal if journal.isascii() else anyascii(journal))
     text = re.split(r"\.\s*conference\s*:", text)[0]
     text = re.sub(r"\((?:online|print|electronic)\)|\[electronic resource\]", " ", text)
     names: list[str] = []
