@@ -29,6 +29,7 @@ class LabelledSet:
     name: str
     records: list[DedupeRecord]
     clusters: list[frozenset[str]]  # true duplicate clusters of size >= 2
+    rows: list[dict]  # the rows as read (for running another tool on the same data)
 
 
 def _year(value: str) -> int | None:
@@ -72,10 +73,12 @@ def load_set(name: str) -> LabelledSet:
         rows = list(csv.DictReader(io.StringIO(text, newline="")))
         for row in rows:
             row["ID"] = f"id_{int(row['record_id']):07d}"
+            row.setdefault("ENTRYTYPE", "article")
     else:
         with (folder / "records.csv").open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
-    return LabelledSet(name, [record_from_bib(r) for r in rows], _clusters(folder / "clusters.csv"))
+    records = [record_from_bib(r) for r in rows]
+    return LabelledSet(name, records, _clusters(folder / "clusters.csv"), rows)
 
 
 SET_NAMES = ("cytology_screening", "haematology", "respiratory", "diabetes_asysd")

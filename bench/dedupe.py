@@ -3,6 +3,12 @@
     .venv/bin/python bench/dedupe.py            # accuracy per set, hard pair cases, time
     .venv/bin/python bench/dedupe.py --scale    # time and memory on 10k/30k/100k synthetic
     .venv/bin/python bench/dedupe.py --misses haematology   # list missed/false pairs
+    .venv/bin/python bench/dedupe.py --bib-dedupe /tmp/bibdedupe-venv/bin/python
+                                   # bib-dedupe 0.11.0 run on the same files, side by side
+
+Without --bib-dedupe the bib-dedupe columns are its published figures (pairs scored
+by shared/data/README.md), marked "published". How the rules are kept general
+(leave-one-set-out, adversarial fixtures per failure class) is in bench/README.md.
 
 Scored as pairs (a true positive is a pair our groups put together that the truth
 puts in one cluster; groups come from the "duplicate" pairs, so chaining counts) and
@@ -56,6 +62,57 @@ def records_sensitivity(groups: list[frozenset], truth: list[frozenset]) -> tupl
         entities = {cluster_of.get(str(x), ("alone", str(x))) for x in group}
         wrong += len(entities) - 1
     return removed / removable if removable else 1.0, wrong
+
+
+def score_groups(groups: list, truth: list[frozenset]) -> dict:
+    """Pairs precision/recall/F1, records-level sensitivity and false merges."""
+    truth_pairs = pairs_of(truth)
+    found = pairs_of(groups)
+    true_positive = len(found & truth_pairs)
+    precision = true_positive / len(found) if found else 1.0
+    recall = true_positive / len(truth_pairs)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    sensitivity, wrong = records_sensitivity(groups, truth)
+    return dict(precision=precision, recall=recall, f1=f1, sensitivity=sensitivity, wrong=wrong,
+                false_pairs=len(found - truth_pairs))  # fmt: skip
+
+
+def connected(pairs: Iterable[tuple[str, str]]) -> list[frozenset]:
+    """Groups joined by `pairs` (transitively), as our own grouping does."""
+    parent: dict = {}
+
+    def root(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[rb] = ra
+    groups: dict = {}
+    for x in parent:
+        groups.setdefault(root(x), set()).add(x)
+    return [frozenset(g) for g in groups.values()]
+
+
+def evaluate_bib_dedupe(name: str, python: str) -> dict:
+    from pathlib import Path
+
+    from bibdedupe_run import run_bib_dedupe
+
+    if Path(python).is_dir():  # the venv itself
+        python = str(Path(python) / "bin" / "python")
+
+    data = load_set(name)
+    result = run_bib_dedupe(name, data.rows, python)
+    groups = connected(tuple(map(str, p)) for p in result["duplicate"])
+    scores = score_groups(groups, data.clusters)
+    found = pairs_of(groups)
+    maybe = {tuple(sorted(map(str, p))) for p in result["maybe"]} - found
+    return dict(scores, maybe=len(maybe), seconds=result["seconds"], version=result["version"])
 
 
 def evaluate(name: str, show_misses: bool = False) -> dict:
@@ -141,28 +198,87 @@ def evaluate_pair_cases() -> tuple[int, int, int, list[str]]:
     return right, maybe, len(cases), lines
 
 
-def main_accuracy(show_misses: str | None) -> None:
+def main_accuracy(
+    show_misses: str | None,
+    bib_dedupe: str | None = None,
+    save: str | None = None,
+    against: str | None = None,
+) -> None:
     if show_misses:
         evaluate(show_misses, show_misses=True)
         return
-    header = (f"{'set':20} {'recs':>5} {'pairs':>5} {'prec':>7} {'recall':>7} {'F1':>7} "
-              f"{'rec-sens':>8} {'maybe':>6} {'m-true':>6} {'rec+m':>7} {'time':>6} | "
-              f"{'bd prec':>7} {'bd rec':>7} {'bd sens':>7}")  # fmt: skip
+    header = (f"{'set':19} {'tool':12} {'recs':>5} {'pairs':>5} {'prec':>7} {'recall':>7} "
+              f"{'F1':>7} {'rec-sens':>8} {'false':>5} {'maybe':>6} {'m-true':>6} {'secs':>6}")  # fmt: skip
     print(header)
     print("-" * len(header))
+    ours_all = []
     for name in SET_NAMES:
         r = evaluate(name)
-        bd = BIB_DEDUPE[name]
-        bd_sens = f"{bd[2]:.4f}" if bd[2] else "   —"
-        print(f"{name:20} {r['records']:5} {r['truth']:5} {r['precision']:7.4f} {r['recall']:7.4f} "
-              f"{r['f1']:7.4f} {r['sensitivity']:8.4f} {r['maybe']:6} {r['maybe_true']:6} "
-              f"{r['recall_after']:7.4f} {r['seconds']:5.2f}s | {bd[0]:7.4f} {bd[1]:7.4f} {bd_sens:>7}")  # fmt: skip
+        ours_all.append(r)
+        print(f"{name:19} {'reviewapp':12} {r['records']:5} {r['truth']:5} {r['precision']:7.4f} "
+              f"{r['recall']:7.4f} {r['f1']:7.4f} {r['sensitivity']:8.4f} {r['wrong']:5} "
+              f"{r['maybe']:6} {r['maybe_true']:6} {r['seconds']:6.2f}")  # fmt: skip
+        if bib_dedupe:
+            b = evaluate_bib_dedupe(name, bib_dedupe)
+            label = "bib-dedupe"
+            print(f"{'':19} {label:12} {r['records']:5} {r['truth']:5} {b['precision']:7.4f} "
+                  f"{b['recall']:7.4f} {b['f1']:7.4f} {b['sensitivity']:8.4f} {b['wrong']:5} "
+                  f"{b['maybe']:6} {'':>6} {b['seconds']:6.2f}")  # fmt: skip
+            r["bd"] = b
+        else:
+            p, rc, sens = BIB_DEDUPE[name]
+            f1 = 2 * p * rc / (p + rc)
+            sens_text = f"{sens:8.4f}" if sens else f"{'—':>8}"
+            print(f"{'':19} {'bib-dedupe*':12} {r['records']:5} {r['truth']:5} {p:7.4f} {rc:7.4f} "
+                  f"{f1:7.4f} {sens_text} {'':>5} {'':>6} {'':>6} {'':>6}")  # fmt: skip
     print("prec/recall/F1: pairwise on groups of auto-merged pairs; rec-sens: records-level")
-    print("sensitivity; maybe: 'maybe' pairs not already grouped; m-true: of those, true")
-    print("duplicates; rec+m: pairwise recall if a person confirmed every true maybe pair.")
+    print("sensitivity; false: records wrongly merged into another work's group; maybe: pairs")
+    print("left for a person (not already grouped); m-true: of those, true duplicates;")
+    print("secs: matching time.")
+    if not bib_dedupe:
+        print("* bib-dedupe 0.11.0: PUBLISHED figures (shared/data/README.md), not run here;")
+        print("  run it with --bib-dedupe /tmp/bibdedupe-venv/bin/python.")
+    else:
+        print("bib-dedupe run here (prep, block, match; its 'maybe' pairs are for a person).")
+        print("target per set: reviewapp prec >= 0.999, recall >= bib-dedupe's, maybe <= its maybe")
+        for r in ours_all:
+            b = r["bd"]
+            ok = r["precision"] >= 0.999 and r["recall"] >= b["recall"] and r["maybe"] <= b["maybe"]
+            print(f"  {r['name']:19} {'MET' if ok else 'NOT MET'}")
     right, maybe, total, lines = evaluate_pair_cases()
     print(f"\nhard pair cases: {right}/{total} right ({maybe} sent to a person as 'maybe')")
     print("\n".join(lines))
+    figures = {
+        r["name"]: {k: r[k] for k in ("precision", "recall", "maybe", "wrong")} for r in ours_all
+    }
+    figures["pair_cases"] = {"right": right, "total": total}
+    if against:
+        with open(against, encoding="utf-8") as handle:
+            leave_one_set_out(figures, json.load(handle))
+    if save:
+        with open(save, "w", encoding="utf-8") as handle:
+            json.dump(figures, handle, indent=1)
+        print(f"figures saved to {save}")
+
+
+def leave_one_set_out(now: dict, before: dict) -> None:
+    """Compare with figures saved before a rule changed; a rule is accepted only if no
+    set loses precision (and no hard pair case goes wrong), whichever set it was for."""
+    print("\nleave-one-set-out check against the saved figures:")
+    rejected = False
+    for name in SET_NAMES:
+        if name not in before:
+            continue
+        dp = now[name]["precision"] - before[name]["precision"]
+        dr = now[name]["recall"] - before[name]["recall"]
+        dm = now[name]["maybe"] - before[name]["maybe"]
+        flag = "PRECISION FELL" if dp < 0 else ""
+        rejected |= dp < 0
+        print(f"  {name:19} prec {dp:+.4f}  recall {dr:+.4f}  maybe {dm:+d}  {flag}")
+    if now["pair_cases"]["right"] < before.get("pair_cases", {}).get("right", 0):
+        rejected = True
+        print("  hard pair cases: fewer right than before")
+    print("  => REJECT the change" if rejected else "  => no set lost precision")
 
 
 # --- scale ------------------------------------------------------------------------
@@ -285,7 +401,8 @@ def scale_one(size: int) -> dict:
 
 def main_scale(sizes: list[int]) -> None:
     print(
-        f"{'records':>8} {'seconds':>8} {'peak MB':>8} {'pairs':>6} {'prec':>7} {'recall':>7} {'maybe':>6}"
+        f"{'records':>8} {'seconds':>8} {'s/10k':>6} {'peak MB':>8} {'pairs':>6} {'prec':>7} "
+        f"{'recall':>7} {'maybe':>6}"
     )
     for size in sizes:
         # A fresh process per size so the peak memory is that size's own.
@@ -294,9 +411,11 @@ def main_scale(sizes: list[int]) -> None:
             check=True, capture_output=True, text=True,
         )  # fmt: skip
         r = json.loads(out.stdout)
-        print(f"{r['size']:8} {r['seconds']:8.2f} {r['peak_mb']:8.0f} {r['truth']:6} "
+        per_10k = r["seconds"] / r["size"] * 10_000
+        print(f"{r['size']:8} {r['seconds']:8.2f} {per_10k:6.2f} {r['peak_mb']:8.0f} {r['truth']:6} "
               f"{r['precision']:7.4f} {r['recall']:7.4f} {r['maybe']:6}")  # fmt: skip
     print("seconds: find_duplicates + group_duplicates (excludes building the records);")
+    print("s/10k: those seconds per 10,000 records;")
     print("peak MB: maximum resident set of the whole process (ru_maxrss).")
 
 
@@ -306,10 +425,18 @@ if __name__ == "__main__":
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 30_000, 100_000])
     parser.add_argument("--scale-one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--misses", help="list false and missed pairs of one set")
+    parser.add_argument(
+        "--bib-dedupe", metavar="PATH",
+        help="a venv with bib-dedupe 0.11.0, or its python (e.g. /tmp/bibdedupe-venv)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--save", metavar="JSON", help="save per-set figures (e.g. var/before.json)"
+    )
+    parser.add_argument("--against", metavar="JSON", help="leave-one-set-out check against --save")
     args = parser.parse_args()
     if args.scale_one:
         print(json.dumps(scale_one(args.scale_one)))
     elif args.scale:
         main_scale(args.sizes)
     else:
-        main_accuracy(args.misses)
+        main_accuracy(args.misses, args.bib_dedupe, args.save, args.against)

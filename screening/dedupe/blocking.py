@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
-from screening.dedupe.normalise import NormRecord
+from screening.dedupe.normalise import NormRecord, title_length
 
 # Blocks up to this size are compared in full (at most 1,225 pairs each).
 MAX_BLOCK = 50
@@ -30,7 +30,7 @@ def block_keys(record: NormRecord) -> list[tuple[str, str]]:
     if record.pmid:
         keys.append(("pmid", record.pmid))
     title = record.title_key
-    if len(title) >= 12:
+    if title_length(title) >= 12:
         keys.append(("head", title[:_TITLE_EDGE]))
         keys.append(("tail", title[-_TITLE_EDGE:]))
         # The longest words survive reordering, subtitles and most typos elsewhere.
@@ -39,6 +39,9 @@ def block_keys(record: NormRecord) -> list[tuple[str, str]]:
         words = words[:3]
         if len(words) == 3 and len(words[2]) >= 5:
             keys.append(("words", " ".join(sorted(words))))
+    if record.title_latin and len(record.title_latin) >= 12:
+        # Meets the same title transliterated by another database.
+        keys.append(("head", record.title_latin.replace(" ", "")[:_TITLE_EDGE]))
     if record.authors and record.year is not None:
         keys.append(("author-year", f"{record.authors[0].surname}|{record.year}"))
     if record.volume and record.page_start:

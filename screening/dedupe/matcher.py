@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 
 from screening.dedupe.blocking import candidate_pairs
-from screening.dedupe.normalise import normalise_record
+from screening.dedupe.normalise import NormRecord, normalise_record
 from screening.dedupe.records import DISTINCT, DUPLICATE, DedupeRecord, PairVerdict
 from screening.dedupe.scoring import compare
 
@@ -17,6 +19,21 @@ def _ordered(x: int | str, y: int | str) -> tuple[int | str, int | str]:
     return (x, y) if str(x) <= str(y) else (y, x)
 
 
+# An "issue" column whose values hardly ever repeat holds record numbers (EndNote
+# exports), not issues: real issue numbers repeat (1-12 in every volume).
+COUNTER_MIN_RECORDS = 30
+COUNTER_DISTINCT_SHARE = 0.9
+
+
+def drop_counter_issues(records: list[NormRecord]) -> list[NormRecord]:
+    """`records`, with issues forgotten when the set's issue values are a record counter."""
+    values = Counter(r.issues for r in records if r.issues)
+    total = sum(values.values())
+    if total < COUNTER_MIN_RECORDS or len(values) < COUNTER_DISTINCT_SHARE * total:
+        return records
+    return [replace(r, issues=frozenset()) if r.issues else r for r in records]
+
+
 def find_duplicates(
     records: Sequence[DedupeRecord], *, new_ids: Collection | None = None
 ) -> list[PairVerdict]:
@@ -26,17 +43,20 @@ def find_duplicates(
     so a fresh import can be checked against everything already in the review.
     Results are sorted by pair for reproducibility.
     """
-    normalised = [normalise_record(r) for r in records]
+    normalised = drop_counter_issues([normalise_record(r) for r in records])
     is_new = None
     if new_ids is not None:
         wanted = set(new_ids)
         is_new = [r.id in wanted for r in records]
     verdicts: list[PairVerdict] = []
     for i, j in candidate_pairs(normalised, is_new=is_new):
+        a, b = _ordered(records[i].id, records[j].id)
+        if a != records[i].id:
+            i, j = j, i
+        # Compared in the pair's order, so "issues differ (3 vs 4)" reads as a vs b.
         result = compare(normalised[i], normalised[j])
         if result is None or result.decision == DISTINCT:
             continue
-        a, b = _ordered(records[i].id, records[j].id)
         verdicts.append(PairVerdict(a, b, result.score, result.decision, result.reasons))
     verdicts.sort(key=lambda v: (str(v.a), str(v.b)))
     return verdicts

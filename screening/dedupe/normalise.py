@@ -12,10 +12,24 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from anyascii import anyascii
+
 from screening.dedupe.records import DedupeRecord
+from screening.identifiers import doi_base, identifies_an_article, normalise_doi, normalise_pages
 
 _HTML_TAG = re.compile(r"<[^>]{0,40}>")
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Letters and digits of every script survive ("Исследование", "研究", "μελέτη"):
+# a non-Latin title must never normalise to nothing.
+_NON_ALNUM = re.compile(r"[\W_]+")
+_ASCII_NON_ALNUM = re.compile(r"[^a-z0-9]+")  # the same on lower-case ASCII, faster
+
+
+def _squeeze(text: str, replacement: str) -> str:
+    """Runs of anything but letters and digits (of any script) replaced."""
+    pattern = _ASCII_NON_ALNUM if text.isascii() else _NON_ALNUM
+    return pattern.sub(replacement, text)
+
+
 # Databases mark a title translated into English by wrapping it in brackets and
 # sometimes add a note; both are noise for matching.
 _TRANSLATION_NOTE = re.compile(
@@ -54,6 +68,7 @@ class NormRecord:
     id: int | str
     title: str  # lower-case words separated by single spaces
     title_key: str  # title without spaces: equal keys mean equal titles
+    title_latin: str  # the title transliterated to Latin letters ("" when already Latin)
     title_words: int
     informative_title: bool  # False for "Book review", "Editorial", placeholders...
     numbers_in_title: tuple[str, ...]
@@ -73,6 +88,7 @@ class NormRecord:
     is_conference: bool
     is_preprint: bool
     isbn: str
+    issues: frozenset[str] = frozenset()  # every issue number named ("3/4" -> {"3", "4"})
 
 
 def fold(text: str) -> str:
@@ -104,7 +120,7 @@ def normalise_title(title: str) -> str:
     text = _TRAILING_TAG.sub(" ", _TRANSLATION_NOTE.sub(" ", text))
     text = _ERRATUM_CITATION.sub(" ", text)
     text = re.sub(r"(?<=\d)[,.](?=\d{3}\b)", "", text)  # "10,000" is one number
-    return _NON_ALNUM.sub(" ", fold(text)).strip()
+    return _squeeze(fold(text), " ").strip()
 
 
 # Erratum notices that cite the corrected article after its title: Web of Science
@@ -183,16 +199,71 @@ _GENERIC_TITLES = {
 }  # fmt: skip
 
 
+# Headings of recurring items of a serial: the same title comes back in every issue
+# ("Editor's comments", "In this issue", "Reviewer acknowledgement 2019"), so the title
+# is no evidence that two records are one item. Matched on the start of the title.
+_RECURRING = re.compile(
+    r"^(?:the )?(?:editorial(?: introduction| comments?| notes?| board| statement| preface| overview)?|editors? (?:comments?|notes?|introduction|letter|choice|note|corner|"
+    r"remarks?|message|page|column|preface)|editor s (?:comments?|notes?|introduction|letter|note|"
+    r"corner|remarks?|message|page|column|choice|preface)|letter from the (?:editors?|president|chair)|"
+    r"remarks from the editors?|from the editors?|message from the (?:editors?|president|chair)|"
+    r"in this issue|this issue|inside this issue|book reviews?|books? received|"
+    r"reviewer acknowledge?ments?|acknowledge?ments? (?:of|to) reviewers|thanks? to (?:our )?reviewers|"
+    r"list of reviewers|reviewers?(?: list)?|errat(?:um|a)|corrigend(?:um|a)|"
+    r"(?:author |subject |annual |cumulative )?index(?:es)?|table of contents|contents|"
+    r"masthead|issue information|front matter|back matter|cover|news|announcements?|"
+    r"calendar|events|abstracts?|letters?(?: to the editor)?|correspondence|"
+    r"president s (?:message|column|letter|page)|guest editorial|introduction to the special issue|"
+    r"obituar(?:y|ies)|in memoriam|preface|foreword|highlights?|"
+    r"(?:notes|information) for (?:authors|contributors)|instructions? (?:to|for) authors|"
+    # The same headings in other languages (accents are folded away before matching).
+    r"vorwort|einleitung|einfuhrung|editorial|rezensionen|buchbesprechungen|besprechungen|"
+    r"comptes rendus|avant propos|presentation|introduction|editoriale|recensioni|premessa|"
+    r"introduccion|presentacion|prefacio|resenas|nota (?:del|de la) (?:editor|editora|redaccion)|"
+    r"apresentacao|introducao|editorial|voorwoord|inleiding|boekbesprekingen|"
+    r"предисловие|введение|от редакции|рецензии|вступительное слово|"
+    r"编者按|卷首语|前言|序言|editoryal|wstep|od redakcji|recenzje)"
+    r"(?:\s+(?:\d+|[ivxlc]+|vol(?:ume)?\s*\d+|no\s*\d+|issue\s*\d+))*$"
+)
+
+
+def title_length(text: str) -> int:
+    """Length of a normalised title; one CJK character says as much as a short word."""
+    if text.isascii():
+        return len(text)
+    return sum(3 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
 def informative(norm_title: str, norm_journal: str) -> bool:
     """Whether a title says enough about a paper to identify it.
 
-    Generic headings and titles that merely repeat the journal's name do not.
+    Generic headings, recurring items of a serial ("Editor's comments", "Book
+    reviews", "Index") and titles that merely repeat the journal's name do not.
     """
-    if not norm_title or norm_title in _GENERIC_TITLES:
+    if not norm_title or norm_title in _GENERIC_TITLES or _RECURRING.match(norm_title):
         return False
     if norm_journal and norm_title.startswith(norm_journal) and len(norm_journal) > 15:
         return False
-    return len(norm_title) >= 12
+    return title_length(norm_title) >= 12
+
+
+_ISSUE_NUMBER = re.compile(r"\d+")
+
+
+def issue_numbers(issue: str) -> frozenset[str]:
+    """The issue numbers an issue field names: "3" -> {3}, "3-4" / "3/4" -> {3, 4}.
+
+    Supplement markers and months are not issue numbers ("Suppl 2" keeps 2; "Jan"
+    gives nothing, i.e. unknown).
+    """
+    if is_placeholder(issue):
+        return frozenset()
+    numbers = [n.lstrip("0") or "0" for n in _ISSUE_NUMBER.findall(issue)]
+    if len(numbers) == 2 and re.search(r"\d\s*[-–]\s*\d", issue):
+        low, high = int(numbers[0]), int(numbers[1])
+        if 0 < high - low <= 12:
+            return frozenset(str(n) for n in range(low, high + 1))
+    return frozenset(numbers)
 
 
 # Diabetes-style exports glue authors together: "Adeli K.Lewis G. F.".
@@ -233,8 +304,13 @@ def _is_initials(token: str) -> bool:
 
 @lru_cache(maxsize=100_000)
 def normalise_author(raw: str) -> Author | None:
-    """Reduce "Smith, John A.", "Smith JA", "J. A. Smith" and "John Smith" to one form."""
+    """Reduce "Smith, John A.", "Smith JA", "J. A. Smith" and "John Smith" to one form.
+
+    Names in other scripts are transliterated ("Иванов, И. И." is "Ivanov, I. I.").
+    """
     raw = raw.strip()
+    if not raw.isascii():
+        raw = anyascii(raw)
     if is_placeholder(raw) or not raw:
         return None
     if "," in raw:
@@ -276,7 +352,7 @@ def normalise_author(raw: str) -> Author | None:
 
 
 def _key(text: str) -> str:
-    return _NON_ALNUM.sub("", text)
+    return _squeeze(text, "")
 
 
 _JOURNAL_STOP = {"the", "of", "and", "in", "for", "on", "de", "la", "le", "der", "und", "a"}
@@ -293,12 +369,12 @@ def normalise_journal(journal: str) -> tuple[str, ...]:
     """
     if is_placeholder(journal):
         return ()
-    text = fold(journal)
+    text = fold(journal if journal.isascii() else anyascii(journal))
     text = re.split(r"\.\s*conference\s*:", text)[0]
     text = re.sub(r"\((?:online|print|electronic)\)|\[electronic resource\]", " ", text)
     names: list[str] = []
     for part in [text, *re.split(r"=|:|\s-\s|\(|/", text)]:
-        words = [w for w in _NON_ALNUM.sub(" ", part).split() if w not in _JOURNAL_STOP]
+        words = [w for w in _squeeze(part, " ").split() if w not in _JOURNAL_STOP]
         name = " ".join(words)
         if name and name not in names:
             names.append(name)
@@ -348,30 +424,6 @@ def _preprint_venue(publication_type: str, raw_journal: str) -> bool:
     return "preprint" in fold(publication_type) or bool(_PREPRINT_VENUES.search(fold(raw_journal)))
 
 
-_DOI = re.compile(r"10\.\d{4,9}/\S+")
-
-
-def normalise_doi(doi: str) -> str:
-    """The bare DOI in lower case ("https://doi.org/10.1/ABC." -> "10.1/abc"), or ""."""
-    match = _DOI.search(fold(doi).replace(" ", ""))
-    if not match:
-        return ""
-    value = match.group(0).rstrip(".,;)]")
-    suffix = value.split("/", 1)[1]
-    # A bare journal prefix ("10.17705/1cais") identifies no article.
-    if len(_key(suffix)) < 6:
-        return ""
-    return value
-
-
-_DOI_VERSION = re.compile(r"(\.pub\d+|v\d+)$")
-
-
-def doi_base(doi: str) -> str:
-    """The DOI of the work regardless of version (Cochrane ".pub3", preprint "v2")."""
-    return _DOI_VERSION.sub("", doi)
-
-
 def normalise_pmid(pmid: str) -> str:
     digits = re.sub(r"\D", "", pmid or "")
     return digits.lstrip("0")
@@ -385,53 +437,41 @@ def normalise_volume(volume: str) -> str:
     # "1)" is the tail of "(Suppl 1)" split off a mangled field, not a volume.
     if volume.count(")") > volume.count("("):
         return ""
-    match = re.search(r"\d+", volume)
-    return match.group(0).lstrip("0") if match else ""
+    # The number must lead ("44", "Vol. 44", "44 (2)"); "Korsakova. Part 2. 117" is a
+    # garbled field whose first number is not the volume.
+    match = _LEADING_VOLUME.match(volume)
+    if not match or _YEAR_LIKE.fullmatch(match.group(1)):
+        # Some databases put the year where a journal has no volume ("2019").
+        return ""
+    return match.group(1).lstrip("0")
 
 
-# Spreadsheets turn "21-8" into "21-Aug" and "1-6" into "01-Jun".
-_MONTHS = {m: str(n) for n, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-)}  # fmt: skip
-_CLEAN_PAGE = re.compile(r"[a-z]{0,4}\d+[a-z]?")
+_YEAR_LIKE = re.compile(r"1[89]\d\d|20\d\d")
 
 
-def normalise_pages(pages: str) -> tuple[str, str]:
-    """First and last page, with abbreviated ends expanded: "221-6" -> ("221", "226").
+_LEADING_VOLUME = re.compile(r"(?:v(?:ol(?:ume)?)?\.?\s*)?(\d+)", re.I)
+# Embase writes the issue into the volume field: "31 (2) (no pagination)".
+_ISSUE_IN_VOLUME = re.compile(r"^\s*\d+\s*\(\s*(\d+)\s*\)")
 
-    Letters are kept ("S358", "e123", "cd002273") because "S12" and "12" are
-    different pages. Only the first range counts ("742-8; discussion 748-9").
-    A start that is not a page number ("Suppl", "t") gives ("", "").
-    """
-    if is_placeholder(pages):
-        return "", ""
-    text = fold(pages)
-    text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)
-    text = re.split(r"[;,+]|\bdiscussion\b|\bquiz\b", text)[0]
-    text = re.sub(r"\b(" + "|".join(_MONTHS) + r")\b", lambda m: _MONTHS[m.group(1)], text)
-    bits = [b for b in re.split(r"\s*(?:-+|–|—|\bto\b)\s*", text.strip()) if b]
-    if not bits:
-        return "", ""
-    start = _key(bits[0]).lstrip("0")
-    end = _key(bits[1]).lstrip("0") if len(bits) > 1 else ""
-    if not _CLEAN_PAGE.fullmatch(start) or start.startswith("suppl"):
-        return "", ""
-    if not _CLEAN_PAGE.fullmatch(end):
-        end = ""
-    if end and end.isdigit() and start.isdigit() and len(end) < len(start):
-        end = start[: len(start) - len(end)] + end
-    elif end and start[0].isalpha() and end.isdigit():
-        # "S221-6": the letter prefix applies to both ends.
-        prefix = re.match(r"[a-z]+", start).group(0)
-        digits = start[len(prefix) :]
-        if len(end) < len(digits):
-            end = digits[: len(digits) - len(end)] + end
-        end = prefix + end
-    elif end and end[0].isalpha() and not start[0].isalpha():
-        end = ""
-    if end == start:
-        end = ""
-    return start, end
+
+# Weekly journals number issues in thousands (Lancet 9355), exports put record
+# numbers in the "number" column: numbers this large are not compared.
+MAX_ISSUE = 200
+
+
+def _plain_issues(numbers: frozenset[str], page_start: str) -> frozenset[str]:
+    """Issue numbers worth comparing: not the article number that Embase copies into
+    the issue field ("93" for article 93, "168396" for e0168396), not above MAX_ISSUE."""
+    article = page_start.lstrip(_LETTERS_AND_ZERO)
+    return frozenset(n for n in numbers if n != article and int(n) <= MAX_ISSUE)
+
+
+_LETTERS_AND_ZERO = "abcdefghijklmnopqrstuvwxyz0"
+
+
+def _issue_in_volume(volume: str) -> frozenset[str]:
+    match = _ISSUE_IN_VOLUME.match(volume or "")
+    return frozenset({match.group(1).lstrip("0") or "0"}) if match else frozenset()
 
 
 def normalise_record(record: DedupeRecord) -> NormRecord:
@@ -441,12 +481,14 @@ def normalise_record(record: DedupeRecord) -> NormRecord:
     # Twelve names identify a paper; consortium lists run to hundreds.
     authors = tuple(a for a in map(normalise_author, record.authors[:12]) if a is not None)
     doi = normalise_doi(record.doi)
+    doi = doi if identifies_an_article(doi) else ""
     page_start, page_end = normalise_pages(record.pages)
     numbers = tuple(sorted(w for w in title.split() if w.isdigit() or w in _ROMAN_NUMERALS))
     return NormRecord(
         id=record.id,
         title=title,
         title_key=title.replace(" ", ""),
+        title_latin="" if title.isascii() else _NON_ALNUM.sub(" ", anyascii(title).lower()).strip(),
         title_words=len(title.split()),
         informative_title=informative(title, journal[0] if journal else ""),
         numbers_in_title=numbers,
@@ -457,6 +499,9 @@ def normalise_record(record: DedupeRecord) -> NormRecord:
         journal=journal,
         volume=normalise_volume(record.volume),
         issue=normalise_volume(record.issue),
+        issues=_plain_issues(
+            issue_numbers(record.issue) | _issue_in_volume(record.volume), page_start
+        ),
         page_start=page_start,
         page_end=page_end,
         raw_pages=record.pages.strip(),

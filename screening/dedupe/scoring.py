@@ -4,9 +4,27 @@
 evidence leaves no reasonable doubt, "maybe" when a person should look, "distinct"
 otherwise, always with the reasons a person would want to see.
 
-The order of the rules matters and mirrors how a careful reviewer reads a pair:
-first the vetoes (notices, parts, different versions), then shared identifiers,
-then the bibliographic fields one by one.
+The policy, in terms of evidence (issue 12):
+
+* An automatic merge needs strong positive evidence — the same DOI (or PMID), or a
+  near-identical informative title with the same year (±1 for online-first) and
+  compatible journal, volume, issue, pages and authors — AND no conflicting
+  identifying field. Conflicts (`_Facts.conflicts`): two different base DOIs or
+  PMIDs, disjoint issue numbers, different first pages, different volumes, years
+  more than one apart, and a different last page beside any of those. A pair with a
+  conflict is at most "maybe", whatever else agrees — a shared DOI included.
+* Never evidence: a generic or recurring heading ("Editorial", "Editor's comments",
+  "In this issue", "Book reviews", "Index", in several languages) — such a pair with
+  a conflict is "distinct", without one it is "maybe"; two titles that normalise to
+  nothing.
+* Vetoes before anything else: erratum/retraction/comment/reply notices vs their
+  article, Part I vs Part II.
+
+The order of the rules mirrors how a careful reviewer reads a pair: first the vetoes
+(notices, parts, different versions), then shared identifiers, then the
+bibliographic fields one by one. Every reason is a literal statement about the two
+records, a's value first (tests/dedupe/reason_truth.py checks each one). How rules
+are kept general rather than fitted to the shared sets: bench/README.md.
 """
 
 from __future__ import annotations
@@ -47,6 +65,13 @@ def _title_likeness(a: NormRecord, b: NormRecord) -> tuple[float, str]:
         return 0.0, ""
     if a.title_key == b.title_key:
         return 1.0, "same"
+    if a.title_latin or b.title_latin:
+        # Another script on one side at least: compare the transliterations too
+        # ("Issledovanie vliyaniya..." is "Исследование влияния...").
+        latin_a, latin_b = a.title_latin or a.title, b.title_latin or b.title
+        latin = ratio(latin_a, latin_b) / 100
+        if latin >= 0.85 and latin > ratio(a.title, b.title) / 100:
+            return latin, "transliterated"
     full = ratio(a.title, b.title) / 100
     short, long_ = sorted((a.title, b.title), key=len)
     # One export truncated the title, or dropped the subtitle.
@@ -191,6 +216,21 @@ def _is_article(record: NormRecord) -> bool:
     return bool(record.page_end) and not record.is_conference
 
 
+def _last_pages_conflict(a: NormRecord, b: NormRecord) -> bool:
+    """Same first page but different last pages ("101-110" vs "101-111")."""
+    return bool(
+        a.page_start
+        and a.page_start == b.page_start
+        and a.page_end.isdigit()
+        and b.page_end.isdigit()
+        and a.page_end != b.page_end
+    )
+
+
+def _issue_text(numbers: frozenset[str]) -> str:
+    return "/".join(sorted(numbers, key=lambda n: (len(n), n)))
+
+
 def _pages_text(a: NormRecord, b: NormRecord) -> str:
     if a.raw_pages == b.raw_pages:
         return f"same pages {a.raw_pages}"
@@ -231,6 +271,8 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
     journal = _journal_agreement(a.journal, b.journal)
     pages = _pages_agreement(a, b)
     volume = None if not a.volume or not b.volume else a.volume == b.volume
+    issue = None if not a.issues or not b.issues else bool(a.issues & b.issues)
+    end_conflict = _last_pages_conflict(a, b)
     year_gap = None if a.year is None or b.year is None else abs(a.year - b.year)
 
     # An abstract and the full paper (a page range) are different reports; an Embase
@@ -250,14 +292,14 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
 
     # Identifiers.
     if same_doi:
-        ev.support.append("same DOI")
+        ev.support.append(f"same DOI {a.doi}")
     elif a.doi and b.doi:
         if a.doi_base == b.doi_base:
             ev.cap_maybe.append(f"DOIs differ only by version ({a.doi} vs {b.doi})")
         else:
             ev.against.append(f"different DOIs ({a.doi} vs {b.doi})")
     if same_pmid:
-        ev.support.append("same PMID")
+        ev.support.append(f"same PMID {a.pmid}")
     elif a.pmid and b.pmid:
         ev.against.append(f"different PMIDs ({a.pmid} vs {b.pmid})")
 
@@ -266,12 +308,17 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
         ev.support.append("titles identical" if a.informative_title else "same generic title")
     elif title_kind == "prefix":
         ev.support.append(f"one title is the other cut short ({title_sim:.2f})")
+    elif title_kind == "transliterated":
+        (ev.support if title_sim >= 0.9 else ev.against).append(
+            f"titles {title_sim:.2f} alike once transliterated"
+        )
     elif title_kind:
         (ev.support if title_sim >= 0.9 else ev.against).append(f"titles {title_sim:.2f} alike")
     else:
         ev.against.append("a title is missing")
-    if title_kind and not (a.informative_title and b.informative_title):
-        ev.cap_maybe.append("title too generic to identify a paper")
+    if title_kind and not (a.informative_title and b.informative_title) and not same_doi:
+        # The title is no evidence; a shared DOI still is.
+        ev.cap_maybe.append(_GENERIC)
 
     # Authors.
     if first_author is None:
@@ -283,23 +330,29 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
     else:
         ev.against.append(f"authors differ ({author_share:.0%} of names)")
 
-    # Year, volume, pages, journal.
+    # Year, volume, issue, pages, journal.
     if year_gap == 0:
-        ev.support.append("same year")
+        ev.support.append(f"same year {a.year}")
     elif year_gap == 1:
-        ev.support.append("years differ by 1")
+        ev.support.append(f"years differ by 1 ({a.year} vs {b.year})")
     elif year_gap is not None:
-        ev.against.append(f"years differ by {year_gap}")
+        ev.against.append(f"years differ by {year_gap} ({a.year} vs {b.year})")
     if volume:
         ev.support.append(f"same volume {a.volume}")
     elif volume is False:
         ev.against.append(f"volumes differ ({a.volume} vs {b.volume})")
+    if issue:
+        ev.support.append(f"same issue {_issue_text(a.issues & b.issues)}")
+    elif issue is False:
+        ev.against.append(f"issues differ ({_issue_text(a.issues)} vs {_issue_text(b.issues)})")
     if pages:
         ev.support.append(_pages_text(a, b))
     elif pages is False:
         ev.against.append(f"pages differ ({a.raw_pages} vs {b.raw_pages})")
+    elif end_conflict:
+        ev.against.append(f"last pages differ ({a.raw_pages} vs {b.raw_pages})")
     if journal:
-        ev.support.append("same journal")
+        ev.support.append("same journal" if a.journal[0] == b.journal[0] else "journal names agree")
     elif journal is False:
         ev.against.append("journals differ")
 
@@ -313,13 +366,18 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
         journal=journal, multi_page=bool(a.page_end or b.page_end),
         different_ids=bool(a.doi and b.doi and a.doi_base != b.doi_base)
         or bool(a.pmid and b.pmid and a.pmid != b.pmid),
+        issue=issue, end_conflict=end_conflict,
         informative=a.informative_title and b.informative_title,
         preprint_pair=a.is_preprint != b.is_preprint,
     )  # fmt: skip
-    decision = _decide(facts, capped=bool(ev.cap_maybe))
+    generic_only = ev.cap_maybe == [_GENERIC]
+    decision = _decide(facts, capped=bool(ev.cap_maybe), generic_only=generic_only)
     if decision == DISTINCT and not ev.against:
         return None
     return Comparison(round(score, 3), decision, tuple(ev.support + ev.cap_maybe + ev.against))
+
+
+_GENERIC = "title too generic to identify a paper"
 
 
 def _authors_agree(a: NormRecord, b: NormRecord, first: bool | None, share: float) -> bool:
@@ -371,11 +429,47 @@ class _Facts:
     different_ids: bool
     informative: bool
     preprint_pair: bool  # one is a preprint, the other not: its own DOI and venue
+    issue: bool | None = None  # issue numbers overlap / are disjoint / unknown
+    end_conflict: bool = False  # same first page, different last page
+
+    def conflicts(self) -> list[str]:
+        """Identifying fields on which the two records disagree: each one vetoes an
+        automatic merge, whatever else agrees (see the module docstring)."""
+        found = []
+        if self.different_ids:
+            found.append("identifier")
+        if self.year_gap is not None and self.year_gap > 1:
+            found.append("year")
+        if self.volume is False:
+            found.append("volume")
+        if self.issue is False:
+            found.append("issue")
+        if self.pages is False:
+            found.append("first page")
+        if self.end_conflict and found:
+            # Exports disagree on last pages ("943-945" vs "943-944") more often than
+            # on anything else: alone it is no veto, beside another conflict it is.
+            found.append("last page")
+        return found
 
 
-def _decide(f: _Facts, *, capped: bool) -> str:
-    """Apply the merge rules to the facts of one pair; `capped` forbids auto-merging."""
-    certain = DUPLICATE if not capped else MAYBE
+def _same_issue_place(f: _Facts) -> bool:
+    """Same journal, volume, issue (known on both sides) and first page, in the same
+    year, by agreeing authors (or none given on either side)."""
+    authors = f.authors_agree or f.first_author is None
+    return bool(f.journal and f.volume and f.issue and f.pages and f.year_gap == 0 and authors)
+
+
+def _decide(f: _Facts, *, capped: bool, generic_only: bool = False) -> str:
+    """Apply the merge rules to the facts of one pair; `capped` forbids auto-merging.
+
+    An automatic merge needs strong positive evidence and no conflicting identifying
+    field (`_Facts.conflicts`): a pair with a conflict is at most "maybe".
+    """
+    conflicts = f.conflicts()
+    if f.preprint_pair and conflicts == ["identifier"]:
+        conflicts = []  # a preprint has its own DOI; "preprint vs published" caps it
+    certain = DUPLICATE if not (capped or conflicts) else MAYBE
     authors_ok = f.first_author is not False or f.author_share >= 0.5
     same_year = f.year_gap in (0, None)
     # Same volume and first page: the same place in the same journal.
@@ -383,46 +477,41 @@ def _decide(f: _Facts, *, capped: bool) -> str:
 
     if f.same_id:
         # A shared DOI or PMID settles it unless the records plainly describe
-        # different papers (a DOI pasted onto the wrong record).
+        # different papers (a DOI pasted onto the wrong record) or an identifying
+        # field disagrees (then a person decides).
         if f.title_kind and f.title_sim < 0.6 and not f.authors_agree:
             return DISTINCT
-        if f.year_gap is not None and f.year_gap > 1:
-            return MAYBE
         if not f.title_kind or f.title_sim >= 0.9 or (f.title_sim >= 0.8 and authors_ok):
             return certain
         return MAYBE
 
+    if conflicts and not f.informative:
+        # A recurring heading ("Editor's comments") in another issue or on other pages:
+        # the title is no evidence, the conflict is.
+        return DISTINCT
     if not f.title_kind or f.title_sim < 0.85:
         # Titles unknown or different (a translation?): only the same place in the
         # same journal by the same authors is worth anything.
-        if same_place and same_year and f.authors_agree and not f.different_ids:
-            if f.title_kind and f.title_sim >= 0.5 and f.multi_page and f.journal is not False:
+        if same_place and same_year and f.authors_agree and not conflicts:
+            if f.title_kind and f.title_sim >= 0.5 and f.multi_page and f.journal:
                 return certain
             return MAYBE
         return DISTINCT
     if not authors_ok and f.title_sim < 0.95 and not same_place:
         return DISTINCT
 
-    # Every field agreeing outweighs two DOIs: one was attached to the wrong record
-    # (supplements often carry the DOI of another abstract or of the issue).
-    everything_else = (
-        f.title_kind == "same" and f.authors_agree and f.year_gap == 0 and f.pages and f.journal
-        and f.volume is not False and f.informative
-    )  # fmt: skip
-    conflicts = [
-        f.year_gap is not None and f.year_gap > 1,
-        f.volume is False,
-        f.pages is False,
-        f.different_ids and not everything_else and not f.preprint_pair,
-        # Journal names vary too much to overrule the same volume and page.
-        f.journal is False and not same_place and not f.preprint_pair,
-    ]
-    if any(conflicts):
+    # Journal names vary too much to overrule the same volume and page.
+    journal_differs = f.journal is False and not same_place and not f.preprint_pair
+    if conflicts or journal_differs:
         # One disagreement is worth a look (a typo, online-first pages); two or
         # more mean another report of the work, not another record of this one.
         near = f.title_sim >= 0.9 and (f.authors_agree or same_place)
-        return MAYBE if near and sum(conflicts) == 1 else DISTINCT
+        return MAYBE if near and len(conflicts) + journal_differs == 1 else DISTINCT
     if capped:
+        if generic_only and f.title_kind == "same" and _same_issue_place(f):
+            # A generic title is no evidence, but the place is: the same journal,
+            # volume, issue and first page, same year and authors, nothing conflicting.
+            return DUPLICATE
         return MAYBE
 
     strong_title = f.title_kind == "same" or f.title_sim >= 0.95

@@ -16,7 +16,7 @@ from .records import (
     ParsedRecord,
     Rejection,
     build_record,
-    normalise_pages,
+    page_range,
     split_list,
 )
 
@@ -78,7 +78,7 @@ def _fill_from_embase_source(record: ParsedRecord, by_name: dict[str, list[str]]
     record.year = int(match["year"])
     record.volume = record.volume or (match["volume"] or "")
     record.issue = record.issue or (match["issue"] or "")
-    record.pages = record.pages or normalise_pages(match["pages"] or "")
+    record.pages = record.pages or page_range(match["pages"] or "")
 
 
 def _column_names(header: list[str]) -> list[str]:

@@ -1,5 +1,6 @@
 """The common record shape every importer produces, the file-level errors, and the
-normalisers (DOI, year, pages, text) that all formats share."""
+normalisers (year, text) that all formats share; DOIs and pages are read by
+screening.identifiers, the one place that also serves dedupe."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import html
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from urllib.parse import unquote
+
+from screening.identifiers import normalise_doi, page_range
 
 from .aliases import FieldAliases
 
@@ -65,9 +67,7 @@ NO_CONTENT = "record has no title, abstract or identifier"
 CUT_OFF = "record cut off at end of file (no ER line)"
 
 _WHITESPACE = re.compile(r"\s+")
-_DOI = re.compile(r"10\.\d{3,9}/\S+", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
-_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-"})
 _ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORECASE)
 _LIST_LITERAL = re.compile(r"^\[\s*(['\"]).*\1\s*\]$", re.DOTALL)
@@ -80,38 +80,10 @@ def clean_text(value: str) -> str:
     return _WHITESPACE.sub(" ", value).strip()
 
 
-def normalise_doi(value: str) -> str:
-    """Find a DOI anywhere in ``value`` (URL, ``doi:`` prefix, ``[doi]`` suffix) and return it
-    lower-cased and bare, or "" when there is none."""
-    if "%2f" in value.lower():
-        value = unquote(value)
-    match = _DOI.search(value)
-    if not match:
-        return ""
-    doi = match.group(0)
-    if doi.lower().endswith("[doi]"):
-        doi = doi[:-5]
-    return doi.rstrip(".,;:)]}>'\"").lower()
-
-
 def parse_year(value: str) -> int | None:
     """The first plausible four-digit year in a date such as ``2019///`` or ``2016 Jan 15``."""
     match = _YEAR.search(value)
     return int(match.group(1)) if match else None
-
-
-def normalise_pages(start: str, end: str = "") -> str:
-    """Pages as ``221-226``: dashes unified, start and end joined, placeholders dropped."""
-    start, end = start.translate(_DASHES).strip(), end.translate(_DASHES).strip()
-    if end and end != start and "-" not in start:
-        pages = f"{start}-{end}" if start else end
-    else:
-        pages = start or end
-    pages = re.sub(r"\s*-+\s*", "-", pages)
-    # Ovid writes "SP - No / EP - Specified" for "No Pagination Specified".
-    if "specified" in pages.lower() or "pagination" in pages.lower():
-        return ""
-    return pages
 
 
 def split_list(value: str, *, and_separated: bool = False) -> list[str]:
@@ -184,9 +156,9 @@ def build_record(
             break
     given_pages = _first(raw, aliases.pages)
     if given_pages:
-        pages = normalise_pages(given_pages)
+        pages = page_range(given_pages)
     else:
-        pages = normalise_pages(_first(raw, aliases.start_page), _first(raw, aliases.end_page))
+        pages = page_range(_first(raw, aliases.start_page), _first(raw, aliases.end_page))
     if aliases.combine_authors:
         author_values = [clean_text(v) for tag in aliases.authors for v in raw.get(tag, ())]
     else:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch
 
 from reviewapp.models import Review
-from screening.dedupe.normalise import normalise_doi, normalise_pages, normalise_title
+from screening.dedupe.normalise import normalise_title
+from screening.identifiers import normalise_doi, normalise_pages
 from screening.models import (
     CITATION_FIELDS,
     CandidatePair,

@@ -65,7 +65,7 @@ def test_it_merges_abbreviated_exports_without_identifiers():
     pair = only_pair([ARTICLE, other])
     assert pair.decision == DUPLICATE
     assert mentions(pair, "pages 221-226 = 221-6")
-    assert mentions(pair, "same journal")
+    assert mentions(pair, "journal names agree")
     assert mentions(pair, "authors agree")
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from screening.dedupe import DUPLICATE, DedupeRecord, find_duplicates, group_duplicates
 from screening.dedupe.normalise import split_authors
+from tests.dedupe.reason_truth import false_reasons
 from tests.shared_data import SHARED_DATA, requires_shared_data
 
 DEDUPE = SHARED_DATA / "dedupe"
@@ -76,9 +77,13 @@ def _load(name: str) -> tuple[list[DedupeRecord], set[tuple[str, str]]]:
     ("name", "min_recall"),
     [
         ("cytology_screening", 0.99),
-        ("haematology", 0.79),
+        # Its truth joins errata, replies and conference versions to the article;
+        # those pairs conflict on issue or first page and are left to a person.
+        ("haematology", 0.77),
         ("respiratory", 0.96),
-        ("diabetes_asysd", 1.0),
+        # Six labelled pairs carry two different DOIs or different first pages:
+        # never merged automatically (issue 12), they wait for a person.
+        ("diabetes_asysd", 0.99),
     ],
 )
 def test_labelled_set_precision_and_recall(name, min_recall):
@@ -87,3 +92,33 @@ def test_labelled_set_precision_and_recall(name, min_recall):
     found = {p for g in groups for p in itertools.combinations(sorted(map(str, g)), 2)}
     assert len(found & truth) / len(found) >= 0.999
     assert len(found & truth) / len(truth) >= min_recall
+
+
+@pytest.mark.parametrize(
+    "name", ["cytology_screening", "haematology", "respiratory", "diabetes_asysd"]
+)
+def test_every_reason_given_on_a_labelled_set_is_true_of_its_records(name):
+    """What the Possible duplicates page and the API show, for every pair found."""
+    records, _ = _load(name)
+    by_id = {r.id: r for r in records}
+    verdicts = find_duplicates(records)
+    assert verdicts
+    wrong = [
+        (v.a, v.b, false_reasons(v.reasons, by_id[v.a], by_id[v.b]))
+        for v in verdicts
+        if false_reasons(v.reasons, by_id[v.a], by_id[v.b])
+    ]
+    assert wrong == []
+
+
+def test_special_maybe_case_is_never_merged():
+    """bib-dedupe's own "maybe" special case (a HICSS minitrack introduction of two
+    years): a recurring item, never an automatic merge."""
+    with (DEDUPE / "special_cases_maybe_pairs.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    records = [
+        _record({**row, "journal": row["container_title"], "author": row["author_full"]}, row["ID"])
+        for row in rows
+    ]
+    verdicts = find_duplicates(records)
+    assert all(v.decision != DUPLICATE for v in verdicts)
