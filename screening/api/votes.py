@@ -1,0 +1,197 @@
+"""REST: casting, changing and reading votes. Same blinding as the pages: what a vote
+response says never depends on the other votes."""
+
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from reviewapp.access import ReviewRolePermission
+from reviewapp.http import object_of_review_or_404
+from reviewapp.models import Role
+from screening.api.screening_common import (
+    ScreeningAPIView,
+    record_in_review,
+)
+from screening.models import (
+    Stage,
+    StageOutcome,
+    Verdict,
+    Vote,
+)
+from screening.selectors import screening as selectors
+from screening.services.votes import cast_vote
+
+
+class VoteSerializer(serializers.ModelSerializer):
+    reviewer = serializers.CharField(source="reviewer.username", read_only=True)
+    settled = serializers.SerializerMethodField(
+        help_text="Whether the record is settled at this stage."
+    )
+    decision = serializers.SerializerMethodField(
+        help_text="The final decision, once settled (else null)."
+    )
+
+    class Meta:
+        model = Vote
+        fields = [
+            "id",
+            "record",
+            "stage",
+            "reviewer",
+            "verdict",
+            "reason",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+        fields += ["settled", "decision"]
+
+    def _outcome(self, vote) -> StageOutcome | None:
+        return self.context.get("outcomes", {}).get((vote.record_id, vote.stage))
+
+    def get_settled(self, vote) -> bool:
+        outcome = self._outcome(vote)
+        return bool(outcome and outcome.is_settled)
+
+    def get_decision(self, vote) -> str | None:
+        # Blinding: an unsettled record's conflict/open status is not shown, only "not settled".
+        outcome = self._outcome(vote)
+        return outcome.decision if outcome and outcome.is_settled else None
+
+
+class VoteInput(serializers.Serializer):
+    record = serializers.IntegerField()
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    reason = serializers.IntegerField(
+        required=False, allow_null=True, help_text="An exclusion reason id."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class VoteChange(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
+    reason = serializers.IntegerField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+def _vote_data(vote: Vote) -> dict:
+    return VoteSerializer(vote, context={"outcomes": selectors.outcomes_for([vote])}).data
+
+
+def _result_data(result) -> dict:
+    """A vote just cast, with the outcome cast_vote left it in (no second read)."""
+    outcome = result.outcome if result.outcome.pk is not None else None
+    outcomes = {(result.vote.record_id, result.vote.stage): outcome} if outcome else {}
+    return VoteSerializer(result.vote, context={"outcomes": outcomes}).data
+
+
+class VoteList(generics.ListAPIView):
+    """Your votes (a lead sees everyone's); POST casts or changes your vote on a record.
+
+    POSTing the same vote again changes nothing (200), so retries are safe.
+    """
+
+    permission_classes = [IsAuthenticated, ReviewRolePermission]
+    review_roles = {"GET": Role.REVIEWER, "POST": Role.REVIEWER}
+    serializer_class = VoteSerializer
+
+    def get_queryset(self):
+        votes = Vote.objects.filter(record__review=self.request.review).select_related("reviewer")
+        if not self.request.membership.can(Role.LEAD):
+            votes = votes.filter(reviewer=self.request.user)
+        stage = self.request.query_params.get("stage")
+        if stage in Stage.values:
+            votes = votes.filter(stage=stage)
+        return votes.order_by("-updated_at", "-pk")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        page = getattr(self, "_page", None)
+        if page is not None:
+            context["outcomes"] = selectors.outcomes_for(page)
+        return context
+
+    def paginate_queryset(self, queryset):
+        self._page = super().paginate_queryset(queryset)
+        return self._page
+
+    @extend_schema(
+        parameters=[OpenApiParameter("stage", OpenApiTypes.STR, enum=Stage.values, required=False)]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=VoteInput, responses={201: VoteSerializer, 200: VoteSerializer})
+    def post(self, request, review_id):
+        data = VoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = record_in_review(request, data.validated_data["record"])
+        record.review = request.review
+        result = cast_vote(
+            record=record,
+            stage=data.validated_data["stage"],
+            reviewer=request.user,
+            verdict=data.validated_data["verdict"],
+            reason=data.validated_data.get("reason"),
+            note=data.validated_data.get("note", ""),
+        )
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(_result_data(result), status=code)
+
+
+class VoteDetail(ScreeningAPIView):
+    """One of your votes; PATCH changes it until the record is settled."""
+
+    review_roles = {"GET": Role.REVIEWER, "PATCH": Role.REVIEWER}
+
+    def _vote(self, vote_id) -> Vote:
+        vote = object_of_review_or_404(
+            Vote.objects.select_related("record", "reviewer"),
+            self.request.review,
+            vote_id,
+            field="record__review",
+        )
+        if vote.reviewer_id != self.request.user.pk and not (
+            self.request.method == "GET" and self.request.membership.can(Role.LEAD)
+        ):
+            # Blinding: nothing about another reviewer's vote, only that it is not yours.
+            raise ValidationError({"detail": "You can read and change only your own votes."})
+        return vote
+
+    @extend_schema(responses=VoteSerializer)
+    def get(self, request, review_id, vote_id):
+        return Response(_vote_data(self._vote(vote_id)))
+
+    @extend_schema(request=VoteChange, responses=VoteSerializer)
+    def patch(self, request, review_id, vote_id):
+        vote = self._vote(vote_id)
+        data = VoteChange(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = data.validated_data
+        verdict = changes.get("verdict", vote.verdict)
+        reason = changes.get("reason", vote.reason_id if verdict == Verdict.EXCLUDE else None)
+        result = cast_vote(
+            record=vote.record,
+            stage=vote.stage,
+            reviewer=request.user,
+            verdict=verdict,
+            reason=reason,
+            note=changes.get("note", vote.note),
+        )
+        return Response(_result_data(result))
+
+
+urlpatterns = [
+    path("votes/", VoteList.as_view(), name="vote_list"),
+    path("votes/<int:vote_id>/", VoteDetail.as_view(), name="vote_detail"),
+]
