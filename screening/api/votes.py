@@ -3,6 +3,7 @@ response says never depends on the other votes."""
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, Q
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -22,12 +23,15 @@ from screening.api.screening_common import (
     record_in_review,
 )
 from screening.models import (
+    OutcomeStatus,
     Stage,
     StageOutcome,
     Verdict,
     Vote,
 )
 from screening.selectors import screening as selectors
+from screening.selectors.records import VoteAccess, vote_access
+from screening.services.settings import screening_settings_for
 from screening.services.votes import cast_vote
 
 
@@ -88,17 +92,71 @@ def _vote_data(vote: Vote) -> dict:
     return VoteSerializer(vote, context={"outcomes": selectors.outcomes_for([vote])}).data
 
 
+class VoteSavedSerializer(serializers.ModelSerializer):
+    """The answer to a vote: the vote and how many votes are in, never what they were.
+
+    No settled/decision/conflict here: the second voter would learn from it whether the
+    first agreed (issue 11). Read the vote again (GET) to see its outcome once settled.
+    """
+
+    reviewer = serializers.CharField(source="reviewer.username", read_only=True)
+    votes_in = serializers.IntegerField(
+        help_text="Votes on the record at this stage, yours included."
+    )
+    votes_needed = serializers.IntegerField(help_text="Votes the stage needs.")
+    message = serializers.CharField(help_text='"Saved; N of M votes in." and what you may do.')
+
+    class Meta:
+        model = Vote
+        fields = [
+            "id",
+            "record",
+            "stage",
+            "reviewer",
+            "verdict",
+            "reason",
+            "note",
+            "created_at",
+            "updated_at",
+            "votes_in",
+            "votes_needed",
+            "message",
+        ]
+
+
 def _result_data(result) -> dict:
-    """A vote just cast, with the outcome cast_vote left it in (no second read)."""
-    outcome = result.outcome if result.outcome.pk is not None else None
-    outcomes = {(result.vote.record_id, result.vote.stage): outcome} if outcome else {}
-    return VoteSerializer(result.vote, context={"outcomes": outcomes}).data
+    """A vote just cast: the same answer whatever the other votes were."""
+    vote = result.vote
+    vote.votes_in, vote.votes_needed, vote.message = result.votes_in, result.needed, result.message
+    return VoteSavedSerializer(vote).data
+
+
+def _sees_others(request) -> Q:
+    """Other members' votes this member may list (screening.visibility): none for
+    reviewers here; for leads under blinding, those of records settled or in conflict."""
+    access = vote_access(
+        membership=request.membership,
+        screening_settings=screening_settings_for(request.review),
+    )
+    if access == VoteAccess.ALL:
+        return Q(pk__isnull=False)
+    if access != VoteAccess.LEAD:
+        return Q(pk__isnull=True)
+    ended = StageOutcome.objects.filter(
+        record=OuterRef("record_id"),
+        stage=OuterRef("stage"),
+        status__in=[OutcomeStatus.SETTLED, OutcomeStatus.CONFLICT],
+    )
+    return Q(Exists(ended))
 
 
 class VoteList(generics.ListAPIView):
-    """Your votes (a lead sees everyone's); POST casts or changes your vote on a record.
+    """Your votes (a lead also sees everyone's on records settled or in conflict); POST
+    casts or changes your vote on a record.
 
-    POSTing the same vote again changes nothing (200), so retries are safe.
+    POSTing the same vote again changes nothing (200), so retries are safe. The answer
+    is the same whatever the other votes were: "Saved; N of M votes in". Once all the
+    votes a record needs are in, a change is refused (400): ask the lead.
     """
 
     permission_classes = [IsAuthenticated, ReviewRolePermission]
@@ -109,6 +167,8 @@ class VoteList(generics.ListAPIView):
         votes = Vote.objects.filter(record__review=self.request.review).select_related("reviewer")
         if not self.request.membership.can(Role.LEAD):
             votes = votes.filter(reviewer=self.request.user)
+        else:
+            votes = votes.filter(Q(reviewer=self.request.user) | _sees_others(self.request))
         stage = self.request.query_params.get("stage")
         if stage in Stage.values:
             votes = votes.filter(stage=stage)
@@ -131,7 +191,9 @@ class VoteList(generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=VoteInput, responses={201: VoteSerializer, 200: VoteSerializer})
+    @extend_schema(
+        request=VoteInput, responses={201: VoteSavedSerializer, 200: VoteSavedSerializer}
+    )
     def post(self, request, review_id):
         data = VoteInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -150,7 +212,7 @@ class VoteList(generics.ListAPIView):
 
 
 class VoteDetail(ScreeningAPIView):
-    """One of your votes; PATCH changes it until the record is settled."""
+    """One of your votes; PATCH changes it while the record waits for other votes."""
 
     review_roles = {"GET": Role.REVIEWER, "PATCH": Role.REVIEWER}
 
@@ -162,7 +224,9 @@ class VoteDetail(ScreeningAPIView):
             field="record__review",
         )
         if vote.reviewer_id != self.request.user.pk and not (
-            self.request.method == "GET" and self.request.membership.can(Role.LEAD)
+            self.request.method == "GET"
+            and self.request.membership.can(Role.LEAD)
+            and Vote.objects.filter(pk=vote.pk).filter(_sees_others(self.request)).exists()
         ):
             # Blinding: nothing about another reviewer's vote, only that it is not yours.
             raise ValidationError({"detail": "You can read and change only your own votes."})
@@ -172,7 +236,7 @@ class VoteDetail(ScreeningAPIView):
     def get(self, request, review_id, vote_id):
         return Response(_vote_data(self._vote(vote_id)))
 
-    @extend_schema(request=VoteChange, responses=VoteSerializer)
+    @extend_schema(request=VoteChange, responses=VoteSavedSerializer)
     def patch(self, request, review_id, vote_id):
         vote = self._vote(vote_id)
         data = VoteChange(data=request.data)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count
 
 from reviewapp.models import Review
@@ -131,25 +129,12 @@ def review_flow(*, review: Review) -> tuple[PrismaFlow, list[str]]:
     return flow, check_invariants(flow)
 
 
-def _version_key(review_id: int) -> str:
-    return f"prisma-version:{review_id}"
-
-
 def flow_version(review_id: int) -> int:
-    """A number that changes whenever a record of the review moves: one cache read."""
-    return cache.get_or_set(_version_key(review_id), 1, None)
+    """A number that changes whenever a PRISMA number of the review may have changed
+    (bumped by screening.services.journey): one cache read."""
+    from screening.services.journey import flow_version as version
 
-
-def flow_changed(review_id: int) -> None:
-    """Call from any service that changes records' states; bumps after commit."""
-
-    def bump():
-        try:
-            cache.incr(_version_key(review_id))
-        except ValueError:  # not in the cache yet (or evicted): start afresh
-            cache.set(_version_key(review_id), 2, None)
-
-    transaction.on_commit(bump)
+    return version(review_id)
 
 
 _MAIN = "kind=database&kind=register"
