@@ -30,7 +30,7 @@ def screening_overview(context, review, membership):
     from screening.services.settings import screening_settings_for
 
     settings = screening_settings_for(review)
-    see = selectors.can_see_others(membership=membership, screening_settings=settings)
+    see = selectors.sees_outcome_counts(membership=membership, screening_settings=settings)
     user = context["request"].user
     return {
         "stages": [
