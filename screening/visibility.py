@@ -55,6 +55,24 @@ class Audience(StrEnum):
     def sees_conflicts(self) -> bool:
         return self in (Audience.LEAD, Audience.ALL)
 
+    @property
+    def outcome_statuses_with_votes(self) -> tuple[str, ...] | None:
+        """Outcome statuses ("settled", "conflict") at which others' votes are visible to
+        this audience, for queries over many records; None: at every status."""
+        if self == Audience.ALL:
+            return None
+        if self == Audience.LEAD:
+            return ("settled", "conflict")
+        if self == Audience.SETTLED:
+            return ("settled",)
+        return ()
+
+    @property
+    def sees_others_models(self) -> bool:
+        """Whether other screeners' ranking models (their label counts and top terms, which
+        learn from their own unsettled votes) may be shown: only with blinding off."""
+        return self == Audience.ALL
+
 
 def audience(*, role_rank: int, blind: bool) -> Audience:
     """`role_rank`: 0 viewer, 1 reviewer, 2 lead, 3 owner (reviewapp.models.ROLE_RANK)."""

@@ -23,14 +23,13 @@ from screening.api.screening_common import (
     record_in_review,
 )
 from screening.models import (
-    OutcomeStatus,
     Stage,
     StageOutcome,
     Verdict,
     Vote,
 )
 from screening.selectors import screening as selectors
-from screening.selectors.records import VoteAccess, vote_access
+from screening.selectors.records import vote_access
 from screening.services.settings import screening_settings_for
 from screening.services.votes import cast_vote
 
@@ -132,20 +131,16 @@ def _result_data(result) -> dict:
 
 
 def _sees_others(request) -> Q:
-    """Other members' votes this member may list (screening.visibility): none for
-    reviewers here; for leads under blinding, those of records settled or in conflict."""
-    access = vote_access(
+    """Other members' votes this member may list (screening.visibility): for leads under
+    blinding, those of records settled or in conflict; everyone's with blinding off."""
+    statuses = vote_access(
         membership=request.membership,
         screening_settings=screening_settings_for(request.review),
-    )
-    if access == VoteAccess.ALL:
+    ).outcome_statuses_with_votes
+    if statuses is None:
         return Q(pk__isnull=False)
-    if access != VoteAccess.LEAD:
-        return Q(pk__isnull=True)
     ended = StageOutcome.objects.filter(
-        record=OuterRef("record_id"),
-        stage=OuterRef("stage"),
-        status__in=[OutcomeStatus.SETTLED, OutcomeStatus.CONFLICT],
+        record=OuterRef("record_id"), stage=OuterRef("stage"), status__in=statuses
     )
     return Q(Exists(ended))
 

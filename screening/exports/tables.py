@@ -240,11 +240,8 @@ def vote_rows(context: ExportContext) -> Iterator[Row]:
     votes = Vote.objects.filter(record__review=context.review)
     if context.access == VoteAccess.NONE:
         return
-    if context.access in (VoteAccess.SETTLED, VoteAccess.LEAD):
-        # screening.visibility: blinding ends once settled (and, for the lead, in conflict).
-        ended = [OutcomeStatus.SETTLED]
-        if context.access.sees_conflicts:
-            ended.append(OutcomeStatus.CONFLICT)
+    ended = context.access.outcome_statuses_with_votes  # screening.visibility
+    if ended is not None:
         settled = StageOutcome.objects.filter(
             record=OuterRef("record_id"), stage=OuterRef("stage"), status__in=ended
         )
