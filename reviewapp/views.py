@@ -15,6 +15,7 @@ from reviewapp.access import review_view
 from reviewapp.forms import AddMemberForm, ReviewForm, RoleForm, SignUpForm
 from reviewapp.models import Invitation, Membership, Review, Role
 from reviewapp.selectors import dashboard_counts
+from screening.selectors.dashboard import dashboard_cards
 
 
 @login_required
@@ -44,6 +45,7 @@ def review_dashboard(request: HttpRequest, review: Review, membership: Membershi
         "review": review,
         "membership": membership,
         "counts": dashboard_counts(review=review),
+        **dashboard_cards(review=review, membership=membership, user=request.user),
     }
     return render(request, "reviewapp/dashboard.html", context)
 

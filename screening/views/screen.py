@@ -16,6 +16,7 @@ from screening.forms.screening import VoteForm
 from screening.highlight import Highlighter
 from screening.models import ExclusionReason, Record, Stage, Vote
 from screening.selectors import screening as selectors
+from screening.selectors.ranking import relevance_of
 from screening.services.queue import next_record
 from screening.services.settings import screening_settings_for
 from screening.services.votes import cast_vote
@@ -87,6 +88,8 @@ def _panel_context(
         )
         if stage == Stage.FULL_TEXT:
             context["fulltext"] = selectors.fulltext_of(record)
+        elif settings.show_relevance:
+            context["relevance"] = relevance_of(record=record, reviewer=request.user)
     return context
 
 
