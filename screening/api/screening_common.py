@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -19,6 +17,9 @@ from screening.models import (
 )
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^(include|exclude)$", "description": "include or exclude"}
+)
 class FinalVerdictField(serializers.ChoiceField):
     """The lead's final decision: include or exclude (an inline enum, distinct from votes' verdicts)."""
 

@@ -416,7 +416,19 @@ def agreement_report(*, review: Review, stage: str) -> AgreementReport:
     names = dict(
         get_user_model().objects.filter(pk__in={r[1] for r in rows}).values_list("pk", "username")
     )
-    by_rater = agreement.votes_by_rater_from_rows((r[0], names[r[1]], r[2]) for r in rows)
+    # Agreement reads complete sets of votes only (settled or in conflict): a record still
+    # waiting for votes is blind to everyone who may screen it, the lead included
+    # (screening.visibility), and its votes cannot change once complete.
+    complete = set(
+        StageOutcome.objects.filter(
+            review=review,
+            stage=stage,
+            status__in=visibility.Audience.LEAD.outcome_statuses_with_votes,
+        ).values_list("record_id", flat=True)
+    )
+    by_rater = agreement.votes_by_rater_from_rows(
+        (r[0], names[r[1]], r[2]) for r in rows if r[0] in complete
+    )
     overall = agreement.stage_agreement(dict(sorted(by_rater.items())))
     pairs = [(p.rater_a, p.rater_b, p.agreement) for p in overall.pairs]
     now = timezone.now()
