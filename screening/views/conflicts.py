@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from screening.models import ExclusionReason, Record, Stage
 from screening.selectors import screening as selectors
 from screening.services.conflicts import decide_as_lead
 from screening.services.settings import screening_settings_for
+from screening.views.refusals import attempt
 from screening.views.screen import stage_or_404
 
 
@@ -53,12 +53,9 @@ def lead_decide(
     form = LeadDecisionForm(request.POST, review=review, stage=stage)
     error = None
     if form.is_valid():
-        try:
-            resolution = decide_as_lead(
-                record=record, stage=stage, lead=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+        resolution, error = attempt(
+            decide_as_lead, record=record, stage=stage, lead=request.user, **form.cleaned_data
+        )
     else:
         error = "Choose the final decision (include or exclude) and, to exclude, a valid reason."
     if is_htmx(request):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from screening.forms.screening import NotRetrievedForm, UploadForm
 from screening.models import FullText, Record, RecordState
 from screening.selectors import screening as selectors
 from screening.services.fulltext import mark_not_retrieved, upload_fulltext
+from screening.views.refusals import attempt
 
 FILTERS = {
     "sought": [RecordState.FT_RETRIEVAL],
@@ -73,12 +73,12 @@ def fulltext_upload(
     if not form.is_valid():
         error = "Choose a PDF file to upload."
     else:
-        try:
-            upload_fulltext(
-                record=record, upload=form.cleaned_data["file"], uploaded_by=request.user
-            )
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+        _, error = attempt(
+            upload_fulltext,
+            record=record,
+            upload=form.cleaned_data["file"],
+            uploaded_by=request.user,
+        )
     return _done(
         request, review, record, error, "PDF uploaded; the record is ready for full-text screening."
     )
@@ -94,10 +94,9 @@ def fulltext_not_retrieved(
     if not form.is_valid():
         error = "Say why the report was not retrieved."
     else:
-        try:
-            mark_not_retrieved(record=record, reason=form.cleaned_data["reason"], by=request.user)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+        _, error = attempt(
+            mark_not_retrieved, record=record, reason=form.cleaned_data["reason"], by=request.user
+        )
     return _done(request, review, record, error, "Marked as not retrieved.")
 
 

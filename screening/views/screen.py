@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from screening.selectors.ranking import relevance_of
 from screening.services.queue import next_record
 from screening.services.settings import screening_settings_for
 from screening.services.votes import cast_vote
+from screening.views.refusals import attempt
 
 
 def stage_or_404(stage: str) -> Stage:
@@ -153,17 +153,15 @@ def screen_vote(
     form = VoteForm(request.POST, review=review, stage=stage)
     error = result = None
     if form.is_valid():
-        try:
-            result = cast_vote(
-                record=record,
-                stage=stage,
-                reviewer=request.user,
-                verdict=form.cleaned_data["verdict"],
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+        result, error = attempt(
+            cast_vote,
+            record=record,
+            stage=stage,
+            reviewer=request.user,
+            verdict=form.cleaned_data["verdict"],
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
     else:
         error = "Choose include, exclude or maybe" + (
             " (and a valid reason)." if "reason" in form.errors else "."
