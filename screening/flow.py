@@ -70,6 +70,7 @@ TABLE: dict[tuple[State, Event], str] = {
     (State.FT, Event.RETRIEVED): State.FT,  # a better PDF replaces the first
     (State.FT_RETRIEVAL, Event.NOT_RETRIEVED): State.FT_NOT_RETRIEVED,
     (State.FT_NOT_RETRIEVED, Event.NOT_RETRIEVED): State.FT_NOT_RETRIEVED,
+    (State.FT, Event.NOT_RETRIEVED): State.FT_NOT_RETRIEVED,  # before any full-text vote
     # Full text decided by votes or the lead (and overruled by the lead).
     **{(s, Event.FT_EXCLUDE): State.FT_EXCLUDED for s in (State.FT, State.INCLUDED)},
     **{(s, Event.FT_INCLUDE): State.INCLUDED for s in (State.FT, State.FT_EXCLUDED)},

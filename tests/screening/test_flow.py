@@ -19,6 +19,7 @@ def test_the_flow_knows_every_record_state():
         ("ta", "ta_include_not_retrieved", "ft_not_retrieved"),
         ("ft_retrieval", "retrieved", "ft"),
         ("ft_retrieval", "not_retrieved", "ft_not_retrieved"),
+        ("ft", "not_retrieved", "ft_not_retrieved"),  # the PDF was the wrong one
         ("ft", "ft_exclude", "ft_excluded"),
         ("ft", "ft_include", "included"),
         ("ta_excluded", "ta_include", "ft_retrieval"),  # the lead overrules
