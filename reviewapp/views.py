@@ -16,6 +16,7 @@ from reviewapp.forms import AddMemberForm, ReviewForm, RoleForm, SignUpForm
 from reviewapp.http import object_of_review_or_404, refusal_text
 from reviewapp.models import Invitation, Membership, Review, Role
 from reviewapp.selectors import dashboard_counts
+from screening.selectors.dashboard import dashboard_cards
 
 
 @login_required
@@ -45,6 +46,7 @@ def review_dashboard(request: HttpRequest, review: Review, membership: Membershi
         "review": review,
         "membership": membership,
         "counts": dashboard_counts(review=review),
+        **dashboard_cards(review=review, membership=membership, user=request.user),
     }
     return render(request, "reviewapp/dashboard.html", context)
 

@@ -1,13 +1,29 @@
 """REST routes of the screening app, under /api/reviews/<review_id>/. One list per feature."""
 
-from screening.api import dedupe, imports, prisma, ranking, screening
+from screening.api import (
+    agreement,
+    conflicts,
+    dedupe,
+    fulltext,
+    imports,
+    prisma,
+    queue,
+    ranking,
+    screening_settings,
+    votes,
+)
 from screening.api import exports as table_exports
 from screening.api import records as record_api
 
 urlpatterns = [
     *imports.urlpatterns,
     *dedupe.urlpatterns,
-    *screening.urlpatterns,
+    *queue.urlpatterns,
+    *votes.urlpatterns,
+    *conflicts.urlpatterns,
+    *agreement.urlpatterns,
+    *fulltext.urlpatterns,
+    *screening_settings.urlpatterns,
     *record_api.urlpatterns,
     *table_exports.urlpatterns,
     *prisma.urlpatterns,

@@ -104,3 +104,10 @@ def _most_common(reasons: Sequence[Hashable | None]) -> Hashable | None:
     counts = Counter(given)
     best = max(counts.values())
     return next(r for r in given if counts[r] == best)
+
+
+def has_room(*, votes: int, leases_of_others: int, needed: int) -> bool:
+    """The lease rule: a record can take one more screener while its votes plus the live
+    leases other screeners hold on it stay below the votes needed (the queue offers
+    records by it, and cast_vote refuses a vote by it)."""
+    return votes + leases_of_others < needed

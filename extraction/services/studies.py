@@ -10,6 +10,7 @@ from django.db import transaction
 from extraction.models import Study, StudyReport
 from reviewapp.models import Review
 from screening.models import Record, RecordState
+from screening.services.journey import flow_changed
 
 
 def _surname(author: str) -> str:
@@ -54,6 +55,7 @@ def ensure_studies(*, review: Review) -> int:
     StudyReport.objects.bulk_create(
         [StudyReport(study=s, record=r) for s, r in zip(studies, unlinked, strict=True)]
     )
+    flow_changed(review.pk)  # PRISMA counts studies
     return len(unlinked)
 
 
@@ -82,6 +84,7 @@ def link_studies(*, review: Review, target: Study, others: list[Study], by) -> S
     StudyReport.objects.filter(study__in=others).update(study=target, linked_by=by)
     # Empty sheets (slots claimed, nothing entered) go with the study they belonged to.
     Study.objects.filter(pk__in=[o.pk for o in others]).delete()
+    flow_changed(review.pk)  # fewer studies in the PRISMA diagram
     return target
 
 
@@ -103,6 +106,7 @@ def unlink_report(*, review: Review, study: Study, record_id: int, by) -> Study:
     link.study = new_study
     link.linked_by = by
     link.save(update_fields=["study", "linked_by"])
+    flow_changed(review.pk)  # one more study in the PRISMA diagram
     return new_study
 
 

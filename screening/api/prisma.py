@@ -8,7 +8,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
 from reviewapp.access import ReviewRolePermission
-from screening.views.prisma import CONTENT_TYPES, flow_document
+from screening.selectors.prisma import CONTENT_TYPES, flow_document
 
 
 class _Passthrough(BaseRenderer):

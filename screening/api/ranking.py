@@ -54,16 +54,13 @@ class ModelStateSerializer(serializers.ModelSerializer):
 
 
 class RankingModels(RankingAPIView):
-    """Ranking models of the review: yours, or every screener's for the lead."""
+    """Ranking models of the review: yours (every screener's for the lead when blinding is off)."""
 
     review_role = Role.REVIEWER
 
     @extend_schema(responses=ModelStateSerializer(many=True))
     def get(self, request, review_id):
-        mine_only = not request.membership.can(Role.LEAD)
-        states = selectors.model_states(
-            review=request.review, reviewer=request.user if mine_only else None
-        )
+        states = selectors.visible_models(review=request.review, membership=request.membership)
         return Response(ModelStateSerializer(states, many=True).data)
 
 

@@ -7,10 +7,12 @@
 - `responses.py`: the HTTP responses (streamed CSV and RIS, XLSX from a temporary file)
   shared by the pages and the API.
 
-Blinding: what a member may see follows `screening.selectors.records.VoteAccess`. Leads
-and owners export every vote; reviewers export their own votes and every vote of a stage
-once it is settled (a conflict shows as "unsettled"); viewers export records and their
-states and settled decisions, without votes.
+Blinding: what a member may see follows `screening.visibility` (the one policy). Under
+blinding, leads and owners export every vote of a stage once it is settled or in
+conflict (never of a record still waiting for votes, which they may screen too);
+reviewers export their own votes and every vote of a stage once it is settled (a
+conflict shows as "unsettled"); viewers export records and their states and settled
+decisions, without votes. With blinding off, screeners export every vote.
 """
 
 from screening.exports.tables import TABLES, ExportTable

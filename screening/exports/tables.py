@@ -29,6 +29,7 @@ from screening.selectors.records import (
     RecordFilters,
     VoteAccess,
     filter_records,
+    stage_status,
     visible_status,
     vote_visible,
 )
@@ -181,7 +182,11 @@ def record_rows(context: ExportContext) -> Iterator[Row]:
                     if v["stage"] == stage
                     and vote_visible(
                         access=context.access,
-                        settled=settled,
+                        status=stage_status(
+                            state=record["state"],
+                            stage=stage,
+                            outcome_status=outcome["status"] if outcome else None,
+                        ),
                         reviewer_id=v["reviewer_id"],
                         user_id=context.user_id,
                     )
@@ -208,9 +213,10 @@ def vote_rows(context: ExportContext) -> Iterator[Row]:
     votes = Vote.objects.filter(record__review=context.review)
     if context.access == VoteAccess.NONE:
         return
-    if context.access == VoteAccess.SETTLED:
+    ended = context.access.outcome_statuses_with_votes  # screening.visibility
+    if ended is not None:
         settled = StageOutcome.objects.filter(
-            record=OuterRef("record_id"), stage=OuterRef("stage"), status=OutcomeStatus.SETTLED
+            record=OuterRef("record_id"), stage=OuterRef("stage"), status__in=ended
         )
         votes = votes.filter(Q(reviewer_id=context.user_id) | Q(Exists(settled)))
     yield from (

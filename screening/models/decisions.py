@@ -303,10 +303,11 @@ class VoteAction(models.TextChoices):
     CHANGE = "change", "Changed vote"
     RESOLVE = "resolve", "Resolved conflict"
     OVERRULE = "overrule", "Overruled"
+    MOVE = "move", "Moved in the flow"
 
 
 class VoteEvent(models.Model):
-    """Append-only history of votes, changes, resolutions and overrules.
+    """Append-only history of votes, changes, resolutions, overrules and moves in the flow.
 
     It outlives the record: deleting an import sets `record` to NULL and the stored id
     and title still say what the event was about.

@@ -4,21 +4,28 @@ Every record is in exactly one RecordState, so each box is a count of states (se
 screening/prisma/counts.py for how the boxes and their "awaiting" parts add up).
 Records from databases and registers feed the main arm; records from websites,
 organisations and citation searching feed the "other methods" arm, which starts at
-retrieval. The change counter lets the live diagram poll cheaply: every service that
-moves a record bumps it after its transaction commits.
+retrieval. The change counter lets the live diagram poll cheaply: the journey
+(screening/services/journey.py) bumps it after every commit that changes a number.
+`flow_document` renders the diagram for the page, the API and the `prisma` command.
 """
 
 from __future__ import annotations
 
+import io
 from collections import Counter, defaultdict
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count
 
 from reviewapp.models import Review
 from screening.models import Record, RecordState, SourceKind
-from screening.prisma import PrismaFlow, build_flow, check_invariants
+from screening.prisma import (
+    PrismaFlow,
+    build_flow,
+    check_invariants,
+    export_csv,
+    export_json,
+    render_svg,
+)
 from screening.prisma.counts import OtherMethodsInput, PreviousVersionInput, PrismaInput
 
 NO_REASON = "(no reason recorded)"
@@ -131,25 +138,12 @@ def review_flow(*, review: Review) -> tuple[PrismaFlow, list[str]]:
     return flow, check_invariants(flow)
 
 
-def _version_key(review_id: int) -> str:
-    return f"prisma-version:{review_id}"
-
-
 def flow_version(review_id: int) -> int:
-    """A number that changes whenever a record of the review moves: one cache read."""
-    return cache.get_or_set(_version_key(review_id), 1, None)
+    """A number that changes whenever a PRISMA number of the review may have changed
+    (bumped by screening.services.journey): one cache read."""
+    from screening.services.journey import flow_version as version
 
-
-def flow_changed(review_id: int) -> None:
-    """Call from any service that changes records' states; bumps after commit."""
-
-    def bump():
-        try:
-            cache.incr(_version_key(review_id))
-        except ValueError:  # not in the cache yet (or evicted): start afresh
-            cache.set(_version_key(review_id), 2, None)
-
-    transaction.on_commit(bump)
+    return version(review_id)
 
 
 _MAIN = "kind=database&kind=register"
@@ -216,3 +210,31 @@ def node_urls(*, review: Review, flow: PrismaFlow, base: str) -> dict[str, str]:
                     f"{kinds}&{_states(RecordState.FT_EXCLUDED)}&reason={reason_ids[item.name]}"
                 )
     return {node: f"{base}?{query}" if query else base for node, query in links.items()}
+
+
+CONTENT_TYPES = {
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+
+
+def flow_document(review: Review, fmt: str, *, base_url: str) -> bytes:
+    """The diagram of `review` in one of CONTENT_TYPES' formats (page, API and command)."""
+    flow, _violations = review_flow(review=review)
+    urls = node_urls(review=review, flow=flow, base=base_url)
+    if fmt == "svg":
+        return render_svg(flow, urls, title=f"PRISMA 2020 flow diagram: {review.title}").encode()
+    if fmt == "csv":
+        return export_csv(flow, urls).encode()
+    if fmt == "json":
+        return export_json(flow, urls).encode()
+    if fmt in ("png", "pdf"):
+        from screening.prisma import render_pdf, render_png
+
+        buffer = io.BytesIO()
+        (render_png if fmt == "png" else render_pdf)(flow, buffer, urls=urls)
+        return buffer.getvalue()
+    raise ValueError(f"unknown format {fmt!r}")

@@ -123,6 +123,20 @@ def model_states(*, review: Review, reviewer=None) -> QuerySet:
     return states.order_by("reviewer__username")
 
 
+def visible_models(*, review: Review, membership) -> QuerySet:
+    """The models this member may see: their own; every screener's for the lead only with
+    blinding off, since a model's label counts and top terms learn from its screener's
+    unsettled votes (screening.visibility)."""
+    from reviewapp.models import Role
+    from screening.selectors.screening import audience_of
+    from screening.services.settings import screening_settings_for
+
+    audience = audience_of(membership=membership, screening_settings=screening_settings_for(review))
+    if membership.can(Role.LEAD) and audience.sees_others_models:
+        return model_states(review=review)
+    return model_states(review=review, reviewer=membership.user)
+
+
 def relevance_of(*, record: Record, reviewer) -> float | None:
     """The record's relevance score in `reviewer`'s model (None until there is one)."""
     return (

@@ -2,19 +2,19 @@
 records they select, each record's outcome per stage, and which votes a member may see.
 
 The query string is the contract every PRISMA number links with (documented on
-`screening.views.records.record_list`). Blinding lives here too: a reviewer sees other
-reviewers' votes, and whether a record is in conflict, only once the stage is settled.
+`screening.views.records.record_list`). What each member may see of votes, outcomes and
+conflicts is `screening.visibility`'s to say; this module only asks it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from reviewapp.models import Membership, Review, Role
+from reviewapp.models import Membership, Review
+from screening import visibility
 from screening.models import (
     ExclusionReason,
     ImportBatch,
@@ -27,29 +27,20 @@ from screening.models import (
     StageOutcome,
     Vote,
 )
-from screening.selectors.screening import REACHED, can_see_others
+from screening.selectors.screening import REACHED
 
-
-class VoteAccess(StrEnum):
-    """How much of the screening a member may see in lists and exports."""
-
-    NONE = "none"  # viewers: record states and settled outcomes, never a vote
-    SETTLED = "settled"  # reviewers under blinding: their own votes, all votes once settled
-    ALL = "all"  # leads and owners (and reviewers when blinding is off): everything
+# How much of the screening a member may see in lists and exports: the policy's audience.
+VoteAccess = visibility.Audience
 
 
 def vote_access(*, membership: Membership, screening_settings: ScreeningSettings) -> VoteAccess:
-    if not membership.can(Role.REVIEWER):
-        return VoteAccess.NONE
-    if can_see_others(membership=membership, screening_settings=screening_settings):
-        return VoteAccess.ALL
-    return VoteAccess.SETTLED
+    return visibility.audience(role_rank=membership.role_enum.rank, blind=screening_settings.blind)
 
 
-# `unsettled` is open or in conflict; only those who see everything may tell them apart,
-# since a reviewer who voted learns the other vote from a conflict.
-STATUSES = ("open", "conflict", "settled", "unsettled")
-BLIND_STATUSES = ("settled", "unsettled")
+# `unsettled` is open or in conflict; only leads (and everyone when blinding is off) may
+# tell them apart, since a reviewer who voted learns the other vote from a conflict.
+STATUSES = visibility.Audience.ALL.statuses
+BLIND_STATUSES = visibility.Audience.SETTLED.statuses
 NO_REASON = "none"
 
 
@@ -85,7 +76,7 @@ class RecordFilters:
             errors.append(f"Unknown stage {stage}; use ta or ft.")
             stage = ""
         status = params.get("status", "")
-        allowed = STATUSES if access == VoteAccess.ALL else BLIND_STATUSES
+        allowed = access.statuses
         if status and status not in allowed:
             errors.append(f"Status {status} is not available; use one of {', '.join(allowed)}.")
             status = ""
@@ -211,26 +202,29 @@ class StageCell:
         return OutcomeStatus(self.status).label if self.status else ""
 
 
+def stage_status(*, state: str, stage: Stage, outcome_status: str | None) -> visibility.Status:
+    return visibility.status_of(
+        outcome_status=outcome_status, at_stage=state == stage.awaiting_state
+    )
+
+
 def visible_status(
     *, state: str, stage: Stage, outcome_status: str | None, access: VoteAccess
 ) -> str:
     """A record's status at `stage` for this member: "" where the record is not at the
-    stage and has no decision there, else open, conflict or settled; the blinded see
-    "unsettled" for open and conflict alike."""
-    if outcome_status == OutcomeStatus.SETTLED:
-        return OutcomeStatus.SETTLED
-    if state != stage.awaiting_state:
-        return ""
-    if access != VoteAccess.ALL:
-        return "unsettled"
-    return outcome_status or OutcomeStatus.OPEN
+    stage and has no decision there, else open, conflict or settled; those who may not
+    see conflicts see "unsettled" for open and conflict alike (screening.visibility)."""
+    return visibility.shown_status(
+        audience=access,
+        status=stage_status(state=state, stage=stage, outcome_status=outcome_status),
+    )
 
 
-def vote_visible(*, access: VoteAccess, settled: bool, reviewer_id: int, user_id: int) -> bool:
-    """Whether this member may see one vote (blinding ends when the stage is settled)."""
-    if access == VoteAccess.ALL:
-        return True
-    return access == VoteAccess.SETTLED and (settled or reviewer_id == user_id)
+def vote_visible(
+    *, access: VoteAccess, status: visibility.Status, reviewer_id: int, user_id: int
+) -> bool:
+    """Whether this member may see one vote (screening.visibility decides)."""
+    return visibility.vote_visible(audience=access, status=status, mine=reviewer_id == user_id)
 
 
 def record_row(record: Record, *, access: VoteAccess, user_id: int) -> list[StageCell]:
@@ -239,24 +233,23 @@ def record_row(record: Record, *, access: VoteAccess, user_id: int) -> list[Stag
     cells = []
     for stage in Stage:
         outcome = outcomes.get(stage)
-        settled = outcome is not None and outcome.is_settled
+        status = stage_status(
+            state=record.state, stage=stage, outcome_status=outcome.status if outcome else None
+        )
+        sight = visibility.sight(audience=access, may_screen=False, voted=True, status=status)
+        settled = sight.outcome and outcome is not None and outcome.is_settled
         votes = tuple(
             vote
             for vote in getattr(record, "stage_votes", ())
             if vote.stage == stage
             and vote_visible(
-                access=access, settled=settled, reviewer_id=vote.reviewer_id, user_id=user_id
+                access=access, status=status, reviewer_id=vote.reviewer_id, user_id=user_id
             )
         )
         cells.append(
             StageCell(
                 stage=stage,
-                status=visible_status(
-                    state=record.state,
-                    stage=stage,
-                    outcome_status=outcome.status if outcome else None,
-                    access=access,
-                ),
+                status=visibility.shown_status(audience=access, status=status),
                 decision=outcome.get_decision_display() if settled else "",
                 reason=outcome.reason.label if settled and outcome.reason_id else "",
                 settled_by=outcome.get_settled_by_display() if settled else "",

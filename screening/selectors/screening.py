@@ -21,8 +21,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from reviewapp.models import Membership, Review, Role
-from screening import agreement
+from reviewapp.models import Membership, Review
+from screening import agreement, visibility
 from screening.models import (
     FullText,
     OutcomeStatus,
@@ -34,6 +34,7 @@ from screening.models import (
     Stage,
     StageOutcome,
     Vote,
+    VoteAction,
     VoteEvent,
 )
 
@@ -91,9 +92,18 @@ def ranking_enabled(review: Review) -> bool:
         return ScreeningSettings._meta.get_field("ranking_enabled").default
 
 
-def can_see_others(*, membership: Membership, screening_settings: ScreeningSettings) -> bool:
-    """Whether this member may see other reviewers' votes on unsettled records."""
-    return membership.can(Role.LEAD) or not screening_settings.blind
+def audience_of(
+    *, membership: Membership, screening_settings: ScreeningSettings
+) -> visibility.Audience:
+    """What this member's role and the review's blinding allow (screening.visibility)."""
+    return visibility.audience(role_rank=membership.role_enum.rank, blind=screening_settings.blind)
+
+
+def sees_outcome_counts(*, membership: Membership, screening_settings: ScreeningSettings) -> bool:
+    """Whether progress may count records per state and conflicts for this member: only
+    those who may see conflicts (a conflict arises once all votes are in, so counting
+    them tells a lead nothing about a vote still to be cast)."""
+    return audience_of(membership=membership, screening_settings=screening_settings).sees_conflicts
 
 
 @dataclass(frozen=True)
@@ -214,21 +224,53 @@ def others_on_settled(*, votes, outcomes) -> dict[tuple[int, str], list[Vote]]:
     return grouped
 
 
+def record_sight(
+    *,
+    record: Record,
+    stage: str,
+    membership: Membership,
+    screening_settings: ScreeningSettings,
+    outcome: StageOutcome | None = None,
+    voted: bool | None = None,
+) -> visibility.Sight:
+    """What this member may see of `record` at `stage` (screening.visibility decides)."""
+    stage = Stage(stage)
+    if outcome is None:
+        outcome = StageOutcome.objects.filter(record=record, stage=stage).first()
+    if voted is None:
+        voted = Vote.objects.filter(
+            record=record, stage=stage, reviewer=membership.user_id
+        ).exists()
+    status = visibility.status_of(
+        outcome_status=outcome.status if outcome else None,
+        at_stage=record.state == stage.awaiting_state,
+    )
+    return visibility.sight(
+        audience=audience_of(membership=membership, screening_settings=screening_settings),
+        may_screen=status == visibility.Status.WAITING and not voted,
+        voted=voted,
+        status=status,
+    )
+
+
 def visible_votes(
     *, record: Record, stage: str, membership: Membership, screening_settings: ScreeningSettings
 ):
-    """Other reviewers' votes on a record, as this member may see them (blinding)."""
-    outcome = StageOutcome.objects.filter(record=record, stage=stage).first()
-    settled = outcome is not None and outcome.is_settled
-    if not (
-        settled or can_see_others(membership=membership, screening_settings=screening_settings)
-    ):
+    """Other members' votes on a record, as this member may see them (screening.visibility)."""
+    sight = record_sight(
+        record=record, stage=stage, membership=membership, screening_settings=screening_settings
+    )
+    if not sight.votes:
         return []
-    return list(
+    votes = list(
         Vote.objects.filter(record=record, stage=stage)
         .exclude(reviewer=membership.user_id)
         .select_related("reviewer", "reason")
     )
+    if not sight.notes:
+        for vote in votes:
+            vote.note = ""
+    return votes
 
 
 def conflicts(*, review: Review, stage: str) -> QuerySet:
@@ -271,8 +313,12 @@ def record_history(*, review: Review, record_id: int) -> QuerySet:
     )
 
 
-def record_decisions(*, record: Record) -> dict:
-    """A record's current votes, outcomes and resolutions per stage (for the lead)."""
+def record_decisions(
+    *, record: Record, membership: Membership, screening_settings: ScreeningSettings
+) -> dict:
+    """A record's votes, outcomes and resolutions per stage, as this member may see them:
+    under blinding, nobody's votes but one's own on a stage still waiting for votes
+    (screening.visibility), even on the lead's record page."""
     votes = (
         Vote.objects.filter(record=record)
         .select_related("reviewer", "reason")
@@ -284,13 +330,34 @@ def record_decisions(*, record: Record) -> dict:
     resolutions = Resolution.objects.filter(record=record).select_related("decided_by", "reason")
     by_stage = {}
     for stage in Stage:
+        stage_votes = [v for v in votes if v.stage == stage]
+        sight = record_sight(
+            record=record,
+            stage=stage,
+            membership=membership,
+            screening_settings=screening_settings,
+            outcome=outcomes.get(stage),
+            voted=any(v.reviewer_id == membership.user_id for v in stage_votes),
+        )
         by_stage[stage] = {
             "label": stage.label,
-            "votes": [v for v in votes if v.stage == stage],
-            "outcome": outcomes.get(stage),
+            "votes": [v for v in stage_votes if sight.votes or v.reviewer_id == membership.user_id],
+            "outcome": outcomes.get(stage) if sight.outcome or sight.conflict else None,
             "resolutions": [r for r in resolutions if r.stage == stage],
+            "blinded": not sight.votes,
         }
     return by_stage
+
+
+def visible_history(*, events, decisions: dict, user_id: int) -> list:
+    """A record's history without the votes (and their notes) this member may not see yet."""
+    hidden = {stage for stage, entry in decisions.items() if entry["blinded"]}
+    vote_actions = (VoteAction.VOTE, VoteAction.CHANGE)
+    return [
+        e
+        for e in events
+        if not (e.stage in hidden and e.action in vote_actions and e.actor_id != user_id)
+    ]
 
 
 def fulltext_records(*, review: Review) -> QuerySet:
@@ -349,7 +416,19 @@ def agreement_report(*, review: Review, stage: str) -> AgreementReport:
     names = dict(
         get_user_model().objects.filter(pk__in={r[1] for r in rows}).values_list("pk", "username")
     )
-    by_rater = agreement.votes_by_rater_from_rows((r[0], names[r[1]], r[2]) for r in rows)
+    # Agreement reads complete sets of votes only (settled or in conflict): a record still
+    # waiting for votes is blind to everyone who may screen it, the lead included
+    # (screening.visibility), and its votes cannot change once complete.
+    complete = set(
+        StageOutcome.objects.filter(
+            review=review,
+            stage=stage,
+            status__in=visibility.Audience.LEAD.outcome_statuses_with_votes,
+        ).values_list("record_id", flat=True)
+    )
+    by_rater = agreement.votes_by_rater_from_rows(
+        (r[0], names[r[1]], r[2]) for r in rows if r[0] in complete
+    )
     overall = agreement.stage_agreement(dict(sorted(by_rater.items())))
     pairs = [(p.rater_a, p.rater_b, p.agreement) for p in overall.pairs]
     now = timezone.now()

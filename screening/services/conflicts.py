@@ -117,6 +117,7 @@ def decide_as_lead(
         decision=verdict,
         reason=reason_obj,
         by=settled_by,
+        actor=lead,
     )
     after = {**_snapshot(outcome), "note": resolution.note}
     record_event(record=record, stage=stage, actor=lead, action=action, before=before, after=after)

@@ -19,6 +19,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from reviewapp.models import Review
+from screening import flow
 from screening.dedupe import DUPLICATE, DedupeRecord, find_duplicates, group_duplicates
 from screening.models import (
     CandidatePair,
@@ -30,8 +31,8 @@ from screening.models import (
     Record,
     RecordState,
 )
-from screening.selectors.prisma import flow_changed
 from screening.services.bulk import insert_rows, update_rows
+from screening.services.journey import rows_moved
 
 WRITE_BATCH = 1000
 
@@ -167,9 +168,12 @@ def _apply_merges(
             row.group_id = group.pk
             if row.pk == primary.pk:
                 if row.state == RecordState.DUPLICATE:
-                    row.state, row.before = row.before or RecordState.TA, ""
+                    row.state = flow.next_state(
+                        row.state, flow.Event.UNMERGE, restore_to=row.before
+                    )
+                    row.before = ""
             elif row.state != RecordState.DUPLICATE:
-                row.state, row.before = RecordState.DUPLICATE, row.state
+                row.state, row.before = flow.next_state(row.state, flow.Event.MERGE), row.state
             changed[row.pk] = row
         for pk in ids:
             members_of_group[group.pk].add(pk)
@@ -185,7 +189,7 @@ def _apply_merges(
             )
         )
     _save_rows(changed.values())
-    flow_changed(review.pk)
+    rows_moved(review.pk, [pk for pk, r in changed.items() if r.state == RecordState.DUPLICATE])
     DedupeEvent.objects.bulk_create(events, batch_size=WRITE_BATCH)
     if emptied:
         DuplicateGroup.objects.filter(pk__in=emptied).delete()
@@ -217,12 +221,16 @@ def _detach(review: Review, record_ids: Collection[int], *, actor, reason: str) 
         stay = [r for r in members if r.pk not in leaving]
         for row in gone + (stay if len(stay) < 2 else []):
             if row.state == RecordState.DUPLICATE:
-                row.state = row.before or RecordState.TA
+                row.state = flow.next_state(row.state, flow.Event.UNMERGE, restore_to=row.before)
             row.before, row.group_id = "", None
             changed[row.pk] = row
         if len(stay) >= 2 and group.primary_id in leaving:
             new_primary = _choose_primary(stay, {})
-            new_primary.state, new_primary.before = new_primary.effective_state, ""
+            if new_primary.state == RecordState.DUPLICATE:
+                new_primary.state = flow.next_state(
+                    new_primary.state, flow.Event.UNMERGE, restore_to=new_primary.before
+                )
+            new_primary.before = ""
             changed[new_primary.pk] = new_primary
             group.primary_id = new_primary.pk
             group.save(update_fields=["primary"])
@@ -239,7 +247,7 @@ def _detach(review: Review, record_ids: Collection[int], *, actor, reason: str) 
             )
         )
     _save_rows(changed.values())
-    flow_changed(review.pk)
+    rows_moved(review.pk, [pk for pk, r in changed.items() if r.state == RecordState.DUPLICATE])
     DedupeEvent.objects.bulk_create(events)
     # Pairs inside an undone merge must not be merged again by a later run.
     CandidatePair.objects.filter(

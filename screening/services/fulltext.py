@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 
+from screening import flow
 from screening.models import FullText, Record, RecordState, Stage, Vote
-from screening.selectors.prisma import flow_changed
+from screening.services import journey
 
 # States in which a report's retrieval may still change: before full-text votes exist.
 _RETRIEVABLE = {RecordState.FT_RETRIEVAL, RecordState.FT_NOT_RETRIEVED, RecordState.FT}
@@ -64,9 +65,7 @@ def upload_fulltext(*, record: Record, upload, uploaded_by) -> FullText:
     if old_name and old_name != fulltext.file.name:
         storage = fulltext.file.storage
         transaction.on_commit(lambda: storage.delete(old_name))
-    record.state = RecordState.FT
-    record.save(update_fields=["state"])
-    flow_changed(record.review_id)
+    journey.move(record, flow.Event.RETRIEVED, by=uploaded_by)
     return fulltext
 
 
@@ -88,7 +87,6 @@ def mark_not_retrieved(*, record: Record, reason: str, by) -> FullText:
     if old_name:
         storage = FullText._meta.get_field("file").storage
         transaction.on_commit(lambda: storage.delete(old_name))
-    record.state = RecordState.FT_NOT_RETRIEVED
-    record.save(update_fields=["state"])
-    flow_changed(record.review_id)
+    if not journey.move(record, flow.Event.NOT_RETRIEVED, by=by):
+        journey.flow_changed(record.review_id)
     return fulltext

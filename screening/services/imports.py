@@ -33,8 +33,8 @@ from screening.importers import (
     iter_text_records,
 )
 from screening.models import ImportBatch, ImportStatus, Record, RecordState, SourceKind
-from screening.selectors.prisma import flow_changed
 from screening.services.bulk import insert_records
+from screening.services.journey import flow_changed
 
 log = logging.getLogger(__name__)
 

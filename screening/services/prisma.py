@@ -4,7 +4,7 @@ from django.db import transaction
 
 from reviewapp.models import Review
 from screening.models import PrismaOptions
-from screening.selectors.prisma import flow_changed
+from screening.services.journey import flow_changed
 
 
 @transaction.atomic

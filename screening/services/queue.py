@@ -38,6 +38,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from reviewapp.models import Review
+from screening import rules
 from screening.models import (
     Lease,
     ModelStatus,
@@ -183,6 +184,11 @@ class _Ask:
     leased: Counter  # record id -> live leases held by other reviewers
     scored: bool  # order by this reviewer's relevance scores
 
+    def has_room(self, record_id: int, votes: int) -> bool:
+        return rules.has_room(
+            votes=votes, leases_of_others=self.leased[record_id], needed=self.needed
+        )
+
 
 def _ordered(ask: _Ask) -> tuple[str, str, list]:
     """The join, ORDER BY and parameters of `selectors.queue_order` as SQL."""
@@ -221,7 +227,7 @@ def _partly_voted(ask: _Ask) -> list[int]:
             CANDIDATES + len(ask.leased),
         ],
     )
-    return [pk for pk, votes in rows if votes + ask.leased[pk] < ask.needed][:CANDIDATES]
+    return [pk for pk, votes in rows if ask.has_room(pk, votes)][:CANDIDATES]
 
 
 def _unvoted(ask: _Ask, want: int) -> list[int]:
@@ -240,7 +246,7 @@ def _unvoted(ask: _Ask, want: int) -> list[int]:
         """,  # noqa: S608 - only table names, fixed SQL and %s placeholders
         [*join_params, ask.review.pk, ask.stage.awaiting_state, ask.stage, want + len(ask.leased)],
     )
-    return [pk for (pk,) in rows if ask.leased[pk] < ask.needed][:want]
+    return [pk for (pk,) in rows if ask.has_room(pk, 0)][:want]
 
 
 def _ranked_unvoted(ranked: _Ranked, ask: _Ask, want: int) -> list[int] | None:
@@ -278,7 +284,7 @@ def _ranked_unvoted(ranked: _Ranked, ask: _Ask, want: int) -> list[int] | None:
                     ranked.start = position + offset + 1
                 continue
             gone_so_far = False
-            if state == ask.stage.awaiting_state and ask.leased[record_id] < ask.needed:
+            if state == ask.stage.awaiting_state and ask.has_room(record_id, 0):
                 ids.append(record_id)
                 if len(ids) == want:
                     break
@@ -296,7 +302,7 @@ def _candidate_ids(ask: _Ask, ranked: _Ranked | None) -> list[int]:
     return ids
 
 
-def has_room(*, record: Record, stage: str, reviewer, needed: int, now) -> bool:
+def may_take(*, record: Record, stage: str, reviewer, needed: int, now) -> bool:
     """Whether `reviewer` may take `record` now (the caller holds the record's lock)."""
     return record.pk in with_room(
         ids=[record.pk], stage=stage, reviewer=reviewer, needed=needed, now=now
@@ -344,19 +350,23 @@ def with_room(*, ids, stage: str, reviewer, needed: int, now) -> set[int]:
             *ids,
         ],
     )
-    awaiting, blocked, taken = set(), set(), Counter()
+    awaiting, blocked, votes, leases = set(), set(), Counter(), Counter()
     for kind, record_id, value in rows:
         if kind == 0 and value:
             awaiting.add(record_id)
         elif kind == 1:
-            taken[record_id] += 1  # a vote
+            votes[record_id] += 1
             if value == reviewer.pk:
                 blocked.add(record_id)
         elif kind == 2:
-            blocked.add(record_id)  # settled
+            blocked.add(record_id)  # settled or in conflict
         elif kind == 3:
-            taken[record_id] += 1  # another reviewer's live lease
-    return {pk for pk in awaiting - blocked if taken[pk] < needed}
+            leases[record_id] += 1  # another reviewer's live lease
+    return {
+        pk
+        for pk in awaiting - blocked
+        if rules.has_room(votes=votes[pk], leases_of_others=leases[pk], needed=needed)
+    }
 
 
 def _take(*, record_id: int, stage: str, reviewer, expires) -> None:

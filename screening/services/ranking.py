@@ -23,15 +23,14 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from reviewapp.models import Membership, Review, Role
+from screening import flow
 from screening.models import (
-    Lease,
     ModelStatus,
     RankingModelState,
     RankingSchedule,
     Record,
     RecordScore,
     RecordState,
-    Stage,
     StoppingDecision,
     StopRule,
 )
@@ -45,7 +44,7 @@ from screening.ranking.model import (
     record_text,
 )
 from screening.selectors import ranking as selectors
-from screening.selectors.prisma import flow_changed
+from screening.services import journey
 from screening.services.bulk import insert_rows
 from screening.services.queue import share_ranked_order
 from screening.services.settings import screening_settings_for
@@ -313,8 +312,12 @@ def stop_screening(*, review: Review, by, rule: str, note: str = "") -> Stopping
     for chunk in _chunks(locked):
         record_ids += candidates.filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True)
     for chunk in _chunks(record_ids):
-        Record.objects.filter(pk__in=chunk).update(state=RecordState.AUTOMATION)
-        Lease.objects.filter(record_id__in=chunk, stage=Stage.TITLE_ABSTRACT).delete()
+        journey.move(
+            Record.objects.filter(pk__in=chunk).only("pk", "review_id", "state"),
+            flow.Event.STOP,
+            by=by,
+            history=False,  # the StoppingDecision keeps the records and the evidence
+        )
     decision = StoppingDecision.objects.create(
         review=review,
         rule=rule,
@@ -324,7 +327,7 @@ def stop_screening(*, review: Review, by, rule: str, note: str = "") -> Stopping
         note=note[:2000],
         stopped_by=by,
     )
-    flow_changed(review.pk)
+    journey.flow_changed(review.pk)
     return decision
 
 
@@ -336,13 +339,18 @@ def undo_stop(*, decision: StoppingDecision, by) -> int:
         raise ValidationError("This stop has already been undone.")
     restored = 0
     for chunk in _chunks(list(decision.record_ids)):
-        restored += Record.objects.filter(
-            pk__in=chunk, review_id=decision.review_id, state=RecordState.AUTOMATION
-        ).update(state=RecordState.TA)
+        restored += journey.move(
+            Record.objects.filter(
+                pk__in=chunk, review_id=decision.review_id, state=RecordState.AUTOMATION
+            ).only("pk", "review_id", "state"),
+            flow.Event.UNSTOP,
+            by=by,
+            history=False,
+        )
     decision.undone_at, decision.undone_by = timezone.now(), by
     decision.save(update_fields=["undone_at", "undone_by"])
     # The restored records lost their scores at the last fit: refit even on the same labels.
     RankingModelState.objects.filter(review_id=decision.review_id).update(fingerprint="")
-    flow_changed(decision.review_id)
+    journey.flow_changed(decision.review_id)
     schedule_retrain(decision.review_id)
     return restored

@@ -16,6 +16,7 @@ from screening.models import (
     StageOutcome,
     Vote,
 )
+from screening.services.journey import flow_changed
 
 # The seed review's reasons (DOMAIN.md), in the words reviewers use.
 DEFAULT_REASONS = {
@@ -132,6 +133,7 @@ def update_reason(
     order: int | None = None,
 ) -> ExclusionReason:
     """Rename, retire/restore or move a reason. Moving renumbers the stage's reasons 1..n."""
+    renamed = label is not None and _clean_label(label) != reason.label
     if label is not None:
         reason.label = _clean_label(label)
     if retired is not None:
@@ -154,6 +156,8 @@ def update_reason(
                 sibling.order = index
                 sibling.save(update_fields=["order"])
         reason.order = position
+    if renamed or order is not None:
+        flow_changed(reason.review_id)  # the diagram names full-text reasons, in order
     return reason
 
 

@@ -13,14 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from screening import rules
+from screening import flow, rules, visibility
 from screening.models import (
     ExclusionReason,
     FullText,
     Lease,
     OutcomeStatus,
     Record,
-    RecordState,
     SettledBy,
     Stage,
     StageOutcome,
@@ -29,7 +28,7 @@ from screening.models import (
     VoteAction,
     VoteEvent,
 )
-from screening.selectors.prisma import flow_changed
+from screening.services import journey
 from screening.services.ranking import schedule_retrain
 from screening.services.settings import screening_settings_for
 
@@ -40,6 +39,19 @@ class VoteResult:
     created: bool
     changed: bool
     outcome: StageOutcome
+    votes_in: int = 0  # votes on the record at the stage, this one included
+    needed: int = 0
+
+    @property
+    def message(self) -> str:
+        """What the screener is told: the same whatever the other votes were."""
+        return visibility.vote_message(votes_in=self.votes_in, needed=self.needed)
+
+
+ALL_VOTES_IN = (
+    "All votes are in for this record, so it is settled or with the lead; "
+    "ask the lead if your vote needs to change."
+)
 
 
 def vote_snapshot(vote: Vote | None) -> dict | None:
@@ -93,7 +105,10 @@ def cast_vote(
     """Cast or change `reviewer`'s vote on `record` at `stage`.
 
     Idempotent: repeating the same vote (a double key press, a retried request) changes
-    nothing and records nothing. A vote can change until the record is settled.
+    nothing and records nothing. A vote can change while the record waits for other
+    votes; once all the votes it needs are in (settled or in conflict) a change is
+    refused with one message for both, so κ and the conflicts list keep the first
+    complete set of votes and the refusal tells nothing about the other votes.
 
     Every write to a record's votes and outcome holds the record's lock, so once it is
     taken the votes, outcome and leases read here stay true until the commit: they are
@@ -117,20 +132,24 @@ def cast_vote(
     outcome = StageOutcome.objects.filter(record=record, stage=stage).first() or StageOutcome(
         record=record, stage=stage, review_id=record.review_id
     )
+    needed = screening_settings_for(record.review).votes_needed(stage)
     if mine and (mine.verdict, mine.reason_id, mine.note) == (
         verdict,
         reason_obj and reason_obj.pk,
         note,
     ):
-        return VoteResult(mine, created=False, changed=False, outcome=outcome)
-    if outcome.is_settled:
-        raise ValidationError(
-            "This record is settled; ask the lead to overrule it if it needs to change."
+        return VoteResult(
+            mine, created=False, changed=False, outcome=outcome, votes_in=len(votes), needed=needed
         )
+    # Blinding: one message for settled and conflict alike, so a refusal tells nothing.
+    complete = outcome.status != OutcomeStatus.OPEN or len(votes) >= needed
+    if mine is not None and complete:
+        raise ValidationError(ALL_VOTES_IN)
+    if complete:
+        raise ValidationError("This record already has the votes it needs; take the next one.")
     if record.state != stage.awaiting_state:
         raise ValidationError("This record is no longer being screened at this stage.")
     now = timezone.now()
-    needed = screening_settings_for(record.review).votes_needed(stage)
     if mine is None:
         leases = list(
             Lease.objects.filter(record=record, stage=stage).values_list(
@@ -142,8 +161,10 @@ def cast_vote(
         leased_by_others = sum(
             1 for holder, until in leases if holder != reviewer.pk and until > now
         )
-        others = len(votes)
-        if others >= needed or (not holds_lease and others + leased_by_others >= needed):
+        # A lease of one's own was counted when it was taken: it keeps the place.
+        if not rules.has_room(
+            votes=len(votes), leases_of_others=0 if holds_lease else leased_by_others, needed=needed
+        ):
             raise ValidationError("This record already has the votes it needs; take the next one.")
         vote = Vote.objects.create(
             record=record,
@@ -181,7 +202,9 @@ def cast_vote(
         Lease.objects.filter(record=record, stage=stage, reviewer=reviewer).delete()
     if stage == Stage.TITLE_ABSTRACT:
         schedule_retrain(record.review_id)
-    return VoteResult(vote, created=created, changed=changed, outcome=outcome)
+    return VoteResult(
+        vote, created=created, changed=changed, outcome=outcome, votes_in=len(votes), needed=needed
+    )
 
 
 def _evaluate(
@@ -230,7 +253,14 @@ def _evaluate(
 
 
 def settle(
-    *, record: Record, stage: str, outcome: StageOutcome, decision: str, reason, by: str
+    *,
+    record: Record,
+    stage: str,
+    outcome: StageOutcome,
+    decision: str,
+    reason,
+    by: str,
+    actor=None,
 ) -> None:
     """Record the final decision at a stage and move the record on in the PRISMA flow.
 
@@ -245,20 +275,14 @@ def settle(
     outcome.save()
     if stage == Stage.TITLE_ABSTRACT:
         if decision == "exclude":
-            record.state = RecordState.TA_EXCLUDED
+            event = flow.Event.TA_EXCLUDE
         else:
             fulltext = FullText.objects.filter(record=record).first()
-            if fulltext is None:
-                record.state = RecordState.FT_RETRIEVAL
-            elif fulltext.retrieved:
-                record.state = RecordState.FT
-            else:
-                record.state = RecordState.FT_NOT_RETRIEVED
+            event = flow.ta_include_event(retrieved=fulltext.retrieved if fulltext else None)
     else:
-        record.state = RecordState.FT_EXCLUDED if decision == "exclude" else RecordState.INCLUDED
-    record.save(update_fields=["state"])
-    Lease.objects.filter(record=record, stage=stage).delete()
-    flow_changed(record.review_id)
+        event = flow.Event.FT_EXCLUDE if decision == "exclude" else flow.Event.FT_INCLUDE
+    if not journey.move(record, event, by=actor):
+        journey.flow_changed(record.review_id)  # same state, another decision or reason
     if stage == Stage.TITLE_ABSTRACT and by != SettledBy.VOTES:
         # Settling by votes retrains through cast_vote; resolutions and overrules here.
         schedule_retrain(record.review_id)

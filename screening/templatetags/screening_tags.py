@@ -1,4 +1,4 @@
-"""Template helpers for the screening pages."""
+"""Template filters for the screening pages: formatting only, never a query."""
 
 from django import template
 from django.utils.html import escape
@@ -20,34 +20,6 @@ def stat(value, digits=2):
     if value is None:
         return "—"
     return f"{value:.{int(digits)}f}"
-
-
-@register.simple_tag(takes_context=True)
-def screening_overview(context, review, membership):
-    """Progress per stage for the dashboard card, blinded as on the screening page."""
-    from screening.models import Stage
-    from screening.selectors import screening as selectors
-    from screening.services.settings import screening_settings_for
-
-    settings = screening_settings_for(review)
-    see = selectors.can_see_others(membership=membership, screening_settings=settings)
-    user = context["request"].user
-    return {
-        "stages": [
-            {
-                "label": stage.label,
-                "code": stage.value,
-                "progress": selectors.progress(
-                    review=review,
-                    stage=stage,
-                    reviewer=user,
-                    needed=settings.votes_needed(stage),
-                    see_outcomes=see,
-                ),
-            }
-            for stage in Stage
-        ]
-    }
 
 
 @register.filter

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 
 from reviewapp.access import review_view
+from reviewapp.http import is_htmx, object_of_review_or_404
 from reviewapp.models import Membership, Review, Role
 from screening.forms.screening import LeadDecisionForm
 from screening.highlight import Highlighter
@@ -17,6 +17,7 @@ from screening.models import ExclusionReason, Record, Stage
 from screening.selectors import screening as selectors
 from screening.services.conflicts import decide_as_lead
 from screening.services.settings import screening_settings_for
+from screening.views.refusals import attempt
 from screening.views.screen import stage_or_404
 
 
@@ -48,19 +49,16 @@ def lead_decide(
 ) -> HttpResponse:
     """Resolve a conflict, or overrule a settled record, with a final decision and reason."""
     stage = stage_or_404(stage)
-    record = get_object_or_404(Record, pk=record_id, review=review)
+    record = object_of_review_or_404(Record, review, record_id)
     form = LeadDecisionForm(request.POST, review=review, stage=stage)
     error = None
     if form.is_valid():
-        try:
-            resolution = decide_as_lead(
-                record=record, stage=stage, lead=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+        resolution, error = attempt(
+            decide_as_lead, record=record, stage=stage, lead=request.user, **form.cleaned_data
+        )
     else:
         error = "Choose the final decision (include or exclude) and, to exclude, a valid reason."
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         context = {"review": review, "record": record, "stage": stage, "error": error}
         if not error:
             context["resolution"] = resolution
@@ -82,12 +80,14 @@ def record_detail(
     request: HttpRequest, review: Review, membership: Membership, record_id: int
 ) -> HttpResponse:
     """A record with every vote, decision and the append-only history (lead)."""
-    record = get_object_or_404(Record, pk=record_id, review=review)
+    record = object_of_review_or_404(Record, review, record_id)
     settings = screening_settings_for(review)
     reasons = {
         stage: list(ExclusionReason.objects.for_stage(review, stage).active()) for stage in Stage
     }
-    decisions = selectors.record_decisions(record=record)
+    decisions = selectors.record_decisions(
+        record=record, membership=membership, screening_settings=settings
+    )
     for stage, entry in decisions.items():
         entry["reasons"] = reasons[stage]
         entry["code"] = stage.value
@@ -96,7 +96,11 @@ def record_detail(
         "membership": membership,
         "record": record,
         "decisions": decisions,
-        "history": selectors.record_history(review=review, record_id=record.pk),
+        "history": selectors.visible_history(
+            events=selectors.record_history(review=review, record_id=record.pk),
+            decisions=decisions,
+            user_id=request.user.pk,
+        ),
         "highlighter": Highlighter(settings.highlight_include, settings.highlight_exclude),
         "fulltext": selectors.fulltext_of(record),
     }

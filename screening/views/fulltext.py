@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from reviewapp.access import review_view
+from reviewapp.http import is_htmx, object_of_review_or_404
 from reviewapp.models import Membership, Review, Role
 from screening.forms.screening import NotRetrievedForm, UploadForm
 from screening.models import FullText, Record, RecordState
 from screening.selectors import screening as selectors
 from screening.services.fulltext import mark_not_retrieved, upload_fulltext
+from screening.views.refusals import attempt
 
 FILTERS = {
     "sought": [RecordState.FT_RETRIEVAL],
@@ -44,7 +45,7 @@ def fulltext_list(request: HttpRequest, review: Review, membership: Membership) 
 
 
 def _done(request, review, record, error: str | None, success: str) -> HttpResponse:
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         fulltext = FullText.objects.filter(record=record).first()
         record.refresh_from_db()
         context = {
@@ -66,18 +67,18 @@ def _done(request, review, record, error: str | None, success: str) -> HttpRespo
 def fulltext_upload(
     request: HttpRequest, review: Review, membership: Membership, record_id: int
 ) -> HttpResponse:
-    record = get_object_or_404(Record, pk=record_id, review=review)
+    record = object_of_review_or_404(Record, review, record_id)
     form = UploadForm(request.POST, request.FILES)
     error = None
     if not form.is_valid():
         error = "Choose a PDF file to upload."
     else:
-        try:
-            upload_fulltext(
-                record=record, upload=form.cleaned_data["file"], uploaded_by=request.user
-            )
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+        _, error = attempt(
+            upload_fulltext,
+            record=record,
+            upload=form.cleaned_data["file"],
+            uploaded_by=request.user,
+        )
     return _done(
         request, review, record, error, "PDF uploaded; the record is ready for full-text screening."
     )
@@ -87,16 +88,15 @@ def fulltext_upload(
 def fulltext_not_retrieved(
     request: HttpRequest, review: Review, membership: Membership, record_id: int
 ) -> HttpResponse:
-    record = get_object_or_404(Record, pk=record_id, review=review)
+    record = object_of_review_or_404(Record, review, record_id)
     form = NotRetrievedForm(request.POST)
     error = None
     if not form.is_valid():
         error = "Say why the report was not retrieved."
     else:
-        try:
-            mark_not_retrieved(record=record, reason=form.cleaned_data["reason"], by=request.user)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+        _, error = attempt(
+            mark_not_retrieved, record=record, reason=form.cleaned_data["reason"], by=request.user
+        )
     return _done(request, review, record, error, "Marked as not retrieved.")
 
 

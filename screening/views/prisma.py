@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,35 +13,14 @@ from django.utils.safestring import mark_safe
 from reviewapp.access import review_view
 from reviewapp.models import Membership, Review, Role
 from screening.models import PrismaOptions
-from screening.prisma import export_csv, export_json, render_svg
-from screening.selectors.prisma import flow_version, node_urls, review_flow
-
-CONTENT_TYPES = {
-    "svg": "image/svg+xml",
-    "png": "image/png",
-    "pdf": "application/pdf",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-}
-
-
-def flow_document(review: Review, fmt: str, *, base_url: str) -> bytes:
-    """The diagram of `review` in one of CONTENT_TYPES' formats (used by page, API and command)."""
-    flow, _violations = review_flow(review=review)
-    urls = node_urls(review=review, flow=flow, base=base_url)
-    if fmt == "svg":
-        return render_svg(flow, urls, title=f"PRISMA 2020 flow diagram: {review.title}").encode()
-    if fmt == "csv":
-        return export_csv(flow, urls).encode()
-    if fmt == "json":
-        return export_json(flow, urls).encode()
-    if fmt in ("png", "pdf"):
-        from screening.prisma import render_pdf, render_png
-
-        buffer = io.BytesIO()
-        (render_png if fmt == "png" else render_pdf)(flow, buffer, urls=urls)
-        return buffer.getvalue()
-    raise ValueError(f"unknown format {fmt!r}")
+from screening.prisma import render_svg
+from screening.selectors.prisma import (
+    CONTENT_TYPES,
+    flow_document,
+    flow_version,
+    node_urls,
+    review_flow,
+)
 
 
 def _diagram_context(request, review: Review) -> dict:

@@ -23,7 +23,7 @@ def ranking(request: HttpRequest, review: Review, membership: Membership) -> Htt
         "review": review,
         "membership": membership,
         "settings": screening_settings_for(review),
-        "models": selectors.model_states(review=review),
+        "models": selectors.visible_models(review=review, membership=membership),
         "evidence": selectors.stopping_evidence(review=review),
         "history": selectors.stopping_history(review=review),
         "rules": StopRule.choices,

@@ -11,8 +11,6 @@ from reviewapp.access import review_view
 from reviewapp.models import Membership, Review, Role
 from screening.models import RecordState, Stage
 from screening.selectors.records import (
-    BLIND_STATUSES,
-    STATUSES,
     RecordFilters,
     VoteAccess,
     filter_choices,
@@ -66,7 +64,7 @@ def record_list(request: HttpRequest, review: Review, membership: Membership) ->
         "choices": filter_choices(review=review),
         "states": RecordState.choices,
         "stages": Stage.choices,
-        "statuses": STATUSES if access == VoteAccess.ALL else BLIND_STATUSES,
+        "statuses": access.statuses,
         "shows_votes": access != VoteAccess.NONE,
         "is_lead": membership.can(Role.LEAD),
         "per_page": per_page,

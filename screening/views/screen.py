@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 
 from reviewapp.access import review_view
+from reviewapp.http import is_htmx, object_of_review_or_404, parse_id
 from reviewapp.models import Membership, Review, Role
 from screening.forms.screening import VoteForm
 from screening.highlight import Highlighter
 from screening.models import ExclusionReason, Record, Stage, Vote
 from screening.selectors import screening as selectors
+from screening.selectors.ranking import relevance_of
 from screening.services.queue import next_record
 from screening.services.settings import screening_settings_for
 from screening.services.votes import cast_vote
+from screening.views.refusals import attempt
 
 
 def stage_or_404(stage: str) -> Stage:
@@ -47,7 +50,7 @@ def _panel_context(
             stage=stage,
             reviewer=request.user,
             needed=needed,
-            see_outcomes=selectors.can_see_others(
+            see_outcomes=selectors.sees_outcome_counts(
                 membership=membership, screening_settings=settings
             ),
         ),
@@ -60,22 +63,38 @@ def _panel_context(
             .select_related("reason")
             .first()
         )
+        outcome = record.outcomes.filter(stage=stage).first()
         context["my_vote"] = mine
-        context["others"] = selectors.visible_votes(
-            record=record, stage=stage, membership=membership, screening_settings=settings
+        # screening.visibility: nothing of others (votes, notes, outcome) while blind.
+        sight = selectors.record_sight(
+            record=record,
+            stage=stage,
+            membership=membership,
+            screening_settings=settings,
+            outcome=outcome,
+            voted=mine is not None,
         )
-        context["outcome"] = record.outcomes.filter(stage=stage).first()
+        context["others"] = (
+            selectors.visible_votes(
+                record=record, stage=stage, membership=membership, screening_settings=settings
+            )
+            if sight.votes
+            else []
+        )
+        context["outcome"] = outcome if sight.outcome else None
+        # One phrase for settled and conflict alike: all votes are in, or not yet.
+        context["votes_complete"] = outcome is not None and (
+            outcome.status != "open" or outcome.votes >= needed
+        )
         if stage == Stage.FULL_TEXT:
             context["fulltext"] = selectors.fulltext_of(record)
+        elif settings.show_relevance:
+            context["relevance"] = relevance_of(record=record, reviewer=request.user)
     return context
 
 
 def _render_panel(request, context, status=200) -> HttpResponse:
-    template = (
-        "screening/_screen_panel.html"
-        if request.headers.get("HX-Request")
-        else "screening/screen.html"
-    )
+    template = "screening/_screen_panel.html" if is_htmx(request) else "screening/screen.html"
     return render(request, template, context, status=status)
 
 
@@ -95,7 +114,7 @@ def screen_record(
 ) -> HttpResponse:
     """One given record, to look at or change one's own vote (from "my votes" or "back")."""
     stage = stage_or_404(stage)
-    record = get_object_or_404(Record, pk=record_id, review=review)
+    record = object_of_review_or_404(Record, review, record_id)
     return _render_panel(
         request, _panel_context(request, review, membership, stage, record, revisiting=True)
     )
@@ -108,7 +127,11 @@ def screen_back(
     """The reviewer's previous vote ("u"): before the record given in ?from=, else the latest."""
     stage = stage_or_404(stage)
     current = request.GET.get("from", "")
-    before = Record.objects.filter(pk=current, review=review).first() if current.isdigit() else None
+    before = (
+        Record.objects.filter(pk=record_pk, review=review).first()
+        if (record_pk := parse_id(current))
+        else None
+    )
     vote = selectors.previous_vote(review=review, stage=stage, reviewer=request.user, before=before)
     if vote is None:
         record = before or next_record(review=review, stage=stage, reviewer=request.user)
@@ -126,21 +149,19 @@ def screen_vote(
 ) -> HttpResponse:
     """Cast or change a vote, then show the next record (HTMX) or go back to the page."""
     stage = stage_or_404(stage)
-    record = get_object_or_404(Record, pk=record_id, review=review)
+    record = object_of_review_or_404(Record, review, record_id)
     form = VoteForm(request.POST, review=review, stage=stage)
-    error = None
+    error = result = None
     if form.is_valid():
-        try:
-            cast_vote(
-                record=record,
-                stage=stage,
-                reviewer=request.user,
-                verdict=form.cleaned_data["verdict"],
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+        result, error = attempt(
+            cast_vote,
+            record=record,
+            stage=stage,
+            reviewer=request.user,
+            verdict=form.cleaned_data["verdict"],
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
     else:
         error = "Choose include, exclude or maybe" + (
             " (and a valid reason)." if "reason" in form.errors else "."
@@ -149,20 +170,28 @@ def screen_vote(
         context = _panel_context(
             request, review, membership, stage, record, error=error, revisiting=True
         )
-        return _render_panel(
-            request, context, status=200 if request.headers.get("HX-Request") else 400
-        )
-    if not request.headers.get("HX-Request"):
+        return _render_panel(request, context, status=200 if is_htmx(request) else 400)
+    # The same words whatever the other votes were: "Saved; N of M votes in."
+    if not is_htmx(request):
+        messages.success(request, result.message)
         return redirect("screen", review.pk, stage)
     following = next_record(review=review, stage=stage, reviewer=request.user)
     return _render_panel(
-        request, _panel_context(request, review, membership, stage, following, saved=True)
+        request,
+        _panel_context(request, review, membership, stage, following, saved=result.message),
+    )
+
+
+def _changeable(outcome, settings, stage) -> bool:
+    """A vote can change while its record waits for other votes (never once all are in)."""
+    return outcome is None or (
+        outcome.status == "open" and outcome.votes < settings.votes_needed(stage)
     )
 
 
 @review_view(Role.REVIEWER)
 def my_votes(request: HttpRequest, review: Review, membership: Membership) -> HttpResponse:
-    """The reviewer's own votes; each can be changed until its record is settled."""
+    """The reviewer's own votes; each can be changed while its record waits for votes."""
     stage = request.GET.get("stage") or ""
     if stage and stage not in Stage.values:
         stage = ""
@@ -171,11 +200,13 @@ def my_votes(request: HttpRequest, review: Review, membership: Membership) -> Ht
     ).get_page(request.GET.get("page"))
     outcomes = selectors.outcomes_for(page.object_list)
     others = selectors.others_on_settled(votes=page.object_list, outcomes=outcomes)
+    settings = screening_settings_for(review)
     rows = [
         (
             vote,
             outcomes.get((vote.record_id, vote.stage)),
             others.get((vote.record_id, vote.stage), []),
+            _changeable(outcomes.get((vote.record_id, vote.stage)), settings, vote.stage),
         )
         for vote in page.object_list
     ]

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from screening.models import Record, RecordState
 from screening.services.ranking import retrain_review
+from screening.services.settings import update_settings
 from tests.ranking_app.builders import make_corpus, settle_as
 
 
@@ -19,6 +20,11 @@ def test_a_reviewer_sees_their_own_model_and_the_lead_every_one(client_for, worl
     url = reverse("api:ranking_models", args=[world.review.pk])
 
     mine = client_for(world.reviewer).get(url).json()
+    # Issue 11: under blinding the lead, who screens too, sees only their own model (the
+    # others learn from their screeners' unsettled votes); every one with blinding off.
+    blinded = client_for(world.lead).get(url).json()
+    assert [m["reviewer"] for m in blinded] == ["liam"]
+    update_settings(review=world.review, by=world.lead, blind=False)
     everyone = client_for(world.lead).get(url).json()
 
     assert [m["reviewer"] for m in mine] == ["rita"]

@@ -4,6 +4,7 @@ without that vote."""
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from screening.models import RankingModelState, Record, RecordScore, Stage
@@ -16,8 +17,8 @@ from tests.ranking_app.builders import make_corpus, settle_as
 TA = Stage.TITLE_ABSTRACT
 
 
-def _what_a_sees(client_for, world, records) -> dict:
-    reviewer = world.reviewer
+def _what_a_sees(client_for, world, records, reviewer=None) -> dict:
+    reviewer = reviewer or world.reviewer
     awaiting = Record.objects.filter(review=world.review, state="ta").exclude(
         votes__reviewer=reviewer
     )
@@ -50,18 +51,21 @@ def _what_a_sees(client_for, world, records) -> dict:
     }
 
 
-def test_it_never_leaks_an_unsettled_vote_of_another_reviewer(client_for, world):
+@pytest.mark.parametrize("screener", ["reviewer", "lead", "owner"])
+def test_it_never_leaks_an_unsettled_vote_of_another_reviewer(client_for, world, screener):
+    # Issue 11: leads and owners who screen are blind too (their Ranking page included).
+    a = world.user(screener)
     settings = screening_settings_for(world.review)
     settings.show_relevance = True
     settings.save()
     relevant, irrelevant = make_corpus(world.review)
     settle_as(relevant[0], "include", minutes_ago=5)
     settle_as(irrelevant[0], "exclude", minutes_ago=4)
-    cast_vote(record=relevant[1], stage=TA, reviewer=world.reviewer, verdict="include")
-    cast_vote(record=irrelevant[1], stage=TA, reviewer=world.reviewer, verdict="exclude")
+    cast_vote(record=relevant[1], stage=TA, reviewer=a, verdict="include")
+    cast_vote(record=irrelevant[1], stage=TA, reviewer=a, verdict="exclude")
     retrain_review(review=world.review)
     shown = relevant[2:5] + irrelevant[2:5]
-    before = _what_a_sees(client_for, world, shown)
+    before = _what_a_sees(client_for, world, shown, a)
     assert before["scores"] and before["order"][0] in {r.pk for r in relevant}
 
     # Reviewer B votes against the topic on records A has not seen, and against A's
@@ -74,7 +78,11 @@ def test_it_never_leaks_an_unsettled_vote_of_another_reviewer(client_for, world)
     assert not Record.objects.filter(pk__in=[r.pk for r in relevant[1:6]]).exclude(state="ta")
     RankingModelState.objects.update(fingerprint="")  # force a real refit of every model
     retrain_review(review=world.review)
-    after = _what_a_sees(client_for, world, shown)
+    after = _what_a_sees(client_for, world, shown, a)
+    if screener != "reviewer":
+        ranking_page = client_for(a).get(reverse("ranking", args=[world.review.pk]))
+        assert ranking_page.status_code == 200
+        assert world.reviewer2.username not in ranking_page.content.decode()
 
     assert after == before
     b_model = RankingModelState.objects.get(reviewer=world.reviewer2)

@@ -95,3 +95,22 @@ def test_it_shows_the_pdf_beside_the_full_text_voting_panel(world, client_for):
         reverse("fulltext_file", args=[world.review.pk, record.pk]) in html
         and 'data-testid="pdf"' in html
     )
+
+
+def test_a_wrong_pdf_can_still_be_marked_not_retrieved_and_the_moves_are_kept(world):
+    from screening.models import VoteAction, VoteEvent
+    from screening.services.fulltext import mark_not_retrieved, upload_fulltext
+
+    (record,) = make_records(world.review, 1, state=RecordState.FT_RETRIEVAL)
+    upload_fulltext(record=record, upload=pdf(), uploaded_by=world.lead)
+    record.refresh_from_db()
+    assert record.state == RecordState.FT
+    mark_not_retrieved(record=record, reason="Wrong paper; no access", by=world.lead)
+    record.refresh_from_db()
+    assert record.state == RecordState.FT_NOT_RETRIEVED
+    moves = VoteEvent.objects.filter(record=record, action=VoteAction.MOVE).order_by("pk")
+    assert [(m.before["state"], m.after["state"]) for m in moves] == [
+        ("ft_retrieval", "ft"),
+        ("ft", "ft_not_retrieved"),
+    ]
+    assert moves[0].actor == world.lead

@@ -90,3 +90,13 @@ def test_it_needs_three_unanimous_votes_when_three_are_needed():
     assert ta(3, Ballot(INC), Ballot(EXC)).outcome == Outcome.PENDING
     assert ft(3, Ballot(EXC, 1), Ballot(EXC, 1), Ballot(EXC, 2)).outcome == Outcome.CONFLICT
     assert ft(3, Ballot(EXC, 1), Ballot(EXC, 1), Ballot(EXC, 1)).outcome == Outcome.EXCLUDE
+
+
+def test_the_lease_rule_counts_votes_and_others_live_leases():
+    from screening.rules import has_room
+
+    assert has_room(votes=0, leases_of_others=1, needed=2)
+    assert not has_room(votes=1, leases_of_others=1, needed=2)
+    assert not has_room(votes=2, leases_of_others=0, needed=2)
+    assert has_room(votes=1, leases_of_others=1, needed=3)
+    assert not has_room(votes=0, leases_of_others=1, needed=1)

@@ -72,17 +72,35 @@ def test_it_lets_a_vote_change_until_settled_and_keeps_the_history(world):
     cast_vote(record=record, stage="ta", reviewer=world.reviewer2, verdict="exclude")
     with pytest.raises(ValidationError, match="settled"):
         cast_vote(record=record, stage="ta", reviewer=world.reviewer, verdict="include")
-    actions = list(VoteEvent.objects.filter(record=record).values_list("action", flat=True))
+    events = VoteEvent.objects.filter(record=record)
+    actions = list(events.exclude(action=VoteAction.MOVE).values_list("action", flat=True))
     assert actions == [VoteAction.VOTE, VoteAction.CHANGE, VoteAction.VOTE]
+    move = events.get(action=VoteAction.MOVE)  # the journey keeps the move too
+    assert (move.before, move.after["state"]) == ({"state": "ta"}, "ta_excluded")
     change = VoteEvent.objects.get(action=VoteAction.CHANGE)
     assert (change.before["verdict"], change.after["verdict"]) == ("include", "exclude")
 
 
-def test_it_resolves_a_conflict_when_a_reviewer_changes_their_vote(world):
+def test_it_refuses_to_erase_a_conflict_by_changing_a_vote(world):
+    # Issue 11: the second voter cannot quietly turn a conflict into agreement.
     (record,) = make_records(world.review, 1)
     cast_vote(record=record, stage="ta", reviewer=world.reviewer, verdict="include")
     cast_vote(record=record, stage="ta", reviewer=world.reviewer2, verdict="exclude")
-    cast_vote(record=record, stage="ta", reviewer=world.reviewer2, verdict="include")
+    with pytest.raises(ValidationError, match="ask the lead"):
+        cast_vote(record=record, stage="ta", reviewer=world.reviewer2, verdict="include")
+    record.refresh_from_db()
+    assert record.state == RecordState.TA
+    assert record.outcomes.get(stage="ta").status == "conflict"
+    assert Vote.objects.get(record=record, reviewer=world.reviewer2).verdict == "exclude"
+
+
+def test_a_screener_changes_their_vote_while_others_have_not_voted(world):
+    (record,) = make_records(world.review, 1)
+    first = cast_vote(record=record, stage="ta", reviewer=world.reviewer, verdict="exclude")
+    assert (first.votes_in, first.needed) == (1, 2)
+    cast_vote(record=record, stage="ta", reviewer=world.reviewer, verdict="include")
+    second = cast_vote(record=record, stage="ta", reviewer=world.reviewer2, verdict="include")
+    assert (second.votes_in, second.needed) == (2, 2)
     record.refresh_from_db()
     assert record.state == RecordState.FT_RETRIEVAL
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from reviewapp.models import Review
-from screening.views.prisma import flow_document
+from screening.selectors.prisma import flow_document
 
 
 class Command(BaseCommand):
