@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from reviewapp.access import ReviewRolePermission
 from screening.models import (
+    CITATION_FIELDS,
     FinalVerdict,
     Record,
     Stage,
@@ -64,16 +65,8 @@ class RecordSerializer(serializers.ModelSerializer):
         model = Record
         fields = [
             "id",
-            "title",
+            *CITATION_FIELDS,
             "abstract",
-            "authors",
-            "year",
-            "journal",
-            "volume",
-            "issue",
-            "pages",
-            "doi",
-            "pmid",
             "keywords",
             "language",
             "publication_type",

@@ -17,6 +17,7 @@ from screening.api.screening_common import (
     ScreeningAPIView,
 )
 from screening.models import (
+    SETTINGS_FIELDS,
     ExclusionReason,
     ScreeningSettings,
     Stage,
@@ -36,16 +37,7 @@ class SettingsSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ScreeningSettings
-        fields = [
-            "votes_needed_ta",
-            "votes_needed_ft",
-            "blind",
-            "highlight_include",
-            "highlight_exclude",
-            "ranking_enabled",
-            "show_relevance",
-            "updated_at",
-        ]
+        fields = [*SETTINGS_FIELDS, "updated_at"]
         read_only_fields = ["updated_at"]
 
 

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from reviewapp.http import parse_id
 from reviewapp.models import Membership, Review
 from screening import visibility
 from screening.models import (
@@ -84,7 +85,7 @@ class RecordFilters:
             errors.append("Filtering by status needs a stage (stage=ta or stage=ft).")
             status = ""
         reason = params.get("reason", "")
-        if reason and reason != NO_REASON and not reason.isdigit():
+        if reason and reason != NO_REASON and parse_id(reason) is None:
             errors.append("The reason is an exclusion reason's id, or none.")
             reason = ""
         return cls(

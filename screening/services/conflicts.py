@@ -19,7 +19,7 @@ from screening.models import (
     Vote,
     VoteAction,
 )
-from screening.services.votes import _lock, record_event, settle
+from screening.services.votes import _lock, record_event, settle, stage_reason
 
 # Where a record may be when its title/abstract decision is overruled: once full-text
 # votes exist the full-text decision is the one to change.
@@ -50,13 +50,7 @@ def _final_reason(*, record: Record, stage: str, verdict: str, reason) -> Exclus
         if stage == Stage.FULL_TEXT:
             raise ValidationError("At full text an exclusion needs a reason.")
         return None
-    if not isinstance(reason, ExclusionReason):
-        reason = (
-            ExclusionReason.objects.filter(pk=reason).first() if str(reason).isdigit() else None
-        )
-    if reason is None or reason.review_id != record.review_id or reason.stage != stage:
-        raise ValidationError("That exclusion reason does not belong to this stage of this review.")
-    return reason
+    return stage_reason(record=record, stage=stage, reason=reason)
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from reviewapp.models import Review
 from screening import flow
 from screening.dedupe import DUPLICATE, DedupeRecord, find_duplicates, group_duplicates
 from screening.models import (
+    CITATION_FIELDS,
     CandidatePair,
     DedupeAction,
     DedupeEvent,
@@ -289,19 +290,7 @@ def dedupe_review(*, review_id: int) -> DedupeSummary | None:
         new_ids = set(records.filter(dedupe_checked=False).values_list("pk", flat=True))
         if not new_ids:
             return DedupeSummary(0, 0, 0)
-        rows = records.values_list(
-            "pk",
-            "title",
-            "authors",
-            "year",
-            "journal",
-            "volume",
-            "issue",
-            "pages",
-            "doi",
-            "pmid",
-            "publication_type",
-        )
+        rows = records.values_list("pk", *CITATION_FIELDS, "publication_type")
         verdicts = find_duplicates([_as_dedupe_record(*row) for row in rows], new_ids=new_ids)
 
         states = dict(

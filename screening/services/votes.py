@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from reviewapp.http import parse_id
 from screening import flow, rules, visibility
 from screening.models import (
     ExclusionReason,
@@ -82,16 +83,20 @@ def record_event(
     )
 
 
-def _reason_for(*, record: Record, stage: str, verdict: str, reason) -> ExclusionReason | None:
-    if verdict != Verdict.EXCLUDE or reason in (None, ""):
-        return None
+def stage_reason(*, record: Record, stage: str, reason) -> ExclusionReason:
+    """`reason` (an ExclusionReason or its id) as one of this review's reasons at `stage`."""
     if not isinstance(reason, ExclusionReason):
-        reason = (
-            ExclusionReason.objects.filter(pk=reason).first() if str(reason).isdigit() else None
-        )
+        number = parse_id(reason)
+        reason = ExclusionReason.objects.filter(pk=number).first() if number else None
     if reason is None or reason.review_id != record.review_id or reason.stage != stage:
         raise ValidationError("That exclusion reason does not belong to this stage of this review.")
     return reason
+
+
+def _reason_for(*, record: Record, stage: str, verdict: str, reason) -> ExclusionReason | None:
+    if verdict != Verdict.EXCLUDE or reason in (None, ""):
+        return None
+    return stage_reason(record=record, stage=stage, reason=reason)
 
 
 def _lock(record_id: int) -> Record:

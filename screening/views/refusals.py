@@ -8,10 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from reviewapp.http import refusal_text
+
 
 def attempt(call: Callable[..., Any], /, **kwargs) -> tuple[Any, str | None]:
     """Run a service: (its result, None), or (None, the sentences of its refusal)."""
     try:
         return call(**kwargs), None
     except ValidationError as exc:
-        return None, " ".join(exc.messages)
+        return None, refusal_text(exc)
