@@ -24,7 +24,9 @@ from . import (
     wos,
     wos_tab,
 )
-from .decoding import decode
+from .budget import DEFAULT as DEFAULT_BUDGET
+from .budget import Budget
+from .decoding import FileLines, decode, head_text, sniff_encoding
 from .detect import detect_format
 from .records import (
     ImportFileError,
@@ -36,6 +38,11 @@ from .records import (
 
 __all__ = [
     "FORMATS",
+    "LINE_FORMATS",
+    "Budget",
+    "FileLines",
+    "head_text",
+    "sniff_encoding",
     "ImportFileError",
     "MalformedFile",
     "ParsedRecord",
@@ -72,6 +79,12 @@ _PARSERS: dict[str, Callable[[str], Iterator[ParsedRecord | Rejection]]] = {
 }
 
 
+# Formats read line by line from the file (never the whole text in memory); the others
+# (XML, BibTeX) need the text at once.
+LINE_FORMATS = frozenset({"ris", "medline", "wos", "wos-tab", "endnote-tagged", "csv"})
+_TAKE_BUDGET = frozenset({"bibtex"})
+
+
 def iter_records(data: bytes, *, fmt: str | None = None) -> Iterator[ParsedRecord | Rejection]:
     """Decode an uploaded export, recognise its format (unless ``fmt`` names it) and yield its
     records and rejections lazily, in file order.
@@ -83,13 +96,19 @@ def iter_records(data: bytes, *, fmt: str | None = None) -> Iterator[ParsedRecor
     return iter_text_records(text, fmt=fmt or detect_format(text))
 
 
-def iter_text_records(text: str, *, fmt: str) -> Iterator[ParsedRecord | Rejection]:
-    """Like ``iter_records`` for text already decoded, in a format already known."""
+def iter_text_records(
+    text: str | FileLines, *, fmt: str, budget: Budget = DEFAULT_BUDGET
+) -> Iterator[ParsedRecord | Rejection]:
+    """Like ``iter_records`` for text already decoded (or a file's lines, for the
+    `LINE_FORMATS`), in a format already known. Every record is held to `budget`."""
     if fmt not in _PARSERS:
         raise ValueError(f"unknown import format {fmt!r}; expected one of {sorted(FORMATS)}")
+    if isinstance(text, FileLines) and fmt not in LINE_FORMATS:
+        text = text.read()
+    parser = _PARSERS[fmt]
     found = False
-    for item in _PARSERS[fmt](text):
+    for item in parser(text, budget=budget) if fmt in _TAKE_BUDGET else parser(text):
         found = True
-        yield item
+        yield budget.check(item) if isinstance(item, ParsedRecord) else item
     if not found:
         raise MalformedFile(f"No records were found in this {FORMATS[fmt]} file.")
