@@ -11,6 +11,8 @@ or during iteration; the caller imports a file all-or-nothing.
 
 from __future__ import annotations
 
+import csv
+import re
 from collections.abc import Callable, Iterator
 
 from . import (
@@ -28,6 +30,7 @@ from .budget import DEFAULT as DEFAULT_BUDGET
 from .budget import Budget
 from .decoding import FileLines, decode, head_text, sniff_encoding
 from .detect import detect_format
+from .lines import first_line, iter_lines
 from .records import (
     ImportFileError,
     MalformedFile,
@@ -40,6 +43,7 @@ __all__ = [
     "FORMATS",
     "LINE_FORMATS",
     "Budget",
+    "count_records",
     "FileLines",
     "head_text",
     "sniff_encoding",
@@ -112,3 +116,48 @@ def iter_text_records(
         yield budget.check(item) if isinstance(item, ParsedRecord) else item
     if not found:
         raise MalformedFile(f"No records were found in this {FORMATS[fmt]} file.")
+
+
+# How each format's records start, for `count_records` (a cheap pass that never builds
+# a record). CSV rows are counted with the csv module (quoted cells may span lines).
+_RECORD_STARTS: dict[str, re.Pattern] = {
+    "ris": re.compile(r"TY[ \t]{1,4}-"),
+    "medline": re.compile(r"PMID- ?\d"),
+    "wos": re.compile(r"PT "),
+    "endnote-tagged": re.compile(r"%0 "),
+    "wos-tab": re.compile(r"."),
+}
+_TEXT_STARTS: dict[str, re.Pattern] = {
+    "bibtex": re.compile(r"^[ \t]*@", re.MULTILINE),
+    "pubmed-xml": re.compile(r"<Pubmed(?:Book)?Article[\s>]"),
+    "endnote-xml": re.compile(r"<record[\s>]"),
+}
+
+
+def count_records(text: str | FileLines, *, fmt: str, limit: int) -> int:
+    """About how many records the file holds (at least as many as it has), counting no
+    further than `limit + 1`: lets an import refuse a file over the record cap before it
+    parses or inserts anything."""
+    count = 0
+    if fmt == "csv":
+        lines = iter_lines(text)
+        next(lines, None)  # the header
+        for row in csv.reader(lines, delimiter=delimited.header_delimiter(first_line(text))):
+            count += any(cell.strip() for cell in row)
+            if count > limit:
+                break
+        return count
+    if fmt in _TEXT_STARTS:
+        whole = text if isinstance(text, str) else text.read()
+        for _ in _TEXT_STARTS[fmt].finditer(whole):
+            count += 1
+            if count > limit:
+                break
+        return count
+    start = _RECORD_STARTS[fmt].match
+    for line in iter_lines(text):
+        if start(line):
+            count += 1
+            if count > limit:
+                break
+    return count

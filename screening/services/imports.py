@@ -34,6 +34,7 @@ from screening.importers import (
     ImportFileError,
     ParsedRecord,
     Rejection,
+    count_records,
     detect_format,
     head_text,
     iter_text_records,
@@ -318,6 +319,10 @@ def _insert_records(batch: ImportBatch) -> tuple[_Counts, list[dict], str]:
     deadline = time.monotonic() + settings.IMPORT_TIME_LIMIT
     budget = import_budget()
     fmt, lines = open_export(batch, budget)
+    if fmt not in LINE_FORMATS:
+        lines = lines.read()  # XML and BibTeX: read once, counted and parsed from memory
+    if count_records(lines, fmt=fmt, limit=budget.max_records) > budget.max_records:
+        raise TooManyRecords(budget.max_records)
     counts = _Counts()
     rejected: list[dict] = []
     pending: list[Record] = []
