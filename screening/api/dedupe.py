@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reviewapp.access import ReviewRolePermission
+from reviewapp.http import parse_id
 from reviewapp.models import Role
 from screening.models import CandidatePair, DuplicateGroup, PairStatus, Record
 from screening.selectors import dedupe as selectors
@@ -135,7 +136,9 @@ class GroupUnmerge(APIView):
         reason = str(request.data.get("reason", ""))[:500]
         record_ids = request.data.get("records")
         if record_ids:
-            if not isinstance(record_ids, list) or not all(isinstance(i, int) for i in record_ids):
+            if not isinstance(record_ids, list) or not all(
+                type(i) is int and parse_id(i) == i for i in record_ids
+            ):
                 raise ValidationError({"records": "a list of record ids"})
             services.unmerge(
                 review=request.review, record_ids=record_ids, actor=request.user, reason=reason
@@ -148,18 +151,18 @@ class GroupUnmerge(APIView):
 urlpatterns = [
     path("duplicates/groups/", GroupList.as_view(), name="duplicate_group_list"),
     path(
-        "duplicates/groups/<int:group_id>/unmerge/",
+        "duplicates/groups/<id:group_id>/unmerge/",
         GroupUnmerge.as_view(),
         name="duplicate_group_unmerge",
     ),
     path("duplicates/pairs/", PairList.as_view(), name="duplicate_pair_list"),
     path(
-        "duplicates/pairs/<int:pair_id>/confirm/",
+        "duplicates/pairs/<id:pair_id>/confirm/",
         PairDecision.as_view(decision="confirm"),
         name="duplicate_pair_confirm",
     ),
     path(
-        "duplicates/pairs/<int:pair_id>/reject/",
+        "duplicates/pairs/<id:pair_id>/reject/",
         PairDecision.as_view(decision="reject"),
         name="duplicate_pair_reject",
     ),

@@ -710,12 +710,12 @@ class ReasonDetail(ScreeningAPIView):
 urlpatterns = [
     path("queue/next/", QueueNext.as_view(), name="queue_next"),
     path("votes/", VoteList.as_view(), name="vote_list"),
-    path("votes/<int:vote_id>/", VoteDetail.as_view(), name="vote_detail"),
+    path("votes/<id:vote_id>/", VoteDetail.as_view(), name="vote_detail"),
     path("conflicts/", ConflictList.as_view(), name="conflict_list"),
     path("resolutions/", ResolutionList.as_view(), name="resolution_list"),
     path("agreement/", AgreementView.as_view(), name="agreement"),
-    path("records/<int:record_id>/fulltext/", FullTextDetail.as_view(), name="fulltext"),
+    path("records/<id:record_id>/fulltext/", FullTextDetail.as_view(), name="fulltext"),
     path("screening-settings/", SettingsDetail.as_view(), name="screening_settings"),
     path("exclusion-reasons/", ReasonList.as_view(), name="reason_list"),
-    path("exclusion-reasons/<int:reason_id>/", ReasonDetail.as_view(), name="reason_detail"),
+    path("exclusion-reasons/<id:reason_id>/", ReasonDetail.as_view(), name="reason_detail"),
 ]

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
 from reviewapp.access import review_view
+from reviewapp.http import parse_id
 from reviewapp.models import Membership, Review, Role
 from screening.models import CandidatePair, DuplicateGroup, PairStatus, Record
 from screening.selectors import dedupe as selectors
@@ -101,12 +102,13 @@ def group_unmerge(
     request: HttpRequest, review: Review, membership: Membership, group_id: int
 ) -> HttpResponse:
     group = get_object_or_404(DuplicateGroup, pk=group_id, review=review)
-    record_id = request.POST.get("record")
+    given = request.POST.get("record", "").strip()
+    record_id = parse_id(given)
+    if given and record_id is None:
+        return HttpResponseBadRequest("“record” must be the id of a record of this group.")
     reason = request.POST.get("reason", "")[:500]
-    if record_id and record_id.isdigit():
-        services.unmerge(
-            review=review, record_ids=[int(record_id)], actor=request.user, reason=reason
-        )
+    if record_id:
+        services.unmerge(review=review, record_ids=[record_id], actor=request.user, reason=reason)
         messages.success(request, "Record taken out of its duplicate group.")
     else:
         services.unmerge_group(group=group, actor=request.user, reason=reason)
@@ -119,9 +121,10 @@ def group_primary(
     request: HttpRequest, review: Review, membership: Membership, group_id: int
 ) -> HttpResponse:
     group = get_object_or_404(DuplicateGroup, pk=group_id, review=review)
-    record = Record.objects.filter(
-        pk=int(request.POST.get("record", "0") or 0), review=review
-    ).first()
+    record_id = parse_id(request.POST.get("record", ""))
+    if record_id is None:
+        return HttpResponseBadRequest("“record” must be the id of a record of this group.")
+    record = Record.objects.filter(pk=record_id, review=review).first()
     try:
         if record is None:
             raise ValidationError("Choose a record of this group.")
@@ -134,10 +137,10 @@ def group_primary(
 
 urlpatterns = [
     path("duplicates/", duplicates, name="duplicates"),
-    path("duplicates/pairs/<int:pair_id>/confirm/", pair_confirm, name="pair_confirm"),
-    path("duplicates/pairs/<int:pair_id>/reject/", pair_reject, name="pair_reject"),
+    path("duplicates/pairs/<id:pair_id>/confirm/", pair_confirm, name="pair_confirm"),
+    path("duplicates/pairs/<id:pair_id>/reject/", pair_reject, name="pair_reject"),
     path("duplicates/pairs/bulk/", pairs_bulk, name="pairs_bulk"),
     path("duplicates/groups/", duplicate_groups, name="duplicate_groups"),
-    path("duplicates/groups/<int:group_id>/unmerge/", group_unmerge, name="group_unmerge"),
-    path("duplicates/groups/<int:group_id>/primary/", group_primary, name="group_primary"),
+    path("duplicates/groups/<id:group_id>/unmerge/", group_unmerge, name="group_unmerge"),
+    path("duplicates/groups/<id:group_id>/primary/", group_primary, name="group_primary"),
 ]
