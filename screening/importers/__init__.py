@@ -21,6 +21,7 @@ from . import (
     endnote_tagged,
     endnote_xml,
     medline,
+    ovid,
     pubmed_xml,
     ris,
     wos,
@@ -64,6 +65,7 @@ FORMATS: dict[str, str] = {
     "pubmed-xml": "PubMed XML",
     "wos": "Web of Science plain text",
     "wos-tab": "Web of Science tab-delimited",
+    "ovid": "Ovid tagged (Embase, MEDLINE, PsycINFO via Ovid)",
     "bibtex": "BibTeX",
     "endnote-xml": "EndNote XML",
     "endnote-tagged": "EndNote tagged (.enw)",
@@ -76,6 +78,7 @@ _PARSERS: dict[str, Callable[[str], Iterator[ParsedRecord | Rejection]]] = {
     "pubmed-xml": pubmed_xml.parse,
     "wos": wos.parse,
     "wos-tab": wos_tab.parse,
+    "ovid": ovid.parse,
     "bibtex": bibtex.parse,
     "endnote-xml": endnote_xml.parse,
     "endnote-tagged": endnote_tagged.parse,
@@ -85,7 +88,7 @@ _PARSERS: dict[str, Callable[[str], Iterator[ParsedRecord | Rejection]]] = {
 
 # Formats read line by line from the file (never the whole text in memory); the others
 # (XML, BibTeX) need the text at once.
-LINE_FORMATS = frozenset({"ris", "medline", "wos", "wos-tab", "endnote-tagged", "csv"})
+LINE_FORMATS = frozenset({"ris", "medline", "wos", "wos-tab", "endnote-tagged", "csv", "ovid"})
 _TAKE_BUDGET = frozenset({"bibtex"})
 
 
@@ -126,6 +129,7 @@ _RECORD_STARTS: dict[str, re.Pattern] = {
     "wos": re.compile(r"PT "),
     "endnote-tagged": re.compile(r"%0 "),
     "wos-tab": re.compile(r"."),
+    "ovid": ovid.RECORD_MARK,
 }
 _TEXT_STARTS: dict[str, re.Pattern] = {
     "bibtex": re.compile(r"^[ \t]*@", re.MULTILINE),

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 
 from .delimited import looks_like_table
+from .ovid import looks_like_ovid
 from .records import UnsupportedFile
 
 _SUPPORTED = (
     "reviewapp reads RIS, PubMed (MEDLINE/.nbib or XML), Web of Science (plain text or "
-    "tab-delimited), BibTeX, EndNote (XML or tagged .enw) and CSV/TSV exports"
+    "tab-delimited), Ovid (tagged), BibTeX, EndNote (XML or tagged .enw) and CSV/TSV exports"
 )
 _RIS_START = re.compile(r"^TY[ \t]{1,4}-")
 _MEDLINE_START = re.compile(r"^PMID- ?\d")
@@ -63,6 +64,8 @@ def detect_format(text: str) -> str:
     control = sum(1 for char in sample if ord(char) < 32 and char not in "\t\n\f")
     if control > len(sample) * 0.05:
         raise _refuse("a binary file (for example an image, a spreadsheet or a database)")
+    if looks_like_ovid(head[:4000].split("\n", 40)):  # "<1. >" is not markup
+        return "ovid"
     if head.startswith("<"):
         return _refuse_markup(head)
     if head[0] in "{[" and re.match(r"^[\[{]\s*[\[{\"}\]]", head):
