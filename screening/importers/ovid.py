@@ -128,9 +128,16 @@ def looks_like_ovid(lines: list[str]) -> bool:
     return False
 
 
+def _clean_author(name: str) -> str:
+    name = _AUTHOR_NOISE.sub("", name).strip()
+    # "Kowalski, Jan." -> "Kowalski, Jan"; an initial keeps its dot ("Smith J.").
+    if re.search(r"\w{2,}\.$", name):
+        name = name[:-1]
+    return name
+
+
 def _split_authors(value: str) -> list[str]:
-    names = split_list(value)
-    return [name for name in (_AUTHOR_NOISE.sub("", n).strip() for n in names) if name]
+    return [name for name in map(_clean_author, split_list(value)) if name]
 
 
 def _coded(raw: dict[str, list[str]], labelled: bool) -> dict[str, list[str]]:
@@ -169,6 +176,9 @@ def _finish(raw: dict[str, list[str]], line: int, labelled: bool) -> ParsedRecor
         for keyword in split_list(value)
     ]
     record.keywords = list(dict.fromkeys(k for k in keywords if k))
+    kinds = [clean_text(v) for v in tags.get("PT", ()) if v.strip()]
+    if len(kinds) > 1 and kinds[0].lower() == "english abstract":
+        record.publication_type = kinds[1]  # MEDLINE lists it before the article's type
     if not record.publication_type:
         status = [clean_text(v) for v in tags.get("ST", ()) if v.strip()]
         kinds = [v for v in status if v.lower() not in _STATUSES]

@@ -19,14 +19,123 @@ from pathlib import Path
 FIXTURES = Path(__file__).parent / "fixtures"
 COUNTS = {"embase": 300, "medline": 260, "psycinfo": 220}
 
-_SURNAMES = ["Adeyemi", "Balogun", "Castellanos", "Dvorakova", "Eriksen", "Fonseca", "Grünwald", "Haddad", "Ishikawa", "Jovanović", "Kowalczyk", "Lindqvist", "Moreau", "Nakagawa", "Okonkwo", "Petrov", "Quiroga", "Rasmussen", "Sørensen", "Takahashi", "Uçar", "Villanueva", "Whitfield", "Xu", "Yilmaz", "Zamora"]
-_GIVEN = ["Amara", "Bruno", "Chiara", "Dmitri", "Elif", "Farah", "Gustav", "Hana", "Ines", "Jonas", "Kofi", "Lena", "Mateo", "Nadia", "Oskar", "Priya", "Quentin", "Rosa", "Sven", "Tariq", "Una", "Viktor", "Wanjiru", "Yusuf", "Zofia"]
-_CONDITIONS = ["chronic low back pain", "type 2 diabetes", "major depressive disorder", "atrial fibrillation", "knee osteoarthritis", "generalised anxiety", "insomnia", "heart failure", "asthma in children", "postpartum depression"]
-_INTERVENTIONS = ["mindfulness-based therapy", "supervised exercise", "a digital self-management programme", "low-dose naltrexone", "nurse-led follow-up", "cognitive behavioural therapy", "acupuncture", "a text-message reminder service", "structured education", "peer support"]
-_DESIGNS = ["a randomised controlled trial", "a pragmatic cluster trial", "a prospective cohort study", "a pilot feasibility study", "a multicentre trial"]
-_JOURNALS = ["Journal of Invented Clinical Studies", "Annals of Synthetic Medicine", "Fictional Reviews in Rehabilitation", "Imaginary Journal of Psychiatry", "Trials in Made-up Care", "Notional Health Reports"]
-_MESH = ["Adult", "Aged", "Female", "Male", "Middle Aged", "Humans", "Treatment Outcome", "Quality of Life", "Follow-Up Studies", "Patient Compliance"]
-_PSYC = ["Treatment Effectiveness Evaluation", "Psychotherapy", "Mindfulness", "Anxiety", "Major Depression", "Sleep", "Chronic Pain", "Self-Management", "Social Support"]
+_SURNAMES = [
+    "Adeyemi",
+    "Balogun",
+    "Castellanos",
+    "Dvorakova",
+    "Eriksen",
+    "Fonseca",
+    "Grünwald",
+    "Haddad",
+    "Ishikawa",
+    "Jovanović",
+    "Kowalczyk",
+    "Lindqvist",
+    "Moreau",
+    "Nakagawa",
+    "Okonkwo",
+    "Petrov",
+    "Quiroga",
+    "Rasmussen",
+    "Sørensen",
+    "Takahashi",
+    "Uçar",
+    "Villanueva",
+    "Whitfield",
+    "Xu",
+    "Yilmaz",
+    "Zamora",
+]
+_GIVEN = [
+    "Amara",
+    "Bruno",
+    "Chiara",
+    "Dmitri",
+    "Elif",
+    "Farah",
+    "Gustav",
+    "Hana",
+    "Ines",
+    "Jonas",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Oskar",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Sven",
+    "Tariq",
+    "Una",
+    "Viktor",
+    "Wanjiru",
+    "Yusuf",
+    "Zofia",
+]
+_CONDITIONS = [
+    "chronic low back pain",
+    "type 2 diabetes",
+    "major depressive disorder",
+    "atrial fibrillation",
+    "knee osteoarthritis",
+    "generalised anxiety",
+    "insomnia",
+    "heart failure",
+    "asthma in children",
+    "postpartum depression",
+]
+_INTERVENTIONS = [
+    "mindfulness-based therapy",
+    "supervised exercise",
+    "a digital self-management programme",
+    "low-dose naltrexone",
+    "nurse-led follow-up",
+    "cognitive behavioural therapy",
+    "acupuncture",
+    "a text-message reminder service",
+    "structured education",
+    "peer support",
+]
+_DESIGNS = [
+    "a randomised controlled trial",
+    "a pragmatic cluster trial",
+    "a prospective cohort study",
+    "a pilot feasibility study",
+    "a multicentre trial",
+]
+_JOURNALS = [
+    "Journal of Invented Clinical Studies",
+    "Annals of Synthetic Medicine",
+    "Fictional Reviews in Rehabilitation",
+    "Imaginary Journal of Psychiatry",
+    "Trials in Made-up Care",
+    "Notional Health Reports",
+]
+_MESH = [
+    "Adult",
+    "Aged",
+    "Female",
+    "Male",
+    "Middle Aged",
+    "Humans",
+    "Treatment Outcome",
+    "Quality of Life",
+    "Follow-Up Studies",
+    "Patient Compliance",
+]
+_PSYC = [
+    "Treatment Effectiveness Evaluation",
+    "Psychotherapy",
+    "Mindfulness",
+    "Anxiety",
+    "Major Depression",
+    "Sleep",
+    "Chronic Pain",
+    "Self-Management",
+    "Social Support",
+]
 _LANGUAGES = ("English", "English", "English", "English", "German", "French", "Spanish")
 
 
