@@ -7,6 +7,7 @@ import re
 
 from .delimited import looks_like_table
 from .ovid import looks_like_ovid
+from .recognise import html_page, identifier_list, office_or_zip, old_office
 from .records import UnsupportedFile
 
 _SUPPORTED = (
@@ -34,10 +35,7 @@ def _is_wos_tab_header(line: str) -> bool:
 def _refuse_markup(head: str) -> str:
     lower = head[:5000].lower()
     if "<html" in lower or "<!doctype html" in lower:
-        raise _refuse(
-            "an HTML page (perhaps a saved search page or a login page)",
-            "Export the records from the database as RIS or another export format instead.",
-        )
+        raise html_page(head)
     if "<pubmedarticleset" in lower or "<pubmedarticle>" in lower:
         return "pubmed-xml"
     if "<records>" in lower or "<record>" in lower:
@@ -54,10 +52,8 @@ def detect_format(text: str) -> str:
     if head.startswith("%PDF"):
         raise _refuse("a PDF document", f"Export the references themselves; {_SUPPORTED}.")
     if head.startswith("PK\x03\x04"):
-        raise _refuse(
-            "a ZIP archive or an Office document (Word, Excel)",
-            f"Unzip it or save the sheet as CSV; {_SUPPORTED}.",
-        )
+        raise office_or_zip(head)
+    old_office(head)
     if head.startswith("{\\rtf"):
         raise _refuse("a Rich Text (RTF) document")
     sample = head[:2000]
@@ -91,6 +87,7 @@ def detect_format(text: str) -> str:
             return "endnote-tagged"
         if _BIBTEX_ENTRY.match(line):
             return "bibtex"
+    identifier_list(lines)
     if looks_like_table(first):
         return "csv"
     if "\t" in first or "," in first or ";" in first:
