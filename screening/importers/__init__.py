@@ -12,11 +12,13 @@ or during iteration; the caller imports a file all-or-nothing.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Callable, Iterator
 
 from . import (
     bibtex,
+    containers,
     delimited,
     endnote_tagged,
     endnote_xml,
@@ -41,6 +43,7 @@ from .records import (
 )
 
 __all__ = [
+    "CONTAINER_FORMATS",
     "FORMATS",
     "LINE_FORMATS",
     "Budget",
@@ -57,6 +60,8 @@ __all__ = [
     "detect_format",
     "iter_records",
     "iter_text_records",
+    "not_a_container",
+    "open_container",
 ]
 
 FORMATS: dict[str, str] = {
@@ -70,7 +75,11 @@ FORMATS: dict[str, str] = {
     "endnote-xml": "EndNote XML",
     "endnote-tagged": "EndNote tagged (.enw)",
     "csv": "CSV / TSV table",
+    "xlsx": "Excel workbook (.xlsx)",
+    "zip": "ZIP of export files",
 }
+# Read from the file's bytes (ZIP archives), never from decoded text.
+CONTAINER_FORMATS = frozenset({"xlsx", "zip"})
 
 _PARSERS: dict[str, Callable[[str], Iterator[ParsedRecord | Rejection]]] = {
     "ris": ris.parse,
@@ -83,12 +92,15 @@ _PARSERS: dict[str, Callable[[str], Iterator[ParsedRecord | Rejection]]] = {
     "endnote-xml": endnote_xml.parse,
     "endnote-tagged": endnote_tagged.parse,
     "csv": delimited.parse,
+    "xlsx": delimited.parse,  # the sheet's rows come as CSV lines (containers.XlsxLines)
 }
 
 
 # Formats read line by line from the file (never the whole text in memory); the others
 # (XML, BibTeX) need the text at once.
-LINE_FORMATS = frozenset({"ris", "medline", "wos", "wos-tab", "endnote-tagged", "csv", "ovid"})
+LINE_FORMATS = frozenset(
+    {"ris", "medline", "wos", "wos-tab", "endnote-tagged", "csv", "ovid", "xlsx", "zip"}
+)
 _TAKE_BUDGET = frozenset({"bibtex"})
 
 
@@ -99,8 +111,23 @@ def iter_records(data: bytes, *, fmt: str | None = None) -> Iterator[ParsedRecor
     Raises ``UnsupportedFile`` for files reviewapp does not read and ``MalformedFile`` for
     broken ones, including a file in which no record at all was found.
     """
+    if containers.is_zip(data[:4]):
+        kind, container = open_container(lambda: io.BytesIO(data))
+        return iter_text_records(container, fmt=kind)
+    if fmt in CONTAINER_FORMATS:
+        raise containers.not_a_container(FORMATS[fmt])
     text = decode(data)
     return iter_text_records(text, fmt=fmt or detect_format(text))
+
+
+def not_a_container(fmt: str) -> UnsupportedFile:
+    return containers.not_a_container(FORMATS[fmt])
+
+
+def open_container(opener, *, max_line: int = 2_000_000):
+    """An Excel workbook or a ZIP of exports (a file starting "PK"): its format and what
+    `iter_text_records` reads, or a clear refusal (see `containers`)."""
+    return containers.open_container(opener, detect_format, max_line=max_line)
 
 
 def iter_text_records(
@@ -108,8 +135,11 @@ def iter_text_records(
 ) -> Iterator[ParsedRecord | Rejection]:
     """Like ``iter_records`` for text already decoded (or a file's lines, for the
     `LINE_FORMATS`), in a format already known. Every record is held to `budget`."""
-    if fmt not in _PARSERS:
+    if fmt not in FORMATS:
         raise ValueError(f"unknown import format {fmt!r}; expected one of {sorted(FORMATS)}")
+    if fmt == "zip":
+        yield from _iter_zip(text, budget)
+        return
     if isinstance(text, FileLines) and fmt not in LINE_FORMATS:
         text = text.read()
     parser = _PARSERS[fmt]
@@ -119,6 +149,18 @@ def iter_text_records(
         yield budget.check(item) if isinstance(item, ParsedRecord) else item
     if not found:
         raise MalformedFile(f"No records were found in this {FORMATS[fmt]} file.")
+
+
+def _iter_zip(exports: containers.ZipExports, budget: Budget):
+    """Every member's records in turn; a member that fails fails the whole ZIP."""
+    for member in exports.members:
+        try:
+            for item in iter_text_records(member.lines, fmt=member.fmt, budget=budget):
+                if isinstance(item, Rejection):
+                    item = Rejection(item.line, f"{member.name}: {item.reason}")
+                yield item
+        except ImportFileError as error:
+            raise type(error)(f"“{member.name}” in this ZIP: {error}") from None
 
 
 # How each format's records start, for `count_records` (a cheap pass that never builds
@@ -143,7 +185,13 @@ def count_records(text: str | FileLines, *, fmt: str, limit: int) -> int:
     further than `limit + 1`: lets an import refuse a file over the record cap before it
     parses or inserts anything."""
     count = 0
-    if fmt == "csv":
+    if fmt == "zip":
+        for member in text.members:
+            count += count_records(member.lines, fmt=member.fmt, limit=limit - count)
+            if count > limit:
+                break
+        return count
+    if fmt in ("csv", "xlsx"):
         lines = iter_lines(text)
         next(lines, None)  # the header
         for row in csv.reader(lines, delimiter=delimited.header_delimiter(first_line(text))):

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from reviewapp.models import Review
 from screening.importers import (
+    CONTAINER_FORMATS,
     FORMATS,
     LINE_FORMATS,
     Budget,
@@ -38,6 +39,8 @@ from screening.importers import (
     detect_format,
     head_text,
     iter_text_records,
+    not_a_container,
+    open_container,
     sniff_encoding,
 )
 from screening.models import ImportBatch, ImportStatus, Record, RecordState, SourceKind
@@ -302,13 +305,19 @@ class TooManyRecords(ImportFileError):
         )
 
 
-def open_export(batch: ImportBatch, budget: Budget) -> tuple[str, FileLines]:
+def open_export(batch: ImportBatch, budget: Budget) -> tuple[str, FileLines | object]:
     """The stored file's format (from its first 64 KB: nothing else is decoded to decide)
     and its lines, decoded as they are read."""
     storage, name = batch.file.storage, batch.file.name
     with storage.open(name, "rb") as handle:
+        if handle.read(4) == b"PK\x03\x04":  # an .xlsx workbook or a ZIP of exports
+            return open_container(
+                lambda: storage.open(name, "rb"), max_line=budget.max_field_chars + 1000
+            )
         encoding = sniff_encoding(handle)  # one pass in 1 MB chunks, nothing kept
         fmt = batch.requested_format or detect_format(head_text(handle, encoding))
+    if fmt in CONTAINER_FORMATS:
+        raise not_a_container(fmt)
     # Line formats get each line cut past the field cap (room left for a tag, so a cut
     # value is still over the cap and its record rejected); XML and BibTeX need the text.
     max_line = budget.max_field_chars + 1000 if fmt in LINE_FORMATS else sys.maxsize - 1
