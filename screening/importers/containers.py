@@ -158,16 +158,16 @@ def open_container(
         try:
             with zipfile.ZipFile(handle) as archive:
                 infos = archive.infolist()
-                first = archive.read(infos[0]) if infos and infos[0].file_size < 4096 else b""
+                _check(infos)
+                names = {info.filename for info in infos}
+                if "mimetype" in names and archive.getinfo("mimetype").file_size < 200:
+                    names.add("mimetype" + archive.read("mimetype").decode("latin-1"))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
             raise MalformedFile("This ZIP archive is damaged and cannot be opened.") from None
-    _check(infos)
-    names = {info.filename for info in infos}
     if "xl/workbook.xml" in names:
         return "xlsx", XlsxLines(opener)
-    if "word/document.xml" in names or "ppt/presentation.xml" in names or "mimetype" in names:
-        listing = " ".join(sorted(names)) + " " + first.decode("latin-1")
-        raise office_or_zip(listing)
+    if {"word/document.xml", "ppt/presentation.xml", "mimetype"} & names:
+        raise office_or_zip(" ".join(sorted(names)))
     members = []
     for info in infos:
         if _ignored(info):

@@ -87,7 +87,7 @@ def old_office(head: str) -> None:
     """Raise for Word 97-2003 (.doc) and Excel 97-2003 (.xls) files (OLE2 containers)."""
     if head.startswith("\u00d0\u00cf\u0011\u00e0") or head.startswith("\ufffd\ufffd\u0011\ufffd"):
         raise refusal(
-            "an old Office file (Excel .xls or Word .doc)",
+            "an old Office file (Excel .xls or Word .doc) or a password-protected one",
             "Save a sheet as Excel .xlsx or CSV and import that file.",
         )
 
