@@ -60,7 +60,7 @@ def detect_format(text: str) -> str:
     control = sum(1 for char in sample if ord(char) < 32 and char not in "\t\n\f")
     if control > len(sample) * 0.05:
         raise _refuse("a binary file (for example an image, a spreadsheet or a database)")
-    if looks_like_ovid(head[:4000].split("\n", 40)):  # "<1. >" is not markup
+    if looks_like_ovid(head.split("\n", 400)[:400]):  # "<1. >" is not markup
         return "ovid"
     if head.startswith("<"):
         return _refuse_markup(head)

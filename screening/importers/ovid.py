@@ -117,8 +117,9 @@ def _label_code(line: str) -> str | None:
 
 def looks_like_ovid(lines: list[str]) -> bool:
     """Whether a file's first lines are Ovid's tagged or labelled export: a ``<1. >`` line
-    followed by a tag or a known label, or ``VN  - Ovid Technologies`` near the top."""
-    filled = [line.rstrip() for line in lines if line.strip()][:12]
+    followed by a tag or a known label (after the search history Ovid may put first), or
+    ``VN  - Ovid Technologies`` at the top."""
+    filled = [line.rstrip() for line in lines if line.strip()]
     if any(re.match(r"^VN\s{1,3}-\s*Ovid Technologies", line) for line in filled[:6]):
         return True
     for index, line in enumerate(filled[:-1]):

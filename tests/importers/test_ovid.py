@@ -201,3 +201,26 @@ def test_only_ovid_shaped_files_are_read_as_ovid(text):
     except Exception:  # noqa: BLE001 - refusals are checked in test_decode_detect
         fmt = None
     assert fmt != "ovid"
+
+
+SEARCH_HISTORY = """Database: Embase <1974 to 2026 November 30>
+Search Strategy:
+--------------------------------------------------------------------------------
+1     exp invented condition/ (1234)
+2     (pretend adj3 therap*).ti,ab. (567)
+3     1 and 2 (89)
+4     limit 3 to yr="2015 -Current" (42)
+
+***************************
+"""
+
+
+@pytest.mark.parametrize("name", ["ovid_quirks.txt", "ovid_labelled.txt"])
+def test_the_search_history_ovid_puts_first_is_skipped(name):
+    text = SEARCH_HISTORY + (FIXTURES / name).read_text()
+    assert detect_format(text) == "ovid"
+    with_history = list(iter_records(text.encode()))
+    plain = records(name)
+    assert [r.title if isinstance(r, ParsedRecord) else r for r in with_history] == [
+        r.title if isinstance(r, ParsedRecord) else Rejection(r.line + 9, r.reason) for r in plain
+    ]
