@@ -43,7 +43,7 @@ from .records import (
 )
 
 RECORD_MARK = re.compile(r"^\s*<\s*\d+\s*\.?\s*>\s*$")
-TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3})[ \t]{0,3}- ?(.*)$")
+TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3})[ \t]{1,3}-(?: (.*)|$)")
 # Keyword fields, in order: subject headings (with "*" for a major topic) first.
 KEYWORD_TAGS = ("MH", "SH", "KF", "KW", "ID", "OT", "DE")
 # MEDLINE "ST" is the citation's status, not a publication type.
@@ -214,7 +214,7 @@ def parse(text: str | Iterable[str]) -> Iterator[ParsedRecord | Rejection]:
         indented = line[0].isspace()
         match = None if indented or labelled else TAG_LINE.match(line)
         if match:
-            tag, value = match.group(1), match.group(2).strip()
+            tag, value = match.group(1), (match.group(2) or "").strip()
             if tag == "VN" and raw and "VN" in raw:  # a file without "<N. >" lines
                 yield _finish(raw, start, labelled)
                 raw = None

@@ -224,3 +224,10 @@ def test_the_search_history_ovid_puts_first_is_skipped(name):
     assert [r.title if isinstance(r, ParsedRecord) else r for r in with_history] == [
         r.title if isinstance(r, ParsedRecord) else Rejection(r.line + 9, r.reason) for r in plain
     ]
+
+
+def test_an_unindented_line_with_a_dash_continues_the_value():
+    text = "<1. >\nVN  - Ovid Technologies\nTI  - Outcomes of people living with\nHIV-1 infection\nAU  - Ng P.\n"
+    (record,) = iter_records(text.encode())
+    assert record.title == "Outcomes of people living with HIV-1 infection"
+    assert record.authors == ["Ng P."]
