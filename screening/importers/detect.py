@@ -7,7 +7,7 @@ import re
 
 from .delimited import looks_like_table
 from .ovid import looks_like_ovid
-from .recognise import html_page, identifier_list, office_or_zip, old_office
+from .recognise import html_page, identifier_list, office_or_zip, old_office, search_strategy
 from .records import UnsupportedFile
 
 _SUPPORTED = (
@@ -88,6 +88,7 @@ def detect_format(text: str) -> str:
         if _BIBTEX_ENTRY.match(line):
             return "bibtex"
     identifier_list(lines)
+    search_strategy(head)
     if looks_like_table(first):
         return "csv"
     if "\t" in first or "," in first or ";" in first:

@@ -59,6 +59,20 @@ def identifier_list(lines: list[str]) -> None:
     )
 
 
+def search_strategy(head: str) -> None:
+    """Raise for a saved search strategy or history (Ovid, EBSCO, PubMed) without records."""
+    start = head[:5000]
+    if re.search(r"^\s*Search Strategy:", start, re.MULTILINE) or (
+        re.search(r"^\s*(?:S?1|#1)\s+.*\(\d[\d,]*\)\s*$", start, re.MULTILINE)
+        and re.search(r"^\s*(?:S?2|#2)\s+", start, re.MULTILINE)
+    ):
+        raise refusal(
+            "a search strategy or search history, without the records it found",
+            'In the database, select the records and export them (Ovid: "Export" with '
+            '"Fields: Complete Reference", as Citation Manager or RIS), then import that file.',
+        )
+
+
 def office_or_zip(head: str) -> UnsupportedFile:
     """The refusal for a ZIP-based file met as text (the import service reads .xlsx
     workbooks and ZIPs of exports before it gets here; see `containers`)."""

@@ -202,3 +202,15 @@ def test_what_is_not_an_export_is_named_from_its_first_bytes(text, message):
 )
 def test_exports_holding_ids_are_not_taken_for_id_lists(text):
     assert detect_format(text) in {"csv", "ris", "medline"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Database: Embase <1974 to 2026 November 30>\nSearch Strategy:\n----\n1     exp pain/ (1234)\n",
+        "1     exp invented condition/ (1,234)\n2     pretend.ti,ab. (567)\n3     1 and 2 (89)\n",
+    ],
+)
+def test_a_search_strategy_without_records_is_named(text):
+    with pytest.raises(UnsupportedFile, match="search strategy or search history"):
+        detect_format(text)
