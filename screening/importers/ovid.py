@@ -44,8 +44,11 @@ from .records import (
 
 RECORD_MARK = re.compile(r"^\s*<\s*\d+\s*\.?\s*>\s*$")
 TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3})[ \t]{1,3}-(?: (.*)|$)")
-# Keyword fields, in order: subject headings (with "*" for a major topic) first.
-KEYWORD_TAGS = ("MH", "SH", "KF", "KW", "ID", "OT", "DE")
+# Keyword fields, in order: subject headings (with "*" for a major topic) first. (OT is
+# Ovid's original-language title, not "other terms" as in PubMed's MEDLINE.)
+KEYWORD_TAGS = ("MH", "SH", "KF", "KW", "DE")
+# PsycINFO's key concepts; elsewhere ID is not a keyword field.
+PSYCINFO_KEYWORD_TAGS = ("ID",)
 # MEDLINE "ST" is the citation's status, not a publication type.
 _STATUSES = frozenset(
     {"medline", "in-process", "in-data-review", "publisher", "pubmed-not-medline", "completed"}
@@ -150,6 +153,10 @@ def _coded(raw: dict[str, list[str]], labelled: bool) -> dict[str, list[str]]:
     return coded
 
 
+def _first_value(tags: dict[str, list[str]], names: tuple[str, ...]) -> str:
+    return next((clean_text(v) for name in names for v in tags.get(name, ()) if v.strip()), "")
+
+
 def _finish(raw: dict[str, list[str]], line: int, labelled: bool) -> ParsedRecord | Rejection:
     tags = _coded(raw, labelled)
     record = build_record(tags, aliases.OVID, line=line, split_authors=_split_authors)
@@ -162,7 +169,8 @@ def _finish(raw: dict[str, list[str]], line: int, labelled: bool) -> ParsedRecor
     if not record.pmid and accession.isdigit() and "medline" in database:
         record.pmid = accession  # Ovid MEDLINE's unique identifier is the PubMed id
     source = parse_source(" ".join(tags.get("SO", [])))
-    record.journal = record.journal or source.journal
+    # Full journal name: JN/JT, else the one in SO, else an abbreviation.
+    record.journal = record.journal or source.journal or _first_value(tags, ("TA", "JA"))
     record.volume = record.volume or source.volume
     record.issue = record.issue or source.issue
     if not record.pages and not any(v.strip() for v in tags.get("PG", [])):
@@ -170,12 +178,14 @@ def _finish(raw: dict[str, list[str]], line: int, labelled: bool) -> ParsedRecor
     record.pages = normalise_pages(record.pages)
     if source.year and not any(tags.get(tag) for tag in aliases.OVID.year):
         record.year = source.year
+    keyword_tags = KEYWORD_TAGS + (PSYCINFO_KEYWORD_TAGS if "psyc" in database else ())
     keywords = [
         keyword
-        for tag in KEYWORD_TAGS
+        for tag in keyword_tags
         for value in tags.get(tag, ())
         for keyword in split_list(value)
     ]
+    record.language = record.language.rstrip(".").strip()
     record.keywords = list(dict.fromkeys(k for k in keywords if k))
     kinds = [clean_text(v) for v in tags.get("PT", ()) if v.strip()]
     if len(kinds) > 1 and kinds[0].lower() == "english abstract":

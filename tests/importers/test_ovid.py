@@ -231,3 +231,16 @@ def test_an_unindented_line_with_a_dash_continues_the_value():
     (record,) = iter_records(text.encode())
     assert record.title == "Outcomes of people living with HIV-1 infection"
     assert record.authors == ["Ng P."]
+
+
+def test_original_title_abbreviations_and_language_dots():
+    text = (
+        "<1. >\nVN  - Ovid Technologies\nDB  - Embase\nAN  - 1\nTI  - An invented title\n"
+        "OT  - Ein erfundener Titel\nID  - 12345\nTA  - J Invent Med\nLG  - German.\n"
+        "SO  - Journal of Invented Medicine. 3 (1) (pp 1-2), 2020.\n"
+    )
+    (record,) = iter_records(text.encode())
+    assert record.keywords == [] and record.raw["OT"] == ["Ein erfundener Titel"]
+    assert record.journal == "Journal of Invented Medicine" and record.language == "German"
+    (abbreviated,) = iter_records(text.replace("SO  - ", "XX  - ").encode())
+    assert abbreviated.journal == "J Invent Med"
