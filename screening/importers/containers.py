@@ -64,8 +64,9 @@ class XlsxLines:
     """The first sheet of a workbook as the lines of a CSV table (header row first), read
     row by row in openpyxl's read-only mode: nothing but one row is held in memory."""
 
-    def __init__(self, opener: Opener) -> None:
+    def __init__(self, opener: Opener, *, max_cell: int = _MAX_LINE) -> None:
         self._open = opener
+        self.max_cell = max_cell  # a longer cell is cut here (still over the field cap)
 
     def __iter__(self) -> Iterator[str]:
         from openpyxl import load_workbook
@@ -84,7 +85,7 @@ class XlsxLines:
                 buffer = io.StringIO()
                 writer = csv.writer(buffer, lineterminator="\n")
                 for row in sheet.iter_rows(values_only=True):
-                    writer.writerow([_cell(value) for value in row])
+                    writer.writerow([_cell(value)[: self.max_cell] for value in row])
                     yield buffer.getvalue()
                     buffer.seek(0)
                     buffer.truncate()
@@ -102,7 +103,7 @@ def _cell(value) -> str:
         return str(int(value))
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
-    return str(value)[:_MAX_LINE]
+    return str(value)
 
 
 def _check(infos: list[zipfile.ZipInfo]) -> None:
@@ -165,7 +166,7 @@ def open_container(
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
             raise MalformedFile("This ZIP archive is damaged and cannot be opened.") from None
     if "xl/workbook.xml" in names:
-        return "xlsx", XlsxLines(opener)
+        return "xlsx", XlsxLines(opener, max_cell=max_line)
     if {"word/document.xml", "ppt/presentation.xml", "mimetype"} & names:
         raise office_or_zip(" ".join(sorted(names)))
     members = []

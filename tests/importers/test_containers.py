@@ -214,3 +214,15 @@ def test_exports_holding_ids_are_not_taken_for_id_lists(text):
 def test_a_search_strategy_without_records_is_named(text):
     with pytest.raises(UnsupportedFile, match="search strategy or search history"):
         detect_format(text)
+
+
+def test_a_workbook_cell_over_the_field_cap_rejects_its_row(tmp_path):
+    from screening.importers import Budget, iter_text_records
+
+    data = workbook([["title", "abstract"], ["fine", "short"], ["long", "w" * 5000]])
+    kind, rows = open_container(lambda: io.BytesIO(data), max_line=2000)
+    fine, long = iter_text_records(rows, fmt=kind, budget=Budget(max_field_chars=1000))
+    assert isinstance(fine, ParsedRecord) and fine.title == "fine"
+    assert long == Rejection(
+        3, "the 'abstract' value is longer than 1,000 characters, the limit for one field"
+    )
