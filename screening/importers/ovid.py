@@ -197,26 +197,49 @@ def _finish(raw: dict[str, list[str]], line: int, labelled: bool) -> ParsedRecor
     return check_content(record)
 
 
-def _continue(values: list[str], value: str, *, new_item: bool) -> None:
-    if values and not new_item:
-        values[-1] = f"{values[-1]} {value}"
-    else:
-        values.append(value)
+class _Record:
+    """The record being read: its tags or labels in order, each value built from its lines
+    (joined once at the end, so a value wrapped over many lines costs linear time)."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.raw: dict[str, list[str]] = {}
+        self.key = ""
+        self.parts: list[str] = []
+
+    def start(self, key: str, value: str | None) -> None:
+        """A new tag or label; a label's values follow on the next lines (value None)."""
+        self.flush()
+        self.key = key
+        self.raw.setdefault(key, [])
+        self.parts = [] if value is None else [value]
+
+    def add(self, value: str, *, new_item: bool) -> None:
+        if new_item:
+            self.flush()
+        self.parts.append(value)
+
+    def flush(self) -> None:
+        if self.key and self.parts:
+            self.raw[self.key].append(" ".join(self.parts).strip())
+        self.parts = []
+
+    def finish(self, labelled: bool) -> ParsedRecord | Rejection:
+        self.flush()
+        return _finish(self.raw, self.line, labelled)
 
 
 def parse(text: str | Iterable[str]) -> Iterator[ParsedRecord | Rejection]:
     """Yield the records of an Ovid export in order."""
-    raw: dict[str, list[str]] | None = None
-    start = 0
-    last = ""
+    record: _Record | None = None
     labelled = False  # the file names its fields in full ("Authors Full Name")
     after_blank = False
     for number, line in enumerate(iter_lines(text), start=1):
         line = line.rstrip("\n")
         if RECORD_MARK.match(line):
-            if raw:
-                yield _finish(raw, start, labelled)
-            raw, start, last, after_blank = {}, number, "", False
+            if record and (record.raw or record.parts):
+                yield record.finish(labelled)
+            record, after_blank = _Record(number), False
             continue
         if not line.strip():
             after_blank = True
@@ -225,27 +248,23 @@ def parse(text: str | Iterable[str]) -> Iterator[ParsedRecord | Rejection]:
         match = None if indented or labelled else TAG_LINE.match(line)
         if match:
             tag, value = match.group(1), (match.group(2) or "").strip()
-            if tag == "VN" and raw and "VN" in raw:  # a file without "<N. >" lines
-                yield _finish(raw, start, labelled)
-                raw = None
-            if raw is None:
-                raw, start = {}, number
-            raw.setdefault(tag, []).append(value)
-            last, after_blank = tag, False
-        elif not indented and raw is not None and (labelled or _label_code(line)):
+            if tag == "VN" and record and "VN" in record.raw:  # a file without "<N. >" lines
+                yield record.finish(labelled)
+                record = None
+            if record is None:
+                record = _Record(number)
+            record.start(tag, value)
+        elif not indented and record is not None and (labelled or _label_code(line)):
             labelled = True
-            last = " ".join(line.split()).rstrip(":")
-            raw.setdefault(last, [])
-            after_blank = False
-        elif raw is not None and last:
-            values = raw[last]
+            record.start(" ".join(line.split()).rstrip(":"), None)
+        elif record is not None and record.key:
             if labelled:
                 # One item per line, except the text fields, whose lines are wrapped text.
-                new_item = _label_code(last) not in ("AB", "TI", "SO", "IN")
+                new_item = _label_code(record.key) not in ("AB", "TI", "SO", "IN")
             else:
                 # Tagged: indented lines wrap the value; after a blank line, a new one.
                 new_item = after_blank
-            _continue(values, line.strip(), new_item=new_item)
-            after_blank = False
-    if raw:
-        yield _finish(raw, start, labelled)
+            record.add(line.strip(), new_item=new_item)
+        after_blank = False
+    if record and (record.raw or record.parts):
+        yield record.finish(labelled)

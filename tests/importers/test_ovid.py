@@ -244,3 +244,13 @@ def test_original_title_abbreviations_and_language_dots():
     assert record.journal == "Journal of Invented Medicine" and record.language == "German"
     (abbreviated,) = iter_records(text.replace("SO  - ", "XX  - ").encode())
     assert abbreviated.journal == "J Invent Med"
+
+
+def test_a_value_wrapped_over_many_lines_is_joined_once_and_held_to_the_field_cap():
+    wrapped = "      word\n" * 300_000  # 3 MB of continuation lines under one AB
+    text = f"<1. >\nVN  - Ovid Technologies\nTI  - Fine\nAB  - start\n{wrapped}<2. >\nTI  - Next\n"
+    first, second = iter_records(text.encode())
+    assert first == Rejection(
+        1, "the 'AB' value is longer than 200,000 characters, the limit for one field"
+    )
+    assert second.title == "Next" and second.line == 300_005
