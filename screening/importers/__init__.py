@@ -161,6 +161,8 @@ def _iter_zip(exports: containers.ZipExports, budget: Budget):
                 yield item
         except ImportFileError as error:
             raise type(error)(f"“{member.name}” in this ZIP: {error}") from None
+        except containers.UNPACK_ERRORS as error:
+            raise containers.damaged(member.name, error) from None
 
 
 # How each format's records start, for `count_records` (a cheap pass that never builds

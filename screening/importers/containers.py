@@ -13,6 +13,7 @@ import csv
 import datetime
 import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from .recognise import office_or_zip
 from .records import MalformedFile, UnsupportedFile
 
 ZIP_MAGIC = b"PK\x03\x04"
+# What unpacking a damaged or unusual member can raise (CRC, deflate stream, method).
+UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 MAX_MEMBERS = 50
 MAX_UNZIPPED = 1024 * 1024 * 1024  # all members together, unpacked
 MAX_RATIO = 100  # unpacked / packed size of one member over 1 MB
@@ -84,7 +87,14 @@ class XlsxLines:
                 sheet.reset_dimensions()
                 buffer = io.StringIO()
                 writer = csv.writer(buffer, lineterminator="\n")
-                for row in sheet.iter_rows(values_only=True):
+                rows = sheet.iter_rows(values_only=True)
+                while True:
+                    try:
+                        row = next(rows, None)
+                    except Exception as error:  # a damaged sheet, met part-way
+                        raise MalformedFile(f"the Excel sheet cannot be read ({error})") from None
+                    if row is None:
+                        return
                     writer.writerow([_cell(value)[: self.max_cell] for value in row])
                     yield buffer.getvalue()
                     buffer.seek(0)
@@ -144,6 +154,10 @@ def _ignored(info: zipfile.ZipInfo) -> bool:
     return info.is_dir() or name.startswith("__MACOSX/") or base.startswith(".") or not base
 
 
+def damaged(name: str, error: Exception) -> MalformedFile:
+    return MalformedFile(f"“{name[:80]}” in this ZIP cannot be unpacked ({str(error)[:120]}).")
+
+
 @contextmanager
 def _member(opener: Opener, name: str):
     with opener() as outer, zipfile.ZipFile(outer) as archive, archive.open(name) as member:
@@ -183,15 +197,18 @@ def _open_member(opener: Opener, name: str, detect: Callable[[str], str], max_li
     def open_it():
         return _member(opener, name)
 
-    with open_it() as handle:
-        if is_zip(handle.read(4)):
-            raise UnsupportedFile(
-                f"“{name[:80]}” in this ZIP is itself a ZIP or an Office file; import the "
-                "exports themselves (RIS, MEDLINE, CSV…), not archives inside archives."
-            )
-    with open_it() as handle:
-        encoding = sniff_encoding(handle)
-        head = head_text(handle, encoding)
+    try:
+        with open_it() as handle:
+            if is_zip(handle.read(4)):
+                raise UnsupportedFile(
+                    f"“{name[:80]}” in this ZIP is itself a ZIP or an Office file; import the "
+                    "exports themselves (RIS, MEDLINE, CSV…), not archives inside archives."
+                )
+        with open_it() as handle:
+            encoding = sniff_encoding(handle)
+            head = head_text(handle, encoding)
+    except UNPACK_ERRORS as error:
+        raise damaged(name, error) from None
     try:
         fmt = detect(head)
     except UnsupportedFile as error:

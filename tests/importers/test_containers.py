@@ -226,3 +226,21 @@ def test_a_workbook_cell_over_the_field_cap_rejects_its_row(tmp_path):
     assert long == Rejection(
         3, "the 'abstract' value is longer than 1,000 characters, the limit for one field"
     )
+
+
+@pytest.mark.parametrize("cut", ["truncated", "flipped"])
+def test_a_damaged_zip_is_refused_clearly(cut):
+    data = bytearray(archive({"a.ris": "TY  - JOUR\nTI  - x\nER  - \n" * 2000}))
+    if cut == "truncated":
+        data = data[: len(data) // 2]
+    else:
+        for offset in range(60, 200):
+            data[offset] ^= 0x5A  # inside the deflate stream
+    with pytest.raises(MalformedFile, match="damaged|cannot be unpacked"):
+        list(iter_records(bytes(data)))
+
+
+def test_a_damaged_workbook_is_refused_clearly():
+    data = archive({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<not a workbook"})
+    with pytest.raises(MalformedFile, match="Excel"):
+        list(iter_records(data))
