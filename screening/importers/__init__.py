@@ -160,7 +160,8 @@ def _iter_zip(exports: containers.ZipExports, budget: Budget):
                     item = Rejection(item.line, f"{member.name}: {item.reason}")
                 yield item
         except ImportFileError as error:
-            raise type(error)(f"“{member.name}” in this ZIP: {error}") from None
+            kind = UnsupportedFile if isinstance(error, UnsupportedFile) else MalformedFile
+            raise kind(f"“{member.name}” in this ZIP: {error}") from None
         except containers.UNPACK_ERRORS as error:
             raise containers.damaged(member.name, error) from None
 
