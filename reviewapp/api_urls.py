@@ -31,13 +31,13 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("reviews/", api.ReviewList.as_view(), name="review_list"),
-    path("reviews/<int:review_id>/", api.ReviewDetail.as_view(), name="review_detail"),
-    path("reviews/<int:review_id>/members/", api.MemberList.as_view(), name="member_list"),
+    path("reviews/<id:review_id>/", api.ReviewDetail.as_view(), name="review_detail"),
+    path("reviews/<id:review_id>/members/", api.MemberList.as_view(), name="member_list"),
     path(
-        "reviews/<int:review_id>/members/<int:member_id>/",
+        "reviews/<id:review_id>/members/<id:member_id>/",
         api.MemberDetail.as_view(),
         name="member_detail",
     ),
-    path("reviews/<int:review_id>/", include("screening.api_urls")),
-    path("reviews/<int:review_id>/", include("extraction.api_urls")),
+    path("reviews/<id:review_id>/", include("screening.api_urls")),
+    path("reviews/<id:review_id>/", include("extraction.api_urls")),
 ]

@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views import defaults
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
@@ -183,3 +184,10 @@ def api_token(request: HttpRequest) -> HttpResponse:
         return redirect("api_token")
     token = Token.objects.filter(user=request.user).first()
     return render(request, "reviewapp/api_token.html", {"token": token})
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for paths no route matches: JSON for API clients, the styled page for people."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
