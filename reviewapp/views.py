@@ -14,7 +14,7 @@ from reviewapp import services
 from reviewapp.access import review_view
 from reviewapp.forms import AddMemberForm, ReviewForm, RoleForm, SignUpForm
 from reviewapp.models import Invitation, Membership, Review, Role
-from reviewapp.selectors import dashboard_counts
+from reviewapp.selectors import dashboard_counts, first_steps
 
 
 @login_required
@@ -45,6 +45,10 @@ def review_dashboard(request: HttpRequest, review: Review, membership: Membershi
         "membership": membership,
         "counts": dashboard_counts(review=review),
     }
+    steps = first_steps(review=review)
+    context["steps"] = steps
+    context["all_steps_done"] = all(step.done for step in steps)
+    context["can_lead"] = membership.can(Role.LEAD)
     return render(request, "reviewapp/dashboard.html", context)
 
 
