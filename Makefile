@@ -15,7 +15,8 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	# setuptools' notice about editable installs is information, not a problem: kept quiet.
+	PYTHONWARNINGS=ignore::UserWarning $(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
 run: install
