@@ -27,10 +27,12 @@ CONTENT_TYPES = {
 }
 
 
-def flow_document(review: Review, fmt: str, *, base_url: str) -> bytes:
-    """The diagram of `review` in one of CONTENT_TYPES' formats (used by page, API and command)."""
+def flow_document(review: Review, fmt: str, *, base_url: str | None) -> bytes:
+    """The diagram of `review` in one of CONTENT_TYPES' formats (used by page, API and command).
+
+    Each number links to its records under `base_url`; with None, nothing is linked."""
     flow, _violations = review_flow(review=review)
-    urls = node_urls(review=review, flow=flow, base=base_url)
+    urls = node_urls(review=review, flow=flow, base=base_url) if base_url is not None else {}
     if fmt == "svg":
         return render_svg(flow, urls, title=f"PRISMA 2020 flow diagram: {review.title}").encode()
     if fmt == "csv":
@@ -82,7 +84,13 @@ def prisma_download(
 ) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404("Unknown format")
-    base = request.build_absolute_uri(reverse("record_list", args=[review.pk]))
+    # ?links=relative (the SVG's default: paths only, no host baked into a shared file),
+    # absolute (full addresses: the other formats' default) or none (for publication).
+    links = request.GET.get("links") or ("relative" if fmt == "svg" else "absolute")
+    path = reverse("record_list", args=[review.pk])
+    base = {"relative": path, "absolute": request.build_absolute_uri(path), "none": None}.get(
+        links, path
+    )
     response = HttpResponse(
         flow_document(review, fmt, base_url=base), content_type=CONTENT_TYPES[fmt]
     )
