@@ -32,6 +32,10 @@ run-nodebug: install
 	sh -c '$(PY) manage.py collectstatic --noinput -v0 && $(PY) manage.py migrate --noinput -v0 && \
 	$(PY) manage.py demo --url http://$(HOST):$(PORT)/ && $(PY) manage.py runserver $(HOST):$(PORT)'
 
+# README pictures, from the current demo (headless Chromium; CHROMIUM_PATH to override).
+screenshots: install
+	$(PY) bench/screenshots.py --out docs/screenshots
+
 test: install
 	$(PY) -m pytest
 
