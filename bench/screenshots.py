@@ -117,9 +117,11 @@ def main() -> None:
                     )
                     context.route(
                         "**/*",
-                        lambda route: route.continue_()
-                        if urlsplit(route.request.url).hostname in {"127.0.0.1", None}
-                        else route.abort(),
+                        lambda route: (
+                            route.continue_()
+                            if urlsplit(route.request.url).hostname in {"127.0.0.1", None}
+                            else route.abort()
+                        ),
                     )
                     page = context.new_page()
                     page.goto("accounts/login/")
