@@ -16,7 +16,7 @@ from reviewapp.access import review_view
 from reviewapp.forms import AddMemberForm, ReviewForm, RoleForm, SignUpForm
 from reviewapp.http import object_of_review_or_404, refusal_text
 from reviewapp.models import Invitation, Membership, Review, Role
-from reviewapp.selectors import dashboard_counts
+from reviewapp.selectors import dashboard_counts, first_steps
 from screening.selectors.dashboard import dashboard_cards
 
 
@@ -49,6 +49,10 @@ def review_dashboard(request: HttpRequest, review: Review, membership: Membershi
         "counts": dashboard_counts(review=review),
         **dashboard_cards(review=review, membership=membership, user=request.user),
     }
+    steps = first_steps(review=review)
+    context["steps"] = steps
+    context["all_steps_done"] = all(step.done for step in steps)
+    context["can_lead"] = membership.can(Role.LEAD)
     return render(request, "reviewapp/dashboard.html", context)
 
 
