@@ -86,7 +86,7 @@ _PARSERS: dict[str, Callable[[str], Iterator[ParsedRecord | Rejection]]] = {
 # Formats read line by line from the file (never the whole text in memory); the others
 # (XML, BibTeX) need the text at once.
 LINE_FORMATS = frozenset({"ris", "medline", "wos", "wos-tab", "endnote-tagged", "csv"})
-_TAKE_BUDGET = frozenset({"bibtex"})
+_TAKE_BUDGET = frozenset({"bibtex", "csv"})
 
 
 def iter_records(data: bytes, *, fmt: str | None = None) -> Iterator[ParsedRecord | Rejection]:
@@ -142,10 +142,14 @@ def count_records(text: str | FileLines, *, fmt: str, limit: int) -> int:
     if fmt == "csv":
         lines = iter_lines(text)
         next(lines, None)  # the header
-        for row in csv.reader(lines, delimiter=delimited.header_delimiter(first_line(text))):
-            count += any(cell.strip() for cell in row)
-            if count > limit:
-                break
+        rows = csv.reader(lines, delimiter=delimited.header_delimiter(first_line(text)))
+        try:
+            for row in rows:
+                count += any(cell.strip() for cell in row)
+                if count > limit:
+                    break
+        except csv.Error:
+            pass  # the parser says what is wrong, with the line
         return count
     if fmt in _TEXT_STARTS:
         whole = text if isinstance(text, str) else text.read()

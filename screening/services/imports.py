@@ -310,8 +310,14 @@ def open_export(batch: ImportBatch, budget: Budget) -> tuple[str, FileLines]:
         encoding = sniff_encoding(handle)  # one pass in 1 MB chunks, nothing kept
         fmt = batch.requested_format or detect_format(head_text(handle, encoding))
     # Line formats get each line cut past the field cap (room left for a tag, so a cut
-    # value is still over the cap and its record rejected); XML and BibTeX need the text.
-    max_line = budget.max_field_chars + 1000 if fmt in LINE_FORMATS else sys.maxsize - 1
+    # value is still over the cap and its record rejected); a CSV line may hold a whole
+    # record (cutting it would unbalance its quotes); XML and BibTeX need the text.
+    if fmt == "csv":
+        max_line = budget.max_record_chars + 1000
+    elif fmt in LINE_FORMATS:
+        max_line = budget.max_field_chars + 1000
+    else:
+        max_line = sys.maxsize - 1
     return fmt, FileLines(lambda: storage.open(name, "rb"), encoding, max_line=max_line)
 
 

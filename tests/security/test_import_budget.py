@@ -151,3 +151,22 @@ def test_the_budget_checks_records_from_any_parser():
 def test_the_parsers_still_take_whole_text_for_tests_and_commands():
     with pytest.raises(MalformedFile):
         list(iter_records(b"FN Clarivate\nVR 1.0\nPT J\nTI x\nEF\n"))
+
+
+def test_a_csv_cell_over_the_field_cap_rejects_its_row(world, django_capture_on_commit_callbacks):
+    content = f'title,abstract\nFirst,ok\nSecond,"{"w" * 250_000}"\nThird,ok\n'.encode()
+    batch = _import(world, content, "cells.csv", django_capture_on_commit_callbacks)
+    assert batch.status == ImportStatus.DONE and batch.records_imported == 2
+    assert batch.rejected == [
+        {
+            "line": 3,
+            "reason": "the 'abstract' value is longer than 200,000 characters, the limit for one field",
+        }
+    ]
+
+
+def test_a_runaway_quote_fails_the_table_with_its_line(world, django_capture_on_commit_callbacks):
+    content = b'title,abstract\nFirst,"never closed\n' + b"more text\n" * 120_000
+    batch = _import(world, content, "quote.csv", django_capture_on_commit_callbacks)
+    assert batch.status == ImportStatus.FAILED and "never closed" in batch.error
+    assert not Record.objects.exists()
