@@ -7,6 +7,7 @@ PostgreSQL, Redis and real workers. The same service code runs in both.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "reviewapp",
     "screening",
     "extraction",
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out login
 ]
 
 ROOT_URLCONF = "reviewapp.urls"
@@ -155,6 +158,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Login protection (README, "Security") ---------------------------------------
+# django-axes counts failed logins per username *and* IP address: after
+# LOGIN_FAILURE_LIMIT failures that pair is locked out for LOGIN_COOLOFF_MINUTES (other
+# people, and the same person from elsewhere, can still log in). A success resets it.
+AUTHENTICATION_BACKENDS = [
+    "reviewapp.auth_backends.LoginProtectionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_TLS_PROXY", False) else None
+AXES_ENABLED = env_bool("LOGIN_PROTECTION", True)
+# Invitations by e-mail stop working after this many days (a new one can be sent).
+# Requests made with an API token, per user ("N/second|minute|hour|day").
+API_TOKEN_RATE = env_str("API_TOKEN_RATE", "") or "1200/minute"
+INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 14, minimum=1)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_HOURS", 24, minimum=1) * 3600
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -214,6 +238,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Requests made with an API token are throttled per user (README, "Security").
+    "DEFAULT_THROTTLE_CLASSES": ["reviewapp.input.TokenRateThrottle"],
     # JSON bodies must be objects without NUL (reviewapp/input.py).
     "DEFAULT_PARSER_CLASSES": [
         "reviewapp.input.ObjectJSONParser",
