@@ -170,3 +170,27 @@ def test_a_runaway_quote_fails_the_table_with_its_line(world, django_capture_on_
     batch = _import(world, content, "quote.csv", django_capture_on_commit_callbacks)
     assert batch.status == ImportStatus.FAILED and "never closed" in batch.error
     assert not Record.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'title,abstract\n"@SUM(1+1) a formula-like title",text\n',
+        b'title,abstract\nFirst,"multi\nTY  - JOUR\nline"\n',
+        b"@SUM(1+1) notes,title,abstract\nx,A title,text\n",
+    ],
+)
+def test_a_csv_is_read_as_a_csv_whatever_its_cells_hold(content):
+    from screening.importers import decode, detect_format
+
+    assert detect_format(decode(content)) == "csv"
+    assert all(isinstance(item, ParsedRecord) for item in iter_records(content))
+
+
+def test_a_csv_whose_first_cell_starts_with_sum_is_a_csv():
+    from screening.importers import decode, detect_format
+
+    content = b'title,abstract,year\n"@SUM(A1:A2) trial",text,2020\nSecond,text,2021\n'
+    assert detect_format(decode(content)) == "csv"
+    items = list(iter_records(content))
+    assert [i.title for i in items] == ["@SUM(A1:A2) trial", "Second"]
