@@ -122,6 +122,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Celery -------------------------------------------------------------------
 # Without a broker every task runs in-process, at once: the embedded default.
 CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL")
+# Embedded mode: imports run in a thread after the upload's response (reviewapp/background.py).
+IMPORT_IN_THREAD = env_bool("IMPORT_IN_THREAD", CELERY_TASK_ALWAYS_EAGER)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is handed to another worker
