@@ -312,7 +312,7 @@ class VoteDetail(ScreeningAPIView):
 
 class LeadVoteSerializer(serializers.ModelSerializer):
     reviewer = serializers.CharField(source="reviewer.username")
-    reason_label = serializers.CharField(source="reason.label", default=None)
+    reason_label = serializers.CharField(source="reason.label", default=None, allow_null=True)
 
     class Meta:
         model = Vote
