@@ -228,15 +228,16 @@ class _Counts:
 
 def execute_import(*, batch_id: int) -> ImportBatch | None:
     """Parse and insert one import, all or nothing. Safe to call twice or concurrently."""
-    started = (
-        ImportBatch.objects.filter(pk=batch_id)
-        .exclude(status=ImportStatus.DONE)
-        .update(
-            status=ImportStatus.RUNNING,
-            started_at=timezone.now(),
-            attempts=F("attempts") + 1,
-            error="",
-        )
+    claimable = ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportStatus.DONE)
+    if connection.vendor == "sqlite":
+        # SQLite has no row locks to make a second caller skip a running import (the
+        # embedded thread and `importrecords` may both try): only one may take it.
+        claimable = claimable.exclude(status=ImportStatus.RUNNING)
+    started = claimable.update(
+        status=ImportStatus.RUNNING,
+        started_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        error="",
     )
     if not started:
         return ImportBatch.objects.filter(pk=batch_id).first()
