@@ -23,4 +23,8 @@ def as_validation_error(exc: DjangoValidationError) -> ValidationError:
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = as_validation_error(exc)
+    elif isinstance(exc, OverflowError):
+        # A number past 64 bits given as an id in a body reached the database (SQLite
+        # refuses it): the client's mistake, not ours.
+        exc = ValidationError({"detail": ["A number in the request is out of range for an id."]})
     return drf_exception_handler(exc, context)

@@ -3,6 +3,8 @@
 - `RefuseNulMiddleware`: a NUL character in a query parameter or a form field (`?q=%00`)
   is a 400. PostgreSQL text cannot hold NUL, so such a value used to fail deep inside a
   query; no legitimate form or link carries one.
+- `TokenRateThrottle`: requests made with an API token count against `API_TOKEN_RATE`
+  per user (a 429 with Retry-After past it); the browser's session requests do not.
 - `ObjectJSONParser` (the API's JSON parser): a JSON body must be an object (every
   endpoint reads named fields; an array used to reach `.get` and fail), and its text
   must not hold NUL either.
@@ -10,9 +12,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseBadRequest
+from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
+from rest_framework.throttling import UserRateThrottle
 
 NUL = "\x00"
 NUL_MESSAGE = "Text with a NUL character (%00) cannot be stored; remove it and try again."
@@ -56,3 +61,15 @@ class ObjectJSONParser(JSONParser):
         if _holds_nul(data):
             raise ParseError(NUL_MESSAGE)
         return data
+
+
+class TokenRateThrottle(UserRateThrottle):
+    scope = "token"
+
+    def get_rate(self) -> str:
+        return settings.API_TOKEN_RATE
+
+    def allow_request(self, request, view) -> bool:
+        if not isinstance(request.auth, Token):
+            return True
+        return super().allow_request(request, view)

@@ -96,6 +96,10 @@ def invite_by_email(*, review: Review, email: str, role: Role, invited_by) -> In
     invitation = Invitation.objects.filter(
         review=review, email__iexact=email, accepted_at__isnull=True
     ).first()
+    if invitation is not None and invitation.is_expired:
+        # Inviting again after the link expired: a fresh link, valid from now.
+        invitation.delete()
+        invitation = None
     if invitation is None:
         invitation = Invitation.objects.create(
             review=review, email=email, role=Role(role), invited_by=invited_by
@@ -112,8 +116,20 @@ def invite_by_email(*, review: Review, email: str, role: Role, invited_by) -> In
 
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation, user) -> Membership:
+    """Join the review. Only the invited address may: the user's account e-mail must be
+    the one the invitation went to, and the invitation must not have expired."""
     if invitation.accepted_at is not None:
         raise ValidationError("This invitation has already been used.")
+    if invitation.is_expired:
+        raise ValidationError(
+            f"This invitation expired on {invitation.expires_at:%Y-%m-%d}; ask the review's "
+            "owner to invite you again."
+        )
+    if (user.email or "").strip().lower() != invitation.email.strip().lower():
+        raise ValidationError(
+            f"This invitation was sent to {invitation.email}; log in with the account of "
+            "that address (or sign up with it) to accept it."
+        )
     membership, _ = Membership.objects.get_or_create(
         review=invitation.review,
         user=user,

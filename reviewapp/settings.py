@@ -7,6 +7,7 @@ PostgreSQL, Redis and real workers. The same service code runs in both.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc, vendored: /api/docs/ works offline
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "csp",
     "reviewapp",
     "screening",
     "extraction",
@@ -72,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out login
 ]
 
 ROOT_URLCONF = "reviewapp.urls"
@@ -120,6 +125,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Celery -------------------------------------------------------------------
 # Without a broker every task runs in-process, at once: the embedded default.
 CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL")
+# Embedded mode: imports run in a thread after the upload's response (reviewapp/background.py).
+IMPORT_IN_THREAD = env_bool("IMPORT_IN_THREAD", CELERY_TASK_ALWAYS_EAGER)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is handed to another worker
@@ -156,6 +163,54 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Content-Security-Policy (README, "Security") ---------------------------------
+# Scripts only from our own static files (no inline script, no eval: forms ask with
+# data-confirm, handled in static/js/confirm.js); styles may be inline (style attributes,
+# HTMX's indicator style). CSP_REPORT_ONLY=1 reports violations instead of blocking.
+# The API docs (Swagger UI, ReDoc) are vendored static files too, under the same policy;
+# ReDoc runs its search in a worker made from a blob.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "frame-src": ["'self'"],
+        "object-src": ["'self'"],  # the browser's PDF viewer shows full texts
+        "frame-ancestors": ["'self'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
+
+# --- Login protection (README, "Security") ---------------------------------------
+# django-axes counts failed logins per username *and* IP address: after
+# LOGIN_FAILURE_LIMIT failures that pair is locked out for LOGIN_COOLOFF_MINUTES (other
+# people, and the same person from elsewhere, can still log in). A success resets it.
+AUTHENTICATION_BACKENDS = [
+    "reviewapp.auth_backends.LoginProtectionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_TLS_PROXY", False) else None
+AXES_ENABLED = env_bool("LOGIN_PROTECTION", True)
+# Invitations by e-mail stop working after this many days (a new one can be sent).
+# Requests made with an API token, per user ("N/second|minute|hour|day").
+API_TOKEN_RATE = env_str("API_TOKEN_RATE", "") or "1200/minute"
+INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 14, minimum=1)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_HOURS", 24, minimum=1) * 3600
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -215,6 +270,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Requests made with an API token are throttled per user (README, "Security").
+    "DEFAULT_THROTTLE_CLASSES": ["reviewapp.input.TokenRateThrottle"],
     # JSON bodies must be objects without NUL (reviewapp/input.py).
     "DEFAULT_PARSER_CLASSES": [
         "reviewapp.input.ObjectJSONParser",

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import defaults
@@ -150,19 +151,47 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = get_object_or_404(Invitation.objects.select_related("review"), token=token)
     if invitation.accepted_at is not None:
         raise Http404("This invitation has already been used.")
+    if invitation.is_expired:
+        return _invitation_closed(
+            request,
+            invitation,
+            f"This invitation expired on {invitation.expires_at:%Y-%m-%d}. Ask the review's "
+            "owner to invite you again.",
+            status=410,
+        )
     if request.user.is_authenticated:
+        if (request.user.email or "").lower() != invitation.email.lower():
+            return _invitation_closed(
+                request,
+                invitation,
+                "This invitation was sent to another address. Log out and open the link "
+                "again to sign up with it, or log in with the account of that address.",
+                status=403,
+            )
         if request.method == "POST":
             services.accept_invitation(invitation=invitation, user=request.user)
             messages.success(request, f"You joined “{invitation.review.title}”.")
             return redirect("review_dashboard", invitation.review_id)
         return render(request, "reviewapp/invitation.html", {"invitation": invitation})
     form = SignUpForm(request.POST or None, initial={"email": invitation.email})
+    # The account made from an invitation has the invited address; the link proves it.
+    form.fields["email"].disabled = True
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        services.accept_invitation(invitation=invitation, user=user)
+        with transaction.atomic():
+            user = form.save()
+            services.accept_invitation(invitation=invitation, user=user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("review_dashboard", invitation.review_id)
     return render(request, "reviewapp/invitation.html", {"invitation": invitation, "form": form})
+
+
+def _invitation_closed(request, invitation, message: str, *, status: int) -> HttpResponse:
+    return render(
+        request,
+        "reviewapp/invitation_closed.html",
+        {"invitation": invitation, "message": message},
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])

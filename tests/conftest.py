@@ -104,6 +104,9 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Imports run where the test can see them finish (tests/security/test_embedded_locks.py
+    # runs them in their thread, as `make run` does).
+    settings.IMPORT_IN_THREAD = False
 
 
 _skipped_required: list[str] = []

@@ -30,6 +30,10 @@ ROUTES: dict[str, object] = {
     "password_change": LOGGED_IN,
     "password_change_done": LOGGED_IN,
     "signup": PUBLIC,
+    "password_reset": PUBLIC,
+    "password_reset_done": PUBLIC,
+    "password_reset_confirm": PUBLIC,
+    "password_reset_complete": PUBLIC,
     "api_token": LOGGED_IN,
     "invitation_accept": PUBLIC,
     "review_create": LOGGED_IN,
@@ -179,17 +183,19 @@ def test_it_lists_every_route():
 
 def _kwargs_for(route: str, world) -> dict:
     """Values for each URL parameter, taken from the shared world."""
-    # Called once per actor: reuse the open invitation (one per e-mail is allowed).
+    # Called once per actor: reuse the open invitation (one per e-mail is allowed). It
+    # goes to the outsider's address: only the invited address may open it signed in.
     invitation = Invitation.objects.filter(
-        review=world.review, email="new@example.org", accepted_at__isnull=True
+        review=world.review, email=world.outsider.email, accepted_at__isnull=True
     ).first() or Invitation.objects.create(
-        review=world.review, email="new@example.org", invited_by=world.owner
+        review=world.review, email=world.outsider.email, invited_by=world.owner
     )
     values = {
         "review_id": world.review.pk,
         "member_id": world.membership(world.reviewer2).pk,
         "token": invitation.token,
         "fmt": "svg",
+        "uidb64": "MQ",  # an invalid reset link: the page says so
         **_screening_objects(world),
     }
     names = re.findall(r"<(?:\w+:)?(\w+)>", route)

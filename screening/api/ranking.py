@@ -119,7 +119,9 @@ class StoppingEstimate(RankingAPIView):
 
 class StoppingDecisionSerializer(serializers.ModelSerializer):
     stopped_by = serializers.CharField(source="stopped_by.username", read_only=True, default=None)
-    undone_by = serializers.CharField(source="undone_by.username", read_only=True, default=None)
+    undone_by = serializers.CharField(
+        source="undone_by.username", read_only=True, default=None, allow_null=True
+    )
     evidence = EvidenceSerializer(read_only=True)
 
     class Meta:

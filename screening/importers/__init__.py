@@ -101,7 +101,7 @@ _PARSERS: dict[str, Callable[[str], Iterator[ParsedRecord | Rejection]]] = {
 LINE_FORMATS = frozenset(
     {"ris", "medline", "wos", "wos-tab", "endnote-tagged", "csv", "ovid", "xlsx", "zip"}
 )
-_TAKE_BUDGET = frozenset({"bibtex"})
+_TAKE_BUDGET = frozenset({"bibtex", "csv", "xlsx"})
 
 
 def iter_records(data: bytes, *, fmt: str | None = None) -> Iterator[ParsedRecord | Rejection]:
@@ -197,10 +197,14 @@ def count_records(text: str | FileLines, *, fmt: str, limit: int) -> int:
     if fmt in ("csv", "xlsx"):
         lines = iter_lines(text)
         next(lines, None)  # the header
-        for row in csv.reader(lines, delimiter=delimited.header_delimiter(first_line(text))):
-            count += any(cell.strip() for cell in row)
-            if count > limit:
-                break
+        rows = csv.reader(lines, delimiter=delimited.header_delimiter(first_line(text)))
+        try:
+            for row in rows:
+                count += any(cell.strip() for cell in row)
+                if count > limit:
+                    break
+        except csv.Error:
+            pass  # the parser says what is wrong, with the line
         return count
     if fmt in _TEXT_STARTS:
         whole = text if isinstance(text, str) else text.read()

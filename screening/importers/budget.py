@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from .records import ParsedRecord, Rejection
 
+NOT_KEPT = "reviewapp: columns not kept"  # raw's note of how many were left out
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -39,10 +41,12 @@ class Budget:
                 record.line,
                 f"the record is {total:,} characters long; the limit is {self.max_record_chars:,}",
             )
-        if len(record.raw) > self.max_columns:
-            kept = dict(list(record.raw.items())[: self.max_columns])
-            kept["reviewapp: columns not kept"] = [str(len(record.raw) - self.max_columns)]
-            record.raw = kept
+        dropped = int((record.raw.get(NOT_KEPT) or ["0"])[0])
+        columns = [item for item in record.raw.items() if item[0] != NOT_KEPT]
+        if len(columns) > self.max_columns:
+            dropped += len(columns) - self.max_columns
+            record.raw = dict(columns[: self.max_columns])
+            record.raw[NOT_KEPT] = [str(dropped)]
         return record
 
 

@@ -5,11 +5,12 @@ fields through the ``CSV`` alias row, case-insensitively."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
-import sys
 from collections.abc import Iterable, Iterator
 
 from . import aliases
+from .budget import DEFAULT, NOT_KEPT, Budget
 from .lines import first_line, iter_lines
 from .records import (
     MalformedFile,
@@ -86,16 +87,38 @@ def _column_names(header: list[str]) -> list[str]:
     return [normalise_column(cell) or f"column {index + 1}" for index, cell in enumerate(header)]
 
 
-def parse(text: str | Iterable[str]) -> Iterator[ParsedRecord | Rejection]:
-    """Yield one record per non-empty row of a delimited table."""
+def _mapped_names() -> frozenset[str]:
+    """Every column name the alias table reads (plus Embase's "source")."""
+    names = {"source"}
+    for item in dataclasses.fields(aliases.CSV):
+        value = getattr(aliases.CSV, item.name)
+        if isinstance(value, tuple):
+            names.update(value)
+    return frozenset(names)
+
+
+def parse(
+    text: str | Iterable[str], *, budget: Budget = DEFAULT
+) -> Iterator[ParsedRecord | Rejection]:
+    """Yield one record per non-empty row of a delimited table.
+
+    A table of thousands of columns costs no more than the budget: each row reads the
+    first `budget.max_columns` columns (kept in `raw`, with the count of the others)
+    and the columns the alias table maps, and skips the rest."""
     stream = iter_lines(text)
     reader = csv.reader(stream, delimiter=header_delimiter(first_line(text)))
-    # Abstracts can be long; a runaway quote is still caught by the limit below.
-    csv.field_size_limit(min(sys.maxsize, 2**27))
+    # A cell over the field cap rejects its row (the budget's check); one over the record
+    # cap is a quote never closed, or no table at all: the file fails, with the line.
+    csv.field_size_limit(budget.max_record_chars + 1)
     try:
         header = next(reader, [])
         originals = [cell.strip().strip("\ufeff") for cell in header]
         names = _column_names(header)
+        mapped = _mapped_names()
+        read = sorted(
+            set(range(min(len(header), budget.max_columns)))
+            | {index for index, name in enumerate(names) if name in mapped}
+        )
         while True:
             line = reader.line_num + 1
             row = next(reader, None)
@@ -103,19 +126,31 @@ def parse(text: str | Iterable[str]) -> Iterator[ParsedRecord | Rejection]:
                 return
             if not any(cell.strip() for cell in row):
                 continue
+            width = len(row)
+            indexes = read if width <= len(header) else [*read, *range(len(header), width)]
             raw: dict[str, list[str]] = {}
-            for index, cell in enumerate(row):
+            by_name: dict[str, list[str]] = {}
+            for index in indexes:
+                if index >= width:
+                    break
+                cell = row[index]
                 original = originals[index] if index < len(originals) else ""
                 raw.setdefault(original or f"column {index + 1}", []).append(cell)
-            by_name: dict[str, list[str]] = {}
-            for index, cell in enumerate(row):
                 name = names[index] if index < len(names) else f"column {index + 1}"
                 if cell.strip():
                     by_name.setdefault(name, []).append(cell)
+            if len(indexes) < width:
+                raw[NOT_KEPT] = [str(width - len(indexes))]
             record = build_record(by_name, aliases.CSV, line=line, split_authors=_split_authors)
             if isinstance(record, ParsedRecord):
                 record.raw = raw
                 _fill_from_embase_source(record, by_name)
             yield record
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise MalformedFile(
+                f"a cell is longer than {budget.max_record_chars:,} characters, more than a "
+                "whole record may hold (perhaps a quote that is never closed)",
+                line=reader.line_num,
+            ) from None
         raise MalformedFile(f"the table cannot be read ({error})", line=reader.line_num) from None

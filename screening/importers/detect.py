@@ -78,6 +78,10 @@ def detect_format(text: str) -> str:
         return "wos"
     if _is_wos_tab_header(first):
         return "wos-tab"
+    # A table's header comes first: its cells may then hold anything, even a line starting
+    # "@SUM(" or "TY  - JOUR" inside a quoted multi-line cell.
+    if looks_like_table(first):
+        return "csv"
     for line in lines[:400]:
         if _RIS_START.match(line):
             return "ris"
@@ -89,8 +93,6 @@ def detect_format(text: str) -> str:
             return "bibtex"
     identifier_list(lines)
     search_strategy(head)
-    if looks_like_table(first):
-        return "csv"
     if "\t" in first or "," in first or ";" in first:
         raise _refuse(
             "a table, but none of its columns is a title, abstract, author or DOI column",

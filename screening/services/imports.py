@@ -13,6 +13,7 @@ import hashlib
 import logging
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -142,9 +143,16 @@ def create_import(
 
 
 def enqueue_import(batch: ImportBatch) -> None:
+    """Queue the import once the upload commits: for a worker, or (embedded mode,
+    IMPORT_IN_THREAD) for a thread of this process, so the request returns at once."""
     from screening.tasks import run_import
 
-    transaction.on_commit(lambda: run_import.delay(batch.pk))
+    if settings.IMPORT_IN_THREAD:
+        from reviewapp.background import run_in_thread
+
+        transaction.on_commit(lambda: run_in_thread(run_import, batch.pk))
+    else:
+        transaction.on_commit(lambda: run_import.delay(batch.pk))
 
 
 def retry_import(*, batch: ImportBatch) -> ImportBatch:
@@ -223,19 +231,21 @@ class _Counts:
 
 def execute_import(*, batch_id: int) -> ImportBatch | None:
     """Parse and insert one import, all or nothing. Safe to call twice or concurrently."""
-    started = (
-        ImportBatch.objects.filter(pk=batch_id)
-        .exclude(status=ImportStatus.DONE)
-        .update(
-            status=ImportStatus.RUNNING,
-            started_at=timezone.now(),
-            attempts=F("attempts") + 1,
-            error="",
-        )
+    claimable = ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportStatus.DONE)
+    if connection.vendor == "sqlite":
+        # SQLite has no row locks to make a second caller skip a running import (the
+        # embedded thread and `importrecords` may both try): only one may take it.
+        claimable = claimable.exclude(status=ImportStatus.RUNNING)
+    started = claimable.update(
+        status=ImportStatus.RUNNING,
+        started_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        error="",
     )
     if not started:
         return ImportBatch.objects.filter(pk=batch_id).first()
     try:
+        staged = _staged(batch_id)
         with transaction.atomic():
             # The row lock makes a second worker (a redelivered task) skip this import
             # while the first one is still at it; if the first died, its lock died too.
@@ -244,7 +254,7 @@ def execute_import(*, batch_id: int) -> ImportBatch | None:
             )
             if batch is None or batch.status == ImportStatus.DONE:
                 return batch
-            counts, rejected, fmt = _insert_records(batch)
+            counts, rejected, fmt = _insert_records(batch, staged)
             batch.status = ImportStatus.DONE
             batch.detected_format = fmt
             batch.records_read = counts.read
@@ -319,28 +329,66 @@ def open_export(batch: ImportBatch, budget: Budget) -> tuple[str, FileLines | ob
     if fmt in CONTAINER_FORMATS:
         raise not_a_container(fmt)
     # Line formats get each line cut past the field cap (room left for a tag, so a cut
-    # value is still over the cap and its record rejected); XML and BibTeX need the text.
-    max_line = budget.max_field_chars + 1000 if fmt in LINE_FORMATS else sys.maxsize - 1
+    # value is still over the cap and its record rejected); a CSV line may hold a whole
+    # record (cutting it would unbalance its quotes); XML and BibTeX need the text.
+    if fmt == "csv":
+        max_line = budget.max_record_chars + 1000
+    elif fmt in LINE_FORMATS:
+        max_line = budget.max_field_chars + 1000
+    else:
+        max_line = sys.maxsize - 1
     return fmt, FileLines(lambda: storage.open(name, "rb"), encoding, max_line=max_line)
 
 
-def _insert_records(batch: ImportBatch) -> tuple[_Counts, list[dict], str]:
+def _items(batch: ImportBatch) -> tuple[str, Iterator[ParsedRecord | Rejection]]:
+    """The file's format and its records and rejections, read lazily within the budget:
+    a file over the record cap is refused before anything is parsed, and reading stops
+    with `ImportTooLong` at the time limit."""
     deadline = time.monotonic() + settings.IMPORT_TIME_LIMIT
     budget = import_budget()
     fmt, lines = open_export(batch, budget)
-    if fmt not in LINE_FORMATS:
-        lines = lines.read()  # XML and BibTeX: read once, counted and parsed from memory
-    if count_records(lines, fmt=fmt, limit=budget.max_records) > budget.max_records:
+    source: str | FileLines = lines if fmt in LINE_FORMATS else lines.read()
+    if count_records(source, fmt=fmt, limit=budget.max_records) > budget.max_records:
         raise TooManyRecords(budget.max_records)
+
+    def read() -> Iterator[ParsedRecord | Rejection]:
+        for number, item in enumerate(iter_text_records(source, fmt=fmt, budget=budget), 1):
+            if number > budget.max_records:
+                raise TooManyRecords(budget.max_records)
+            if number % 256 == 0 and time.monotonic() > deadline:
+                raise ImportTooLong()
+            yield item
+        if time.monotonic() > deadline:
+            raise ImportTooLong()
+
+    return fmt, read()
+
+
+def _staged(batch_id: int) -> tuple[str, list[ParsedRecord | Rejection]] | None:
+    """On SQLite (the embedded default) the file is parsed before the import's
+    transaction opens: SQLite has one writer at a time, and reviewers' votes must not
+    wait while a large file is parsed. The write that follows is one short burst."""
+    if connection.vendor != "sqlite":
+        return None
+    batch = ImportBatch.objects.get(pk=batch_id)
+    fmt, items = _items(batch)
+    staged = []
+    for item in items:
+        staged.append(item)
+        if len(staged) % PROGRESS_EVERY == 0:
+            cache.set(progress_key(batch_id), {"read": len(staged), "imported": 0}, 3600)
+    return fmt, staged
+
+
+def _insert_records(
+    batch: ImportBatch, staged: tuple[str, list] | None = None
+) -> tuple[_Counts, list[dict], str]:
+    fmt, items = staged if staged is not None else _items(batch)
     counts = _Counts()
     rejected: list[dict] = []
     pending: list[Record] = []
-    for item in iter_text_records(lines, fmt=fmt, budget=budget):
+    for item in items:
         counts.read += 1
-        if counts.read > budget.max_records:
-            raise TooManyRecords(budget.max_records)
-        if counts.read % 256 == 0 and time.monotonic() > deadline:
-            raise ImportTooLong()
         if isinstance(item, Rejection):
             if len(rejected) < REJECTIONS_LISTED:
                 rejected.append({"line": item.line, "reason": item.reason})
@@ -357,8 +405,6 @@ def _insert_records(batch: ImportBatch) -> tuple[_Counts, list[dict], str]:
     if pending:
         insert_records(pending)
         counts.imported += len(pending)
-    if time.monotonic() > deadline:
-        raise ImportTooLong()
     unlisted = counts.read - counts.imported - len(rejected)
     if unlisted > 0:
         rejected.append({"line": 0, "reason": f"and {unlisted:,} more records rejected"})

@@ -151,3 +151,46 @@ def test_the_budget_checks_records_from_any_parser():
 def test_the_parsers_still_take_whole_text_for_tests_and_commands():
     with pytest.raises(MalformedFile):
         list(iter_records(b"FN Clarivate\nVR 1.0\nPT J\nTI x\nEF\n"))
+
+
+def test_a_csv_cell_over_the_field_cap_rejects_its_row(world, django_capture_on_commit_callbacks):
+    content = f'title,abstract\nFirst,ok\nSecond,"{"w" * 250_000}"\nThird,ok\n'.encode()
+    batch = _import(world, content, "cells.csv", django_capture_on_commit_callbacks)
+    assert batch.status == ImportStatus.DONE and batch.records_imported == 2
+    assert batch.rejected == [
+        {
+            "line": 3,
+            "reason": "the 'abstract' value is longer than 200,000 characters, the limit for one field",
+        }
+    ]
+
+
+def test_a_runaway_quote_fails_the_table_with_its_line(world, django_capture_on_commit_callbacks):
+    content = b'title,abstract\nFirst,"never closed\n' + b"more text\n" * 120_000
+    batch = _import(world, content, "quote.csv", django_capture_on_commit_callbacks)
+    assert batch.status == ImportStatus.FAILED and "never closed" in batch.error
+    assert not Record.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'title,abstract\n"@SUM(1+1) a formula-like title",text\n',
+        b'title,abstract\nFirst,"multi\nTY  - JOUR\nline"\n',
+        b"@SUM(1+1) notes,title,abstract\nx,A title,text\n",
+    ],
+)
+def test_a_csv_is_read_as_a_csv_whatever_its_cells_hold(content):
+    from screening.importers import decode, detect_format
+
+    assert detect_format(decode(content)) == "csv"
+    assert all(isinstance(item, ParsedRecord) for item in iter_records(content))
+
+
+def test_a_csv_whose_first_cell_starts_with_sum_is_a_csv():
+    from screening.importers import decode, detect_format
+
+    content = b'title,abstract,year\n"@SUM(A1:A2) trial",text,2020\nSecond,text,2021\n'
+    assert detect_format(decode(content)) == "csv"
+    items = list(iter_records(content))
+    assert [i.title for i in items] == ["@SUM(A1:A2) trial", "Second"]

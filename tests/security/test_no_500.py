@@ -124,3 +124,12 @@ def test_adding_a_member_to_a_review_titled_with_a_header_injection_works(client
         {"who": "newcomer@example.org", "role": "reviewer"},
     )
     assert response.status_code in (200, 302)
+
+
+def test_an_id_past_64_bits_in_a_json_body_is_a_400(client_for, world):
+    response = client_for(world.reviewer).post(
+        reverse("api:vote_list", args=[world.review.pk]),
+        {"record": int(HUGE), "stage": "ta", "verdict": "include"},
+        content_type="application/json",
+    )
+    assert response.status_code in (400, 404)
