@@ -81,7 +81,9 @@ def test_the_vote_leaves_a_visible_status_line_and_the_focus_ring_shows(new_cont
     # Exclude with a reason: the line names it.
     page.keyboard.press("e")
     page.keyboard.press("1")
-    page.wait_for_function("() => document.getElementById('last-vote').innerText.includes('Exclude')")
+    page.wait_for_function(
+        "() => document.getElementById('last-vote').innerText.includes('Exclude')"
+    )
     # Tab to a vote button: a ring of at least 3px shows.
     page.locator("[data-testid=vote-include]").focus()
     page.keyboard.press("Shift+Tab")
