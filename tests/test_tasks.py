@@ -37,7 +37,7 @@ def test_a_redelivered_invitation_task_sends_one_mail(world):
 
 def test_an_accepted_or_missing_invitation_sends_nothing(world):
     invitation = _invite(world)
-    services.accept_invitation(invitation=invitation, user=make_user("sam"))
+    services.accept_invitation(invitation=invitation, user=make_user("sam", email=invitation.email))
     assert send_invitation_email.delay(invitation.pk).get() is False
     assert send_invitation_email.delay(invitation.pk + 1000).get() is False
     assert mail.outbox == []

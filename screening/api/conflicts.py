@@ -30,7 +30,7 @@ from screening.services.conflicts import decide_as_lead
 
 class LeadVoteSerializer(serializers.ModelSerializer):
     reviewer = serializers.CharField(source="reviewer.username")
-    reason_label = serializers.CharField(source="reason.label", default=None)
+    reason_label = serializers.CharField(source="reason.label", default=None, allow_null=True)
 
     class Meta:
         model = Vote

@@ -4,6 +4,7 @@ response says never depends on the other votes."""
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -11,12 +12,11 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from reviewapp.access import ReviewRolePermission
-from reviewapp.http import object_of_review_or_404
+from reviewapp.http import MAX_ID, object_of_review_or_404
 from reviewapp.models import Role
 from screening.api.screening_common import (
     ScreeningAPIView,
@@ -72,18 +72,24 @@ class VoteSerializer(serializers.ModelSerializer):
 
 
 class VoteInput(serializers.Serializer):
-    record = serializers.IntegerField()
+    record = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     stage = serializers.ChoiceField(choices=Stage.choices)
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     reason = serializers.IntegerField(
-        required=False, allow_null=True, help_text="An exclusion reason id."
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="An exclusion reason id.",
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
 class VoteChange(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
-    reason = serializers.IntegerField(required=False, allow_null=True)
+    reason = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
@@ -223,8 +229,8 @@ class VoteDetail(ScreeningAPIView):
             and self.request.membership.can(Role.LEAD)
             and Vote.objects.filter(pk=vote.pk).filter(_sees_others(self.request)).exists()
         ):
-            # Blinding: nothing about another reviewer's vote, only that it is not yours.
-            raise ValidationError({"detail": "You can read and change only your own votes."})
+            # Blinding: another reviewer's vote answers exactly as a missing one does.
+            raise Http404("No such vote.")
         return vote
 
     @extend_schema(responses=VoteSerializer)

@@ -78,6 +78,7 @@ def detect_format(text: str) -> str:
         return "wos"
     if _is_wos_tab_header(first):
         return "wos-tab"
+    identifier_list(lines)  # before the table test: "DOI" alone is a header, not a table
     # A table's header comes first: its cells may then hold anything, even a line starting
     # "@SUM(" or "TY  - JOUR" inside a quoted multi-line cell.
     if looks_like_table(first):
@@ -91,7 +92,6 @@ def detect_format(text: str) -> str:
             return "endnote-tagged"
         if _BIBTEX_ENTRY.match(line):
             return "bibtex"
-    identifier_list(lines)
     search_strategy(head)
     if "\t" in first or "," in first or ";" in first:
         raise _refuse(

@@ -63,7 +63,7 @@ def test_it_lists_own_votes_blinded_and_all_votes_to_the_lead(world, client_for)
     assert mine["results"][0]["settled"] is False and mine["results"][0]["decision"] is None
     assert "SECRET" not in json.dumps(mine)
     peek = client_for(world.reviewer).get(api("vote_detail", world, theirs.pk))
-    assert peek.status_code == 400 and "SECRET" not in peek.content.decode()
+    assert peek.status_code == 404 and "SECRET" not in peek.content.decode()
     lead = client_for(world.lead).get(api("vote_list", world)).json()
     assert {v["reviewer"] for v in lead["results"]} == {"rita", "rafael"}
 
@@ -202,3 +202,28 @@ def test_it_builds_the_schema_for_the_screening_endpoints(client):
         "/records/{record_id}/fulltext/",
     ):
         assert fragment in schema
+
+
+def test_another_reviewers_vote_answers_as_a_missing_one(world, client_for):
+    (record,) = make_records(world.review, 1)
+    theirs = cast_vote(record=record, stage="ta", reviewer=world.reviewer2, verdict="include").vote
+    client = client_for(world.reviewer)
+    missing = client.get(api("vote_detail", world, theirs.pk + 1000))
+    other = client.get(api("vote_detail", world, theirs.pk))
+    change = client.patch(
+        api("vote_detail", world, theirs.pk),
+        {"verdict": "exclude"},
+        content_type="application/json",
+    )
+    assert missing.status_code == other.status_code == change.status_code == 404
+    assert other.json() == missing.json()
+    theirs.refresh_from_db()
+    assert theirs.verdict == "include"
+
+
+def test_vote_ids_in_the_body_are_bounded(world, client_for):
+    client = client_for(world.reviewer)
+    for bad in [2**63, 0, -1]:
+        body = {"record": bad, "stage": "ta", "verdict": "include"}
+        response = client.post(api("vote_list", world), body, content_type="application/json")
+        assert response.status_code == 400 and "record" in response.json()

@@ -35,4 +35,4 @@ def test_no_template_has_an_inline_script_or_event_handler():
 
 def test_forms_confirm_through_data_confirm(client_for, world):
     page = client_for(world.owner).get(reverse("members", args=[world.review.pk]))
-    assert 'data-confirm="Leave this review?"' in page.text
+    assert 'data-confirm="Leave this review?' in page.text
