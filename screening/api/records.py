@@ -16,6 +16,7 @@ from screening.selectors.records import (
     records_for_list,
     vote_access,
 )
+from screening.selectors.tags import status_of_listed, visible_tags
 from screening.services.settings import screening_settings_for
 
 
@@ -56,11 +57,17 @@ class RecordOut(serializers.Serializer):
     state = serializers.CharField(help_text="RecordState value")
     state_label = serializers.CharField(source="get_state_display")
     stages = serializers.SerializerMethodField()
+    tags = serializers.SerializerMethodField()
 
     @extend_schema_field(StageOut(many=True))
     def get_stages(self, record) -> list:
         cells = record_row(record, access=self.context["access"], user_id=self.context["user_id"])
         return StageOut(cells, many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_tags(self, record) -> list[str]:
+        """The names of the tags on the record that the caller may see (blinding)."""
+        return [shown.name for shown in self.context.get("tags", {}).get(record.pk, [])]
 
 
 FILTER_PARAMETERS = [
@@ -83,6 +90,9 @@ FILTER_PARAMETERS = [
     OpenApiParameter("kind", str, many=True, enum=SourceKind.values, description="Source kind"),
     OpenApiParameter("reason", str, description="Exclusion reason id (settled outcome), or `none`"),
     OpenApiParameter("q", str, description="Words in the title"),
+    OpenApiParameter(
+        "tag", int, many=True, description="Tag id; repeatable: records carrying every one"
+    ),
 ]
 
 
@@ -105,13 +115,33 @@ class RecordList(generics.ListAPIView):
         filters = RecordFilters.from_query(self.request.query_params, access=self._access())
         if filters.errors:
             raise ValidationError({"detail": list(filters.errors)})
-        return records_for_list(review=self.request.review, filters=filters, access=self._access())
+        return records_for_list(
+            review=self.request.review,
+            filters=filters,
+            access=self._access(),
+            user_id=self.request.user.pk,
+        )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if getattr(self.request, "review", None) is not None:
-            context.update(access=self._access(), user_id=self.request.user.pk)
+            context.update(
+                access=self._access(),
+                user_id=self.request.user.pk,
+                tags=getattr(self, "_tags", {}),
+            )
         return context
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self._tags = visible_tags(
+                [record.pk for record in page],
+                access=self._access(),
+                user_id=self.request.user.pk,
+                statuses={record.pk: status_of_listed(record) for record in page},
+            )
+        return page
 
     @extend_schema(parameters=FILTER_PARAMETERS)
     def get(self, request, *args, **kwargs):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+TAGS_NOTE = "reviewapp tags: "
 EOL = "\r\n"  # what EndNote writes and every reader accepts
 _BREAKS = re.compile(r"[\r\n]+")
 _TAG = re.compile(r"^[A-Z][A-Z0-9]$")
@@ -88,4 +89,7 @@ def ris_entries(records: Iterable[dict]) -> Iterator[str]:
     for record in records:
         from_ris = record["batch__detected_format"] == "ris" and record["raw"]
         lines = _original(record) if from_ris else _mapped(record)
+        if record.get("tags"):
+            # The review's tags as one note, so they never mix with the record's keywords.
+            lines.append(_line("N1", f"{TAGS_NOTE}{'; '.join(record['tags'])}"))
         yield "".join(lines) + f"ER  - {EOL}{EOL}"

@@ -8,6 +8,7 @@
 - fulltext.py: FullText, a record's PDF or why it was not retrieved.
 - ranking.py: per-reviewer relevance models, their scores, the retraining schedule and
   the lead's stopping decisions.
+- tags.py: the review's tags and who put which on which record.
 """
 
 from screening.models.decisions import (
@@ -44,6 +45,7 @@ from screening.models.ranking import (
     StoppingDecision,
     StopRule,
 )
+from screening.models.tags import RecordTag, Tag
 
 __all__ = [
     "CandidatePair",
@@ -65,6 +67,7 @@ __all__ = [
     "Record",
     "RecordScore",
     "RecordState",
+    "RecordTag",
     "Resolution",
     "ResolutionKind",
     "ScreeningSettings",
@@ -74,6 +77,7 @@ __all__ = [
     "StageOutcome",
     "StopRule",
     "StoppingDecision",
+    "Tag",
     "Verdict",
     "Vote",
     "VoteAction",

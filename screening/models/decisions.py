@@ -291,6 +291,8 @@ class VoteAction(models.TextChoices):
     RESOLVE = "resolve", "Resolved conflict"
     OVERRULE = "overrule", "Overruled"
     MOVE = "move", "Moved in the flow"
+    TAG = "tag", "Tagged"
+    UNTAG = "untag", "Untagged"
 
 
 class VoteEvent(models.Model):

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from reviewapp.http import parse_id
 from reviewapp.models import Membership, Review
 from screening import visibility
 from screening.models import (
@@ -28,6 +29,7 @@ from screening.models import (
     Vote,
 )
 from screening.selectors.screening import REACHED
+from screening.selectors.tags import filter_by_tags
 
 # How much of the screening a member may see in lists and exports: the policy's audience.
 VoteAccess = visibility.Audience
@@ -55,6 +57,7 @@ class RecordFilters:
     kinds: tuple[str, ...] = ()
     reason: str = ""  # an ExclusionReason id, or "none" for excluded without a reason
     q: str = ""
+    tags: tuple[int, ...] = ()  # Tag ids: records carrying every one (as the member sees them)
     errors: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -87,7 +90,16 @@ class RecordFilters:
         if reason and reason != NO_REASON and not reason.isdigit():
             errors.append("The reason is an exclusion reason's id, or none.")
             reason = ""
+        tags = []
+        for value in params.getlist("tag"):
+            if not value:
+                continue
+            if (tag_id := parse_id(value)) is None:
+                errors.append("A tag is given by its id.")
+            elif tag_id not in tags:
+                tags.append(tag_id)
         return cls(
+            tags=tuple(tags),
             states=states,
             stage=stage,
             status=status,
@@ -101,7 +113,13 @@ class RecordFilters:
     @property
     def active(self) -> bool:
         return bool(
-            self.states or self.stage or self.sources or self.kinds or self.reason or self.q
+            self.states
+            or self.stage
+            or self.sources
+            or self.kinds
+            or self.reason
+            or self.q
+            or self.tags
         )
 
     def query_items(self) -> list[tuple[str, str]]:
@@ -110,6 +128,7 @@ class RecordFilters:
         items += [(k, v) for k, v in (("stage", self.stage), ("status", self.status)) if v]
         items += [("source", s) for s in self.sources] + [("kind", k) for k in self.kinds]
         items += [(k, v) for k, v in (("reason", self.reason), ("q", self.q)) if v]
+        items += [("tag", str(t)) for t in self.tags]
         return items
 
     def as_query(self) -> str:
@@ -130,9 +149,21 @@ def _status_q(stage: Stage, status: str) -> Q:
     return awaiting & unsettled
 
 
-def filter_records(records: QuerySet, *, filters: RecordFilters) -> QuerySet:
+def filter_records(
+    records: QuerySet,
+    *,
+    filters: RecordFilters,
+    review: Review | None = None,
+    access: VoteAccess = VoteAccess.NONE,
+    user_id: int | None = None,
+) -> QuerySet:
     """`records` narrowed by `filters`. Every filter combines with AND; repeated values
-    of one filter (state, source, kind) with OR."""
+    of one filter (state, source, kind) with OR; several tags: records with all of them.
+    Tags count as `access`/`user_id` may see them (private tags are blinded)."""
+    if filters.tags:
+        records = filter_by_tags(
+            records, tag_ids=filters.tags, review=review, access=access, user_id=user_id or 0
+        )
     if filters.states:
         records = records.filter(state__in=filters.states)
     if filters.sources:
@@ -158,12 +189,18 @@ def filter_records(records: QuerySet, *, filters: RecordFilters) -> QuerySet:
     return records
 
 
-def records_for_list(*, review: Review, filters: RecordFilters, access: VoteAccess) -> QuerySet:
+def records_for_list(
+    *, review: Review, filters: RecordFilters, access: VoteAccess, user_id: int | None = None
+) -> QuerySet:
     """The records list: filtered, with the batch, each stage's outcome (`stage_outcomes`)
     and, for members who may see votes, every vote (`stage_votes`). Three queries for a
     page of any size; `record_row` applies blinding to what they fetched."""
     records = filter_records(
-        Record.objects.filter(review=review).select_related("batch"), filters=filters
+        Record.objects.filter(review=review).select_related("batch"),
+        filters=filters,
+        review=review,
+        access=access,
+        user_id=user_id,
     ).prefetch_related(
         Prefetch(
             "outcomes",

@@ -19,6 +19,7 @@ from screening.selectors import screening as selectors
 from screening.services.conflicts import decide_as_lead
 from screening.services.settings import screening_settings_for
 from screening.views.screen import stage_or_404
+from screening.views.tags import tags_context
 
 
 @review_view(Role.LEAD)
@@ -103,9 +104,11 @@ def record_detail(
             events=selectors.record_history(review=review, record_id=record.pk),
             decisions=decisions,
             user_id=request.user.pk,
+            record_state=record.state,
         ),
         "highlighter": Highlighter(settings.highlight_include, settings.highlight_exclude),
         "fulltext": selectors.fulltext_of(record),
+        **tags_context(review=review, membership=membership, record=record, user=request.user),
     }
     return render(request, "screening/record_detail.html", context)
 

@@ -18,6 +18,7 @@ from screening.selectors.records import (
     records_for_list,
     vote_access,
 )
+from screening.selectors.tags import review_tags, status_of_listed, visible_tags
 from screening.services.settings import screening_settings_for
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -37,6 +38,8 @@ def record_list(request: HttpRequest, review: Review, membership: Membership) ->
       or `none` for records without one
     - `source`: an import's database or register name, repeatable; `kind`: its kind
       (`database`, `register`, `website`, `organisation`, `citation`), repeatable
+    - `tag`: a tag's id, repeatable (records carrying every one, as the member may see
+      them: another screener's private tag counts once the record is settled)
     - `q`: words in the title; `page`, `per_page` (25, 50, 100, 200)
 
     For example `?state=ta_excluded`, `?state=ft_excluded&reason=12`,
@@ -47,9 +50,23 @@ def record_list(request: HttpRequest, review: Review, membership: Membership) ->
     per_page = request.GET.get("per_page", "")
     per_page = int(per_page) if per_page.isdigit() and int(per_page) in PAGE_SIZES else 50
     page = Paginator(
-        records_for_list(review=review, filters=filters, access=access), per_page
+        records_for_list(review=review, filters=filters, access=access, user_id=request.user.pk),
+        per_page,
     ).get_page(request.GET.get("page"))
-    rows = [(record, record_row(record, access=access, user_id=request.user.pk)) for record in page]
+    shown_tags = visible_tags(
+        [record.pk for record in page],
+        access=access,
+        user_id=request.user.pk,
+        statuses={record.pk: status_of_listed(record) for record in page},
+    )
+    rows = [
+        (
+            record,
+            record_row(record, access=access, user_id=request.user.pk),
+            shown_tags.get(record.pk, []),
+        )
+        for record in page
+    ]
     query = filters.as_query()
     if per_page != 50:
         query = f"{query}&per_page={per_page}" if query else f"per_page={per_page}"
@@ -69,6 +86,8 @@ def record_list(request: HttpRequest, review: Review, membership: Membership) ->
         "is_lead": membership.can(Role.LEAD),
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,
+        "all_tags": review_tags(review),
+        "can_tag": membership.can(Role.REVIEWER),
     }
     return render(request, "screening/records/list.html", context)
 
