@@ -101,6 +101,14 @@ ROUTES: dict[str, object] = {
     "api:export_votes": {"GET": Role.REVIEWER},
     "api:export_conflicts": {"GET": Role.LEAD},
     "api:export_included": {"GET": Role.VIEWER},
+    # screening: tags
+    "tag_list": {"GET": Role.VIEWER, "POST": Role.LEAD},
+    "tag_update": {"POST": Role.LEAD},
+    "record_tag": {"POST": Role.REVIEWER},
+    "api:tag_list": {"GET": Role.VIEWER, "POST": Role.LEAD},
+    "api:tag_detail": {"GET": Role.VIEWER, "PATCH": Role.LEAD, "DELETE": Role.LEAD},
+    "api:record_tags": {"GET": Role.VIEWER, "POST": Role.REVIEWER},
+    "api:record_tag_detail": {"DELETE": Role.REVIEWER},
     # extraction: studies, form, sheets, consensus, evidence table, risk of bias
     "extraction_home": {"GET": Role.VIEWER},
     "extraction_settings": {"GET": Role.LEAD, "POST": Role.LEAD},

@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from reviewapp.access import review_view
-from reviewapp.http import is_htmx, object_of_review_or_404
+from reviewapp.http import is_htmx, object_of_review_or_404, parse_id
 from reviewapp.models import Membership, Review, Role
 from screening.models import Record, Tag
 from screening.models.tags import COLOURS
@@ -88,7 +88,10 @@ def record_tag(
 ) -> HttpResponse:
     """Put a tag on a record or take it off: `tag` (id) and `action` (add, remove, toggle)."""
     record = object_of_review_or_404(Record, review, record_id)
-    tag = object_of_review_or_404(Tag, review, request.POST.get("tag", ""))
+    tag_id = parse_id(request.POST.get("tag", ""))
+    tag = Tag.objects.filter(review=review, pk=tag_id).first() if tag_id else None
+    if tag is None:
+        return HttpResponse("Choose one of the review's tags.", status=400)
     action = request.POST.get("action", "toggle")
     error = ""
     if action == "toggle":

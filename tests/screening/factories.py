@@ -43,4 +43,13 @@ def walk_objects(world) -> dict:
         verdict="exclude",
         reason=used,
     )
-    return {"record_id": at_full_text.pk, "vote_id": vote.pk, "reason_id": used.pk, "stage": "ta"}
+    from screening.services.tags import create_tag
+
+    tag = create_tag(review=world.review, name=f"Tag {at_full_text.pk}")
+    return {
+        "record_id": at_full_text.pk,
+        "vote_id": vote.pk,
+        "reason_id": used.pk,
+        "stage": "ta",
+        "tag_id": tag.pk,
+    }
