@@ -26,7 +26,8 @@ def _term_pattern(term: str) -> str:
 class Highlighter:
     do_not_call_in_templates = True  # templates pass it to the `highlight` filter
 
-    def __init__(self, include: Iterable[str] = (), exclude: Iterable[str] = ()):
+    def __init__(self, include: Iterable[str] = (), exclude: Iterable[str] = (), *, css: str = ""):
+        self.css = css  # one class for every match (search results), else by group
         groups = []
         for name, terms in (("inc", include), ("exc", exclude)):
             patterns = [_term_pattern(t.strip()) for t in terms if t.strip().strip("*")]
@@ -44,7 +45,7 @@ class Highlighter:
         for match in self.regex.finditer(text):
             if match.start() == match.end():
                 continue
-            css = "hl-include" if match.lastgroup == "inc" else "hl-exclude"
+            css = self.css or ("hl-include" if match.lastgroup == "inc" else "hl-exclude")
             out.append(escape(text[last : match.start()]))
             out.append(f'<mark class="{css}">{escape(match.group(0))}</mark>')
             last = match.end()

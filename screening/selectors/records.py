@@ -28,7 +28,9 @@ from screening.models import (
     StageOutcome,
     Vote,
 )
+from screening.search import parse as parse_search
 from screening.selectors.screening import REACHED
+from screening.selectors.search import search_records
 from screening.selectors.tags import filter_by_tags
 
 # How much of the screening a member may see in lists and exports: the policy's audience.
@@ -90,6 +92,8 @@ class RecordFilters:
         if reason and reason != NO_REASON and not reason.isdigit():
             errors.append("The reason is an exclusion reason's id, or none.")
             reason = ""
+        q = params.get("q", "").strip()[:500]
+        errors += list(parse_search(q).errors)
         tags = []
         for value in params.getlist("tag"):
             if not value:
@@ -106,7 +110,7 @@ class RecordFilters:
             sources=tuple(dict.fromkeys(v.strip() for v in params.getlist("source") if v.strip())),
             kinds=kinds,
             reason=reason,
-            q=params.get("q", "").strip()[:200],
+            q=q,
             errors=tuple(errors),
         )
 
@@ -185,7 +189,7 @@ def filter_records(
         else:
             records = records.filter(Exists(outcomes.filter(reason_id=int(filters.reason))))
     if filters.q:
-        records = records.filter(title__icontains=filters.q)
+        records = search_records(records, filters.q)
     return records
 
 

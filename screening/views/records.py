@@ -9,7 +9,9 @@ from django.urls import path
 
 from reviewapp.access import review_view
 from reviewapp.models import Membership, Review, Role
+from screening.highlight import Highlighter
 from screening.models import RecordState, Stage
+from screening.search import parse as parse_search
 from screening.selectors.records import (
     RecordFilters,
     VoteAccess,
@@ -40,7 +42,9 @@ def record_list(request: HttpRequest, review: Review, membership: Membership) ->
       (`database`, `register`, `website`, `organisation`, `citation`), repeatable
     - `tag`: a tag's id, repeatable (records carrying every one, as the member may see
       them: another screener's private tag counts once the record is settled)
-    - `q`: words in the title; `page`, `per_page` (25, 50, 100, 200)
+    - `q`: the search (screening/search.py: words, "phrases", prefix*, -not, ti: ab: au:
+      kw: jo: doi: pmid: year:2019..2021) over title, abstract, authors, keywords,
+      journal, DOI and PubMed id; `page`, `per_page` (25, 50, 100, 200)
 
     For example `?state=ta_excluded`, `?state=ft_excluded&reason=12`,
     `?state=duplicate&source=PubMed`, `?stage=ta&status=conflict`.
@@ -87,6 +91,11 @@ def record_list(request: HttpRequest, review: Review, membership: Membership) ->
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,
         "all_tags": review_tags(review),
+        "search_hl": (
+            Highlighter(parse_search(filters.q).highlight_terms(), css="search-hit")
+            if filters.q
+            else None
+        ),
         "can_tag": membership.can(Role.REVIEWER),
     }
     return render(request, "screening/records/list.html", context)
