@@ -8,6 +8,7 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 
 from reviewapp.access import ReviewRolePermission
+from reviewapp.models import Role
 from screening.models import RecordState, SourceKind, Stage
 from screening.selectors.records import (
     STATUSES,
@@ -89,7 +90,24 @@ FILTER_PARAMETERS = [
     OpenApiParameter("source", str, many=True, description="Import source name; repeatable"),
     OpenApiParameter("kind", str, many=True, enum=SourceKind.values, description="Source kind"),
     OpenApiParameter("reason", str, description="Exclusion reason id (settled outcome), or `none`"),
-    OpenApiParameter("q", str, description="Words in the title"),
+    OpenApiParameter(
+        "q",
+        str,
+        description='Search: words, "phrases", prefix*, -not, ti: ab: au: kw: jo: doi: pmid: '
+        "year:2019..2021 (README, Records and exports)",
+    ),
+    OpenApiParameter("import", int, description="One import's records (its id)"),
+    OpenApiParameter("year_from", int, description="Published in or after this year"),
+    OpenApiParameter("year_to", int, description="Published in or before this year"),
+    OpenApiParameter("fulltext", str, enum=["yes", "no"], description="A PDF is attached"),
+    OpenApiParameter("abstract", str, enum=["yes", "no"], description="Has an abstract"),
+    OpenApiParameter(
+        "ordering",
+        str,
+        description="year, title, first_author, journal, source, imported, state, id; votes "
+        "(reviewers and leads); score (leads: their relevance score); prefix - for descending. "
+        "Exports stay in id order.",
+    ),
     OpenApiParameter(
         "tag", int, many=True, description="Tag id; repeatable: records carrying every one"
     ),
@@ -112,7 +130,11 @@ class RecordList(generics.ListAPIView):
         return self._vote_access
 
     def get_queryset(self):
-        filters = RecordFilters.from_query(self.request.query_params, access=self._access())
+        filters = RecordFilters.from_query(
+            self.request.query_params,
+            access=self._access(),
+            is_lead=self.request.membership.can(Role.LEAD),
+        )
         if filters.errors:
             raise ValidationError({"detail": list(filters.errors)})
         return records_for_list(

@@ -18,6 +18,7 @@ from reviewapp.models import Membership, Review
 from screening import visibility
 from screening.models import (
     ExclusionReason,
+    FullText,
     ImportBatch,
     OutcomeStatus,
     Record,
@@ -29,6 +30,7 @@ from screening.models import (
     Vote,
 )
 from screening.search import parse as parse_search
+from screening.selectors import record_order
 from screening.selectors.screening import REACHED
 from screening.selectors.search import search_records
 from screening.selectors.tags import filter_by_tags
@@ -60,12 +62,41 @@ class RecordFilters:
     reason: str = ""  # an ExclusionReason id, or "none" for excluded without a reason
     q: str = ""
     tags: tuple[int, ...] = ()  # Tag ids: records carrying every one (as the member sees them)
+    batch: int | None = None  # one import's records
+    year_from: int | None = None
+    year_to: int | None = None
+    fulltext: str = ""  # "yes": a PDF is attached; "no": none
+    abstract: str = ""  # "yes": has an abstract; "no": none
+    ordering: str = ""  # screening.selectors.record_order; "" = id order
     errors: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
-    def from_query(cls, params, *, access: VoteAccess = VoteAccess.ALL) -> RecordFilters:
+    def from_query(
+        cls, params, *, access: VoteAccess = VoteAccess.ALL, is_lead: bool = False
+    ) -> RecordFilters:
         """Parse `params` (a QueryDict); unknown values are reported in `errors` and left out."""
         errors = []
+        batch = None
+        if (value := params.get("import", "")) and (batch := parse_id(value)) is None:
+            errors.append("The import is given by its id.")
+        years = []
+        for name in ("year_from", "year_to"):
+            value = params.get(name, "").strip()
+            if value and not (value.isdigit() and len(value) <= 4):
+                errors.append(f"{name} is a year, like 2019.")
+                value = ""
+            years.append(int(value) if value else None)
+        flags = []
+        for name in ("fulltext", "abstract"):
+            value = params.get(name, "")
+            if value and value not in ("yes", "no"):
+                errors.append(f"{name} is yes or no.")
+                value = ""
+            flags.append(value)
+        ordering = params.get("ordering", "").strip()
+        if ordering and (problem := record_order.check(ordering, access=access, is_lead=is_lead)):
+            errors.append(problem)
+            ordering = ""
         states = tuple(dict.fromkeys(v for v in params.getlist("state") if v))
         if bad := [s for s in states if s not in RecordState.values]:
             errors.append(
@@ -103,6 +134,12 @@ class RecordFilters:
             elif tag_id not in tags:
                 tags.append(tag_id)
         return cls(
+            batch=batch,
+            year_from=years[0],
+            year_to=years[1],
+            fulltext=flags[0],
+            abstract=flags[1],
+            ordering=ordering,
             tags=tuple(tags),
             states=states,
             stage=stage,
@@ -124,19 +161,35 @@ class RecordFilters:
             or self.reason
             or self.q
             or self.tags
+            or self.batch
+            or self.year_from is not None
+            or self.year_to is not None
+            or self.fulltext
+            or self.abstract
         )
 
-    def query_items(self) -> list[tuple[str, str]]:
-        """The filters as query-string pairs, to carry them to other pages and exports."""
+    def query_items(self, *, ordering: bool = True) -> list[tuple[str, str]]:
+        """The filters (and the order) as query-string pairs, to carry them to other
+        pages and exports."""
         items = [("state", s) for s in self.states]
         items += [(k, v) for k, v in (("stage", self.stage), ("status", self.status)) if v]
         items += [("source", s) for s in self.sources] + [("kind", k) for k in self.kinds]
         items += [(k, v) for k, v in (("reason", self.reason), ("q", self.q)) if v]
         items += [("tag", str(t)) for t in self.tags]
+        extra = (
+            ("import", self.batch),
+            ("year_from", self.year_from),
+            ("year_to", self.year_to),
+            ("fulltext", self.fulltext),
+            ("abstract", self.abstract),
+        )
+        items += [(k, str(v)) for k, v in extra if v not in (None, "")]
+        if ordering and self.ordering:
+            items.append(("ordering", self.ordering))
         return items
 
-    def as_query(self) -> str:
-        return urlencode(self.query_items())
+    def as_query(self, *, ordering: bool = True) -> str:
+        return urlencode(self.query_items(ordering=ordering))
 
 
 def _status_q(stage: Stage, status: str) -> Q:
@@ -190,6 +243,21 @@ def filter_records(
             records = records.filter(Exists(outcomes.filter(reason_id=int(filters.reason))))
     if filters.q:
         records = search_records(records, filters.q)
+    if filters.batch:
+        records = records.filter(batch_id=filters.batch)
+    if filters.year_from is not None:
+        records = records.filter(year__gte=filters.year_from)
+    if filters.year_to is not None:
+        records = records.filter(year__lte=filters.year_to)
+    if filters.fulltext:
+        retrieved = FullText.objects.filter(record=OuterRef("pk")).exclude(file="")
+        records = records.filter(
+            Exists(retrieved) if filters.fulltext == "yes" else ~Exists(retrieved)
+        )
+    if filters.abstract == "yes":
+        records = records.exclude(abstract="")
+    elif filters.abstract == "no":
+        records = records.filter(abstract="")
     return records
 
 
@@ -222,7 +290,7 @@ def records_for_list(
                 to_attr="stage_votes",
             )
         )
-    return records.order_by("pk")
+    return record_order.order(records, filters.ordering, user_id=user_id)
 
 
 @dataclass(frozen=True)
@@ -305,19 +373,21 @@ class FilterChoices:
     sources: list[str]
     kinds: list[tuple[str, str]]
     reasons: list[ExclusionReason]
+    imports: list[tuple[int, str]]  # (id, "PubMed · export.nbib")
 
 
 def filter_choices(*, review: Review) -> FilterChoices:
     """What the filter bar offers: the review's sources, their kinds, and its reasons."""
-    batches = (
+    batches = list(
         ImportBatch.objects.filter(review=review)
-        .order_by()
-        .values_list("source_name", "source_kind")
+        .order_by("pk")
+        .values_list("pk", "source_name", "source_kind", "filename")
     )
-    pairs = set(batches)
+    pairs = {(name, kind) for _, name, kind, _ in batches}
     kinds = {kind for _, kind in pairs}
     return FilterChoices(
         sources=sorted({name for name, _ in pairs}, key=str.lower),
         kinds=[(value, label) for value, label in SourceKind.choices if value in kinds],
         reasons=list(ExclusionReason.objects.filter(review=review)),
+        imports=[(pk, f"{name} · {filename}") for pk, name, _, filename in batches],
     )
