@@ -2,6 +2,7 @@
 
 from screening.views import (
     agreement,
+    bulk,
     conflicts,
     dedupe,
     fulltext,
@@ -28,4 +29,5 @@ urlpatterns = [
     *prisma.urlpatterns,
     *ranking.urlpatterns,
     *tags.urlpatterns,
+    *bulk.urlpatterns,
 ]

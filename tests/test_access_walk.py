@@ -109,6 +109,8 @@ ROUTES: dict[str, object] = {
     "api:tag_detail": {"GET": Role.VIEWER, "PATCH": Role.LEAD, "DELETE": Role.LEAD},
     "api:record_tags": {"GET": Role.VIEWER, "POST": Role.REVIEWER},
     "api:record_tag_detail": {"DELETE": Role.REVIEWER},
+    "records_bulk": {"POST": Role.LEAD},
+    "api:records_bulk": {"POST": Role.LEAD},
     # extraction: studies, form, sheets, consensus, evidence table, risk of bias
     "extraction_home": {"GET": Role.VIEWER},
     "extraction_settings": {"GET": Role.LEAD, "POST": Role.LEAD},

@@ -6,10 +6,11 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from reviewapp.access import ReviewRolePermission
 from reviewapp.models import Role
-from screening.models import RecordState, SourceKind, Stage
+from screening.models import RecordState, SourceKind, Stage, Tag
 from screening.selectors.records import (
     STATUSES,
     RecordFilters,
@@ -19,6 +20,8 @@ from screening.selectors.records import (
 )
 from screening.selectors.tags import status_of_listed, visible_tags
 from screening.services.settings import screening_settings_for
+from screening.services.tags import tag_records, untag_records
+from screening.views.bulk import bulk_target
 
 
 class VoteOut(serializers.Serializer):
@@ -173,3 +176,63 @@ class RecordList(generics.ListAPIView):
 urlpatterns = [
     path("records/", RecordList.as_view(), name="record_list"),
 ]
+
+
+class BulkIn(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["tag", "untag"])
+    tag = serializers.IntegerField(help_text="The tag's id")
+    ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, max_length=1000, help_text="Records"
+    )
+    all = serializers.BooleanField(
+        default=False, help_text="Every record matching the filters of the query string instead"
+    )
+    confirm = serializers.BooleanField(
+        default=False, help_text="false: only count the records it would apply to"
+    )
+
+
+class BulkOut(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Records selected")
+    changed = serializers.IntegerField(help_text="Records tagged or untagged (0 unless confirm)")
+    confirmed = serializers.BooleanField()
+
+
+class RecordsBulk(generics.GenericAPIView):
+    """Lead: tag or untag the records `ids`, or (`all`) every record matching the records
+    list's filters given in the query string. Without `confirm` nothing changes and the
+    answer says how many records it would apply to. Each record changed is in its history."""
+
+    permission_classes = [ReviewRolePermission]
+    review_role = Role.LEAD
+    serializer_class = BulkIn
+
+    @extend_schema(request=BulkIn, responses=BulkOut, parameters=FILTER_PARAMETERS)
+    def post(self, request, review_id):
+        data = BulkIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        body = data.validated_data
+        tag = Tag.objects.filter(review=request.review, pk=body["tag"]).first()
+        if tag is None:
+            raise ValidationError({"tag": "No such tag in this review."})
+        if not body["all"] and not body.get("ids"):
+            raise ValidationError({"ids": "Give the records' ids, or all=true with filters."})
+        filters, records = bulk_target(
+            review=request.review,
+            membership=request.membership,
+            user=request.user,
+            query=request.META.get("QUERY_STRING", ""),
+            ids=[str(i) for i in body.get("ids", [])],
+            scope="all" if body["all"] else "selected",
+        )
+        if filters.errors:
+            raise ValidationError({"detail": list(filters.errors)})
+        ids = list(records.order_by("pk").values_list("pk", flat=True))
+        changed = 0
+        if body["confirm"]:
+            service = tag_records if body["action"] == "tag" else untag_records
+            changed = service(review=request.review, record_ids=ids, tag=tag, by=request.user)
+        return Response({"count": len(ids), "changed": changed, "confirmed": body["confirm"]})
+
+
+urlpatterns += [path("records/bulk/", RecordsBulk.as_view(), name="records_bulk")]

@@ -48,6 +48,7 @@ def vote_access(*, membership: Membership, screening_settings: ScreeningSettings
 STATUSES = visibility.Audience.ALL.statuses
 BLIND_STATUSES = visibility.Audience.SETTLED.statuses
 NO_REASON = "none"
+MAX_IDS = 1000
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class RecordFilters:
     fulltext: str = ""  # "yes": a PDF is attached; "no": none
     abstract: str = ""  # "yes": has an abstract; "no": none
     ordering: str = ""  # screening.selectors.record_order; "" = id order
+    ids: tuple[int, ...] = ()  # a selection of records (bulk export), at most MAX_IDS
     errors: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -133,7 +135,16 @@ class RecordFilters:
                 errors.append("A tag is given by its id.")
             elif tag_id not in tags:
                 tags.append(tag_id)
+        ids = tuple(dict.fromkeys(i for v in params.getlist("id") if (i := parse_id(v))))
+        if len(params.getlist("id")) != len(ids) and any(
+            not parse_id(v) for v in params.getlist("id")
+        ):
+            errors.append("A record is given by its id.")
+        if len(ids) > MAX_IDS:
+            errors.append(f"Select at most {MAX_IDS} records, or use the filters.")
+            ids = ids[:MAX_IDS]
         return cls(
+            ids=ids,
             batch=batch,
             year_from=years[0],
             year_to=years[1],
@@ -166,6 +177,7 @@ class RecordFilters:
             or self.year_to is not None
             or self.fulltext
             or self.abstract
+            or self.ids
         )
 
     def query_items(self, *, ordering: bool = True) -> list[tuple[str, str]]:
@@ -184,6 +196,7 @@ class RecordFilters:
             ("abstract", self.abstract),
         )
         items += [(k, str(v)) for k, v in extra if v not in (None, "")]
+        items += [("id", str(i)) for i in self.ids]
         if ordering and self.ordering:
             items.append(("ordering", self.ordering))
         return items
@@ -243,6 +256,8 @@ def filter_records(
             records = records.filter(Exists(outcomes.filter(reason_id=int(filters.reason))))
     if filters.q:
         records = search_records(records, filters.q)
+    if filters.ids:
+        records = records.filter(pk__in=filters.ids)
     if filters.batch:
         records = records.filter(batch_id=filters.batch)
     if filters.year_from is not None:
