@@ -3,6 +3,7 @@
 from screening.views import (
     agreement,
     bulk,
+    comments,
     conflicts,
     dedupe,
     fulltext,
@@ -30,4 +31,5 @@ urlpatterns = [
     *ranking.urlpatterns,
     *tags.urlpatterns,
     *bulk.urlpatterns,
+    *comments.urlpatterns,
 ]

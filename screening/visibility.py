@@ -200,3 +200,10 @@ def private_tag_statuses(audience: Audience) -> tuple[str, ...] | None:
     """For queries over many records: the outcome statuses at the record's current stage
     at which others' private tags are visible (None: always; (): never)."""
     return audience.outcome_statuses_with_votes
+
+
+def comment_visible(*, audience: Audience, mine: bool, status: Status) -> bool:
+    """Whether a comment on a record may be shown: one's own always (to members who may
+    comment); others' exactly as a vote's note — on a record waiting for votes a
+    screener sees only their own, the lead sees all on conflicts, viewers none."""
+    return vote_visible(audience=audience, status=status, mine=mine)

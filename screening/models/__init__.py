@@ -9,8 +9,10 @@
 - ranking.py: per-reviewer relevance models, their scores, the retraining schedule and
   the lead's stopping decisions.
 - tags.py: the review's tags and who put which on which record.
+- comments.py: the discussion per record and its @mentions.
 """
 
+from screening.models.comments import Comment, Mention
 from screening.models.decisions import (
     ExclusionReason,
     FinalVerdict,
@@ -49,6 +51,7 @@ from screening.models.tags import RecordTag, Tag
 
 __all__ = [
     "CandidatePair",
+    "Comment",
     "DedupeAction",
     "DedupeEvent",
     "DuplicateGroup",
@@ -58,6 +61,7 @@ __all__ = [
     "ImportBatch",
     "ImportStatus",
     "Lease",
+    "Mention",
     "ModelStatus",
     "OutcomeStatus",
     "PairStatus",

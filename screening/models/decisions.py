@@ -293,6 +293,7 @@ class VoteAction(models.TextChoices):
     MOVE = "move", "Moved in the flow"
     TAG = "tag", "Tagged"
     UNTAG = "untag", "Untagged"
+    COMMENT = "comment", "Commented"
 
 
 class VoteEvent(models.Model):

@@ -354,7 +354,7 @@ def visible_history(*, events, decisions: dict, user_id: int, record_state: str 
     yet, nor others' private tags (blinded like votes, screening.visibility.tag_visible)."""
     hidden = {stage for stage, entry in decisions.items() if entry["blinded"]}
     vote_actions = (VoteAction.VOTE, VoteAction.CHANGE)
-    tag_actions = (VoteAction.TAG, VoteAction.UNTAG)
+    tag_actions = (VoteAction.TAG, VoteAction.UNTAG, VoteAction.COMMENT)
 
     # Private tags are blinded at the stage the record waits at now (visibility.current_status).
     current = {"ta": Stage.TITLE_ABSTRACT, "ft": Stage.FULL_TEXT}.get(record_state)

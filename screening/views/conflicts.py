@@ -18,6 +18,7 @@ from screening.models import ExclusionReason, Record, Stage
 from screening.selectors import screening as selectors
 from screening.services.conflicts import decide_as_lead
 from screening.services.settings import screening_settings_for
+from screening.views.comments import comments_context
 from screening.views.screen import stage_or_404
 from screening.views.tags import tags_context
 
@@ -109,6 +110,7 @@ def record_detail(
         "highlighter": Highlighter(settings.highlight_include, settings.highlight_exclude),
         "fulltext": selectors.fulltext_of(record),
         **tags_context(review=review, membership=membership, record=record, user=request.user),
+        **comments_context(review=review, membership=membership, record=record, user=request.user),
     }
     return render(request, "screening/record_detail.html", context)
 

@@ -12,6 +12,7 @@ from django.urls import path
 from reviewapp.access import review_view
 from reviewapp.http import is_htmx, object_of_review_or_404, parse_id
 from reviewapp.models import Membership, Review, Role
+from screening import visibility
 from screening.forms.screening import VoteForm
 from screening.highlight import Highlighter
 from screening.models import ExclusionReason, Record, Stage, Tag, Vote
@@ -20,6 +21,7 @@ from screening.selectors.ranking import relevance_of
 from screening.services.queue import next_record
 from screening.services.settings import screening_settings_for
 from screening.services.votes import cast_vote
+from screening.views.comments import comments_context
 from screening.views.tags import tags_context
 
 
@@ -95,9 +97,25 @@ def _panel_context(
         context["votes_complete"] = outcome is not None and (
             outcome.status != "open" or outcome.votes >= needed
         )
-        context.update(
-            tags_context(review=review, membership=membership, record=record, user=request.user)
+        # Private tags and comments are blinded at the stage the record waits at; when
+        # that is not this page's stage its outcome is unknown here: treated as waiting.
+        status = visibility.current_status(
+            state=record.state,
+            ta_outcome_status=outcome.status if outcome and stage == Stage.TITLE_ABSTRACT else None,
+            ft_outcome_status=outcome.status if outcome and stage == Stage.FULL_TEXT else None,
         )
+        access = visibility.audience(role_rank=membership.role_enum.rank, blind=settings.blind)
+        for extra_context in (tags_context, comments_context):
+            context.update(
+                extra_context(
+                    review=review,
+                    membership=membership,
+                    record=record,
+                    user=request.user,
+                    status=status,
+                    access=access,
+                )
+            )
         if stage == Stage.FULL_TEXT:
             context["fulltext"] = selectors.fulltext_of(record)
         elif settings.show_relevance:

@@ -70,13 +70,20 @@ def tag_update(
     return redirect("tag_list", review.pk)
 
 
-def tags_context(*, review, membership, record, user) -> dict:
-    """What `screening/tags/_record_tags.html` needs for one record."""
-    access = vote_access(membership=membership, screening_settings=screening_settings_for(review))
+def tags_context(*, review, membership, record, user, status=None, access=None) -> dict:
+    """What `screening/tags/_record_tags.html` needs for one record (`status`: the
+    record's visibility.Status if the caller knows it, saving two queries)."""
+    if access is None:
+        access = vote_access(
+            membership=membership, screening_settings=screening_settings_for(review)
+        )
+    statuses = {record.pk: status} if status is not None else None
     return {
         "review": review,
         "record": record,
-        "shown_tags": visible_tags([record.pk], access=access, user_id=user.pk).get(record.pk, []),
+        "shown_tags": visible_tags(
+            [record.pk], access=access, user_id=user.pk, statuses=statuses
+        ).get(record.pk, []),
         "all_tags": review_tags(review),
         "can_tag": membership.can(Role.REVIEWER),
     }
