@@ -110,6 +110,10 @@ ROUTES: dict[str, object] = {
     "api:record_tags": {"GET": Role.VIEWER, "POST": Role.REVIEWER},
     "api:record_tag_detail": {"DELETE": Role.REVIEWER},
     "records_bulk": {"POST": Role.LEAD},
+    "record_comments": {"GET": Role.VIEWER, "POST": Role.REVIEWER},
+    "comment_change": {"POST": Role.REVIEWER},
+    "api:record_comments": {"GET": Role.VIEWER, "POST": Role.REVIEWER},
+    "api:comment_detail": {"PATCH": Role.REVIEWER, "DELETE": Role.REVIEWER},
     "api:records_bulk": {"POST": Role.LEAD},
     # extraction: studies, form, sheets, consensus, evidence table, risk of bias
     "extraction_home": {"GET": Role.VIEWER},

@@ -1,5 +1,5 @@
-"""REST: the review's tags (the lead defines them) and the tags on a record (any
-screener adds and removes them). What each member sees of private tags is
+"""REST: the review's tags (the lead defines them), the tags on a record (any
+screener adds and removes them) and the discussion of a record (comments). What each member sees of private tags is
 screening.visibility's to say, as on the pages."""
 
 from __future__ import annotations
@@ -8,16 +8,18 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from reviewapp.http import object_of_review_or_404
 from reviewapp.models import Role
 from screening.api.screening_common import ScreeningAPIView
-from screening.models import Record, Tag
+from screening.models import Comment, Record, Tag
 from screening.models.tags import COLOURS
+from screening.selectors.comments import visible_comments
 from screening.selectors.records import vote_access
 from screening.selectors.tags import review_tags, visible_tags
+from screening.services import comments as comment_service
 from screening.services import tags as tag_service
 from screening.services.settings import screening_settings_for
 
@@ -156,4 +158,105 @@ urlpatterns = [
         RecordTagDetail.as_view(),
         name="record_tag_detail",
     ),
+]
+
+
+class CommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="comment.pk")
+    author = serializers.CharField(source="comment.author.username")
+    text = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(source="comment.created_at")
+    edited_at = serializers.DateTimeField(source="comment.edited_at", allow_null=True)
+    deleted = serializers.SerializerMethodField()
+    editable = serializers.BooleanField()
+    deletable = serializers.BooleanField()
+
+    def get_text(self, shown) -> str:
+        return "" if shown.comment.deleted_at else shown.comment.text
+
+    def get_deleted(self, shown) -> bool:
+        return shown.comment.deleted_at is not None
+
+
+def _comments(request, record) -> list:
+    access = vote_access(
+        membership=request.membership, screening_settings=screening_settings_for(request.review)
+    )
+    return visible_comments(
+        record,
+        access=access,
+        user_id=request.user.pk,
+        is_lead=request.membership.can(Role.LEAD),
+    )
+
+
+_TEXT_IN = inline_serializer("CommentIn", {"text": serializers.CharField(max_length=5000)})
+
+
+class RecordComments(ScreeningAPIView):
+    """The discussion of a record as you may read it (blinding: on a record waiting for
+    votes a screener reads only their own comments); POST `{"text": ...}` writes one,
+    `@username` e-mails that member if they may read it."""
+
+    review_roles = {"GET": Role.VIEWER, "POST": Role.REVIEWER}
+
+    @extend_schema(responses=CommentSerializer(many=True))
+    def get(self, request, review_id, record_id):
+        record = object_of_review_or_404(Record, request.review, record_id)
+        return Response(CommentSerializer(_comments(request, record), many=True).data)
+
+    @extend_schema(request=_TEXT_IN, responses={201: CommentSerializer(many=True)})
+    def post(self, request, review_id, record_id):
+        record = object_of_review_or_404(Record, request.review, record_id)
+        try:
+            comment_service.add_comment(
+                record=record, author=request.user, text=str(request.data.get("text", ""))
+            )
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+        return Response(
+            CommentSerializer(_comments(request, record), many=True).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CommentDetail(ScreeningAPIView):
+    """PATCH `{"text": ...}`: edit your comment within 10 minutes; DELETE: delete it (its
+    author or a lead). Both are kept in the record's history."""
+
+    review_roles = {"PATCH": Role.REVIEWER, "DELETE": Role.REVIEWER}
+
+    def _comment(self, request, comment_id):
+        comment = object_of_review_or_404(
+            Comment.objects.select_related("record"), request.review, comment_id
+        )
+        record = comment.record
+        if not any(s.comment.pk == comment.pk for s in _comments(request, record)):
+            raise NotFound("No such comment.")  # one you may not read is not there
+        return record, comment
+
+    @extend_schema(request=_TEXT_IN, responses=CommentSerializer(many=True))
+    def patch(self, request, review_id, comment_id):
+        record, comment = self._comment(request, comment_id)
+        try:
+            comment_service.edit_comment(
+                comment, by=request.user, text=str(request.data.get("text", ""))
+            )
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+        return Response(CommentSerializer(_comments(request, record), many=True).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, review_id, comment_id):
+        _, comment = self._comment(request, comment_id)
+        try:
+            comment_service.delete_comment(comment, by=request.user, membership=request.membership)
+        except DjangoValidationError as exc:
+            raise _validation(exc) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+urlpatterns += [
+    path("records/<int:record_id>/comments/", RecordComments.as_view(), name="record_comments"),
+    path("comments/<int:comment_id>/", CommentDetail.as_view(), name="comment_detail"),
 ]

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from reviewapp.models import Review, Role
 from screening.models import (
+    Comment,
     OutcomeStatus,
     Record,
     RecordState,
@@ -33,7 +34,7 @@ from screening.selectors.records import (
     vote_visible,
 )
 from screening.selectors.tags import shown_tag_names, tag_rows
-from screening.visibility import current_status
+from screening.visibility import comment_visible, current_status
 
 CHUNK = 2000
 STATE_LABELS = dict(RecordState.choices)
@@ -165,7 +166,7 @@ def record_rows(context: ExportContext) -> Iterator[Row]:
     """Every record (narrowed by the records list's filters) with its state, and per
     stage its status, decision, reason and, for members who may see them, the votes."""
     with_votes = context.access != VoteAccess.NONE
-    header = [*BIB_HEADER, "state", "state_label", "abstract", "tags"]
+    header = [*BIB_HEADER, "state", "state_label", "abstract", "tags", "comments"]
     for stage in Stage:
         header += [f"{stage}_status", f"{stage}_decision", f"{stage}_reason", f"{stage}_settled_by"]
         if with_votes:
@@ -191,6 +192,13 @@ def record_rows(context: ExportContext) -> Iterator[Row]:
         _by_record,
     )
     tags = _Cursor(tag_rows(records), _by_record)
+    comments = _Cursor(
+        Comment.objects.filter(record__in=records.values("pk"), deleted_at__isnull=True)
+        .order_by("record_id")
+        .values("record_id", "author_id")
+        .iterator(chunk_size=CHUNK),
+        _by_record,
+    )
     for record in records.values(*BIB_FIELDS, "state", "abstract").iterator(chunk_size=CHUNK):
         by_stage = {o["stage"]: o for o in outcomes.take(record["pk"])}
         record_votes = votes.take(record["pk"])
@@ -208,6 +216,14 @@ def record_rows(context: ExportContext) -> Iterator[Row]:
             STATE_LABELS.get(record["state"], record["state"]),
             record["abstract"],
             "; ".join(names),
+            sum(  # the comments this member may read (visibility.comment_visible)
+                comment_visible(
+                    audience=context.access,
+                    mine=c["author_id"] == context.user_id,
+                    status=status,
+                )
+                for c in comments.take(record["pk"])
+            ),
         ]
         for stage in Stage:
             outcome = by_stage.get(stage)

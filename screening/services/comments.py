@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -100,7 +100,7 @@ def add_comment(*, record: Record, author, text: str) -> Comment:
 def edit_comment(comment: Comment, *, by, text: str, now=None) -> Comment:
     now = now or timezone.now()
     if comment.author_id != by.pk:
-        raise PermissionDenied("Only its author edits a comment.")
+        raise ValidationError("Only its author edits a comment.")
     if comment.deleted_at is not None:
         raise ValidationError("This comment was deleted.")
     if now - comment.created_at > timedelta(minutes=EDIT_MINUTES):
@@ -119,7 +119,7 @@ def edit_comment(comment: Comment, *, by, text: str, now=None) -> Comment:
 @transaction.atomic
 def delete_comment(comment: Comment, *, by, membership: Membership) -> Comment:
     if comment.author_id != by.pk and not membership.can(Role.LEAD):
-        raise PermissionDenied("Only its author or a lead deletes a comment.")
+        raise ValidationError("Only its author or a lead deletes a comment.")
     if comment.deleted_at is None:
         comment.deleted_at, comment.deleted_by = timezone.now(), by
         comment.save(update_fields=["deleted_at", "deleted_by"])

@@ -3,7 +3,7 @@ or a page of its own): read what the policy lets you, write, edit, delete."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -72,11 +72,11 @@ def record_comments(
 
 @review_view(Role.REVIEWER, methods=("POST",))
 def comment_change(
-    request: HttpRequest, review: Review, membership: Membership, record_id: int, comment_id: int
+    request: HttpRequest, review: Review, membership: Membership, comment_id: int
 ) -> HttpResponse:
     """POST `text`: edit your comment (10 minutes); POST `delete=1`: delete it (author or lead)."""
-    record = object_of_review_or_404(Record, review, record_id)
-    comment = object_of_review_or_404(Comment.objects.filter(record=record), review, comment_id)
+    comment = object_of_review_or_404(Comment.objects.select_related("record"), review, comment_id)
+    record = comment.record
     error = ""
     try:
         if request.POST.get("delete"):
@@ -85,8 +85,6 @@ def comment_change(
             comment_service.edit_comment(
                 comment, by=request.user, text=request.POST.get("text", "")
             )
-    except PermissionDenied as exc:
-        return HttpResponse(str(exc), status=403)
     except ValidationError as exc:
         error = " ".join(exc.messages)
     return _render(request, review, membership, record, error)
@@ -94,9 +92,5 @@ def comment_change(
 
 urlpatterns = [
     path("records/<int:record_id>/comments/", record_comments, name="record_comments"),
-    path(
-        "records/<int:record_id>/comments/<int:comment_id>/",
-        comment_change,
-        name="comment_change",
-    ),
+    path("comments/<int:comment_id>/", comment_change, name="comment_change"),
 ]
