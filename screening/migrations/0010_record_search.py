@@ -1,20 +1,22 @@
-"""Records search on PostgreSQL: a GIN index on the full-text document of each record
-(title, abstract, journal, authors, keywords; English stemming), and a trigram index
-on DOIs for fragments when the pg_trgm extension can be created. Nothing on SQLite.
+"""Records search on PostgreSQL: each record's full-text document (title, abstract,
+journal, authors, keywords; English stemming) as a stored generated column
+`search_document` with a GIN index, and a trigram index on DOIs for fragments when the
+pg_trgm extension can be created. Nothing on SQLite (the model does not know the column:
+PostgreSQL fills it on every insert and update, and only the search reads it).
 
-The document must stay identical to screening.selectors.search.DOCUMENT_SQL (a test
-checks it), or PostgreSQL will not use the index.
+A stored column, not an index on the expression: a search matching most records would
+otherwise compute the document of every row again at each query.
 """
 
 from django.db import migrations, transaction
 
 DOCUMENT = (
     "to_tsvector('english'::regconfig, "
-    "COALESCE(\"screening_record\".\"title\"::text, '') || ' ' || "
-    "COALESCE(\"screening_record\".\"abstract\"::text, '') || ' ' || "
-    "COALESCE(\"screening_record\".\"journal\"::text, '') || ' ' || "
-    "COALESCE(\"screening_record\".\"authors\"::text, '') || ' ' || "
-    "COALESCE(\"screening_record\".\"keywords\"::text, ''))"
+    "COALESCE(\"title\"::text, '') || ' ' || "
+    "COALESCE(\"abstract\"::text, '') || ' ' || "
+    "COALESCE(\"journal\"::text, '') || ' ' || "
+    "COALESCE(\"authors\"::text, '') || ' ' || "
+    "COALESCE(\"keywords\"::text, ''))"
 )
 
 
@@ -22,7 +24,12 @@ def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS record_search_document ON screening_record USING GIN ({DOCUMENT})"
+        "ALTER TABLE screening_record ADD COLUMN IF NOT EXISTS search_document tsvector "
+        f"GENERATED ALWAYS AS ({DOCUMENT}) STORED"
+    )
+    schema_editor.execute(
+        "CREATE INDEX IF NOT EXISTS record_search_document ON screening_record "
+        "USING GIN (search_document)"
     )
     try:
         with transaction.atomic(using=schema_editor.connection.alias):
@@ -39,6 +46,7 @@ def backwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute("DROP INDEX IF EXISTS record_search_document")
+    schema_editor.execute("ALTER TABLE screening_record DROP COLUMN IF EXISTS search_document")
     schema_editor.execute("DROP INDEX IF EXISTS record_doi_trgm")
 
 

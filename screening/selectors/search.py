@@ -1,9 +1,10 @@
 """The records search on the database: a `screening.search.Plan` as a filter.
 
 PostgreSQL: full-text search (English stemming) over one document per record — title,
-abstract, journal, authors and keywords — with a GIN index on exactly that expression
-(`DOCUMENT_SQL`, created by migration 0010_record_search); every positive term narrows
-by the index, and field prefixes (ti:, ab:, au:, kw:, jo:) then check their own column.
+abstract, journal, authors and keywords — stored in the generated column
+`search_document` with a GIN index (migration 0010_record_search, `DOCUMENT_EXPRESSION`);
+every positive term narrows by the index, and field prefixes (ti:, ab:, au:, kw:, jo:)
+then check their own column.
 DOI fragments use `ILIKE` (with a pg_trgm index when the extension can be created).
 
 SQLite (the embedded default) has no stemming: each word must appear as a whole word
@@ -26,18 +27,20 @@ CONFIG = "english"
 _TABLE = Record._meta.db_table
 
 
-def _column(name: str) -> str:
-    return f'COALESCE("{_TABLE}"."{name}"::text, \'\')'
+def _column(name: str, table: str = _TABLE) -> str:
+    column = f'"{table}"."{name}"' if table else f'"{name}"'
+    return f"COALESCE({column}::text, '')"
 
 
-# The indexed document: keep identical to the index in migration 0010_record_search.
-DOCUMENT_SQL = (
+# The stored document: migration 0010_record_search generates the column from this.
+DOCUMENT_EXPRESSION = (
     f"to_tsvector('{CONFIG}'::regconfig, "
     + " || ' ' || ".join(
-        _column(c) for c in ("title", "abstract", "journal", "authors", "keywords")
+        _column(c, table="") for c in ("title", "abstract", "journal", "authors", "keywords")
     )
     + ")"
 )
+DOCUMENT_SQL = f'"{_TABLE}"."search_document"'
 
 
 def _field_document(column: str) -> str:

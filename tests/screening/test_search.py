@@ -12,7 +12,7 @@ from django.urls import reverse
 from screening.highlight import Highlighter
 from screening.models import Record
 from screening.search import ANY, Term, parse
-from screening.selectors.search import DOCUMENT_SQL, search_records
+from screening.selectors.search import DOCUMENT_EXPRESSION, search_records
 from tests.factories import make_batch, make_record
 
 # --- the syntax ------------------------------------------------------------------------
@@ -66,7 +66,7 @@ def test_dois_pmids_and_odd_input():
 
 def test_the_migration_indexes_the_document_the_search_uses():
     migration = importlib.import_module("screening.migrations.0010_record_search")
-    assert migration.DOCUMENT == DOCUMENT_SQL
+    assert migration.DOCUMENT == DOCUMENT_EXPRESSION
 
 
 # --- on the database -----------------------------------------------------------------
