@@ -283,7 +283,8 @@ def records_for_list(
     and, for members who may see votes, every vote (`stage_votes`). Three queries for a
     page of any size; `record_row` applies blinding to what they fetched."""
     records = filter_records(
-        Record.objects.filter(review=review).select_related("batch"),
+        # `raw` (every original tag of the file) is the widest column and no list shows it.
+        Record.objects.filter(review=review).select_related("batch").defer("raw"),
         filters=filters,
         review=review,
         access=access,
