@@ -109,7 +109,8 @@ def _literal(text: str) -> str:
 class Highlighter:
     do_not_call_in_templates = True  # templates pass it to the `highlight` filter
 
-    def __init__(self, include: Iterable[str] = (), exclude: Iterable[str] = ()):
+    def __init__(self, include: Iterable[str] = (), exclude: Iterable[str] = (), *, css: str = ""):
+        self.css = css  # one class for every match (search results), else by group
         self.terms: list[_Term] = []
         for kind, terms in (("inc", include), ("exc", exclude)):
             cleaned = [" ".join(t.split()) for t in list(terms)[:MAX_TERMS]]
@@ -143,7 +144,7 @@ class Highlighter:
         text = text or ""
         out, last = [], 0
         for start, end, kind in self.spans(text) if self.terms else ():
-            css = "hl-include" if kind == "inc" else "hl-exclude"
+            css = self.css or ("hl-include" if kind == "inc" else "hl-exclude")
             out.append(escape(text[last:start]))
             out.append(f'<mark class="{css}">{escape(text[start:end])}</mark>')
             last = end

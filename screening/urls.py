@@ -2,6 +2,8 @@
 
 from screening.views import (
     agreement,
+    bulk,
+    comments,
     conflicts,
     dedupe,
     fulltext,
@@ -9,6 +11,7 @@ from screening.views import (
     prisma,
     ranking,
     screen,
+    tags,
 )
 from screening.views import exports as table_exports
 from screening.views import records as record_pages
@@ -26,4 +29,7 @@ urlpatterns = [
     *table_exports.urlpatterns,
     *prisma.urlpatterns,
     *ranking.urlpatterns,
+    *tags.urlpatterns,
+    *bulk.urlpatterns,
+    *comments.urlpatterns,
 ]

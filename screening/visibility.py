@@ -166,3 +166,44 @@ def vote_message(*, votes_in: int, needed: int) -> str:
     if votes_in >= needed:
         return f"Saved; {needed} of {needed} votes in. All votes are in: ask the lead to change it."
     return f"Saved; {votes_in} of {needed} votes in. You can change it until all votes are in."
+
+
+# Tags (screening.models.tags). A tag is not a vote: a team tag is visible to every
+# member. A tag the lead marks "private to each screener" is blinded like a vote, at
+# the stage the record is waiting at (title/abstract or full text); a record waiting at
+# no stage (decided, a duplicate, sought for retrieval…) counts as settled.
+
+
+def current_status(
+    *, state: str, ta_outcome_status: str | None, ft_outcome_status: str | None
+) -> Status:
+    """Where a record stands for the blinding of its private tags (and comments):
+    its status at the stage it waits at, or SETTLED when it waits at none."""
+    if state == "ta":
+        return status_of(outcome_status=ta_outcome_status, at_stage=True)
+    if state == "ft":
+        return status_of(outcome_status=ft_outcome_status, at_stage=True)
+    return Status.SETTLED
+
+
+def tag_visible(*, audience: Audience, private: bool, mine: bool, status: Status) -> bool:
+    """Whether one member's application of a tag to a record may be shown to this member.
+
+    Team tags: always (viewers included). Private tags: exactly as a vote would be.
+    """
+    if not private:
+        return True
+    return vote_visible(audience=audience, status=status, mine=mine)
+
+
+def private_tag_statuses(audience: Audience) -> tuple[str, ...] | None:
+    """For queries over many records: the outcome statuses at the record's current stage
+    at which others' private tags are visible (None: always; (): never)."""
+    return audience.outcome_statuses_with_votes
+
+
+def comment_visible(*, audience: Audience, mine: bool, status: Status) -> bool:
+    """Whether a comment on a record may be shown: one's own always (to members who may
+    comment); others' exactly as a vote's note — on a record waiting for votes a
+    screener sees only their own, the lead sees all on conflicts, viewers none."""
+    return vote_visible(audience=audience, status=status, mine=mine)

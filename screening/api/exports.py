@@ -17,6 +17,7 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.views import APIView
 
 from reviewapp.access import ReviewRolePermission
+from reviewapp.models import Role
 from screening.api.records import FILTER_PARAMETERS
 from screening.exports import TABLES
 from screening.exports.responses import CONTENT_TYPES, export_response
@@ -75,7 +76,11 @@ def export_view(name: str) -> type[APIView]:
             )
             filters = RecordFilters()
             if table.filterable:
-                filters = RecordFilters.from_query(request.query_params, access=access)
+                filters = RecordFilters.from_query(
+                    request.query_params,
+                    access=access,
+                    is_lead=request.membership.can(Role.LEAD),
+                )
                 if filters.errors:
                     raise ValidationError({"detail": list(filters.errors)})
             context = ExportContext(

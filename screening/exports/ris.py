@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+TAGS_NOTE = "reviewapp tags: "
 EOL = "\r\n"  # what EndNote writes and every reader accepts
 # Everything some reader takes for a line break (str.splitlines' set: CR, LF, VT, FF,
 # the file/group/record separators, NEL, U+2028, U+2029): each field stays on its line.
@@ -90,4 +91,7 @@ def ris_entries(records: Iterable[dict]) -> Iterator[str]:
     for record in records:
         from_ris = record["batch__detected_format"] == "ris" and record["raw"]
         lines = _original(record) if from_ris else _mapped(record)
+        if record.get("tags"):
+            # The review's tags as one note, so they never mix with the record's keywords.
+            lines.append(_line("N1", f"{TAGS_NOTE}{'; '.join(record['tags'])}"))
         yield "".join(lines) + f"ER  - {EOL}{EOL}"

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from reviewapp.models import Review, Role
 from screening.models import (
     CITATION_FIELDS,
+    Comment,
     OutcomeStatus,
     Record,
     RecordState,
@@ -33,6 +34,8 @@ from screening.selectors.records import (
     visible_status,
     vote_visible,
 )
+from screening.selectors.tags import shown_tag_names, tag_rows
+from screening.visibility import comment_visible, current_status
 
 CHUNK = 2000
 STATE_LABELS = dict(RecordState.choices)
@@ -124,7 +127,11 @@ def _bib(record: dict) -> list:
 
 def _filtered_records(context: ExportContext) -> QuerySet:
     return filter_records(
-        Record.objects.filter(review=context.review), filters=context.filters
+        Record.objects.filter(review=context.review),
+        filters=context.filters,
+        review=context.review,
+        access=context.access,
+        user_id=context.user_id,
     ).order_by("pk")
 
 
@@ -132,7 +139,7 @@ def record_rows(context: ExportContext) -> Iterator[Row]:
     """Every record (narrowed by the records list's filters) with its state, and per
     stage its status, decision, reason and, for members who may see them, the votes."""
     with_votes = context.access != VoteAccess.NONE
-    header = [*BIB_HEADER, "state", "state_label"]
+    header = [*BIB_HEADER, "state", "state_label", "abstract", "tags", "comments"]
     for stage in Stage:
         header += [f"{stage}_status", f"{stage}_decision", f"{stage}_reason", f"{stage}_settled_by"]
         if with_votes:
@@ -157,10 +164,40 @@ def record_rows(context: ExportContext) -> Iterator[Row]:
         else (),
         _by_record,
     )
-    for record in records.values(*BIB_FIELDS, "state").iterator(chunk_size=CHUNK):
+    tags = _Cursor(tag_rows(records), _by_record)
+    comments = _Cursor(
+        Comment.objects.filter(record__in=records.values("pk"), deleted_at__isnull=True)
+        .order_by("record_id")
+        .values("record_id", "author_id")
+        .iterator(chunk_size=CHUNK),
+        _by_record,
+    )
+    for record in records.values(*BIB_FIELDS, "state", "abstract").iterator(chunk_size=CHUNK):
         by_stage = {o["stage"]: o for o in outcomes.take(record["pk"])}
         record_votes = votes.take(record["pk"])
-        row = [*_bib(record), record["state"], STATE_LABELS.get(record["state"], record["state"])]
+        status = current_status(
+            state=record["state"],
+            ta_outcome_status=(by_stage.get(Stage.TITLE_ABSTRACT) or {}).get("status"),
+            ft_outcome_status=(by_stage.get(Stage.FULL_TEXT) or {}).get("status"),
+        )
+        names = shown_tag_names(
+            tags.take(record["pk"]), access=context.access, user_id=context.user_id, status=status
+        )
+        row = [
+            *_bib(record),
+            record["state"],
+            STATE_LABELS.get(record["state"], record["state"]),
+            record["abstract"],
+            "; ".join(names),
+            sum(  # the comments this member may read (visibility.comment_visible)
+                comment_visible(
+                    audience=context.access,
+                    mine=c["author_id"] == context.user_id,
+                    status=status,
+                )
+                for c in comments.take(record["pk"])
+            ),
+        ]
         for stage in Stage:
             outcome = by_stage.get(stage)
             settled = outcome is not None and outcome["status"] == OutcomeStatus.SETTLED
@@ -335,18 +372,29 @@ INCLUDED_FIELDS = (*BIB_FIELDS, "issn", "abstract", "keywords", "urls")
 
 
 def included_records(context: ExportContext) -> Iterator[dict]:
-    """The included records with their batch's format (for RIS), in id order."""
-    return (
-        Record.objects.filter(review=context.review, state=RecordState.INCLUDED)
-        .order_by("pk")
+    """The included records with their batch's format (for RIS) and the tags the member
+    may see (`tags`, a list of names; included records are settled), in id order."""
+    records = Record.objects.filter(review=context.review, state=RecordState.INCLUDED)
+    tags = _Cursor(tag_rows(records), _by_record)
+    for record in (
+        records.order_by("pk")
         .values(*INCLUDED_FIELDS, "language", "publication_type", "raw", "batch__detected_format")
         .iterator(chunk_size=CHUNK)
-    )
+    ):
+        record["tags"] = shown_tag_names(
+            tags.take(record["pk"]),
+            access=context.access,
+            user_id=context.user_id,
+            status=current_status(
+                state=RecordState.INCLUDED, ta_outcome_status=None, ft_outcome_status=None
+            ),
+        )
+        yield record
 
 
 def included_rows(context: ExportContext) -> Iterator[Row]:
     """The included records' bibliographic details, abstracts and keywords."""
-    yield [*BIB_HEADER, "issn", "abstract", "keywords", "urls"]
+    yield [*BIB_HEADER, "issn", "abstract", "keywords", "urls", "tags"]
     for record in included_records(context):
         yield [
             *_bib(record),
@@ -354,6 +402,7 @@ def included_rows(context: ExportContext) -> Iterator[Row]:
             record["abstract"],
             "; ".join(record["keywords"] or []),
             " ".join(record["urls"] or []),
+            "; ".join(record["tags"]),
         ]
 
 

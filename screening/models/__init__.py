@@ -8,8 +8,11 @@
 - fulltext.py: FullText, a record's PDF or why it was not retrieved.
 - ranking.py: per-reviewer relevance models, their scores, the retraining schedule and
   the lead's stopping decisions.
+- tags.py: the review's tags and who put which on which record.
+- comments.py: the discussion per record and its @mentions.
 """
 
+from screening.models.comments import Comment, Mention
 from screening.models.decisions import (
     SETTINGS_FIELDS,
     ExclusionReason,
@@ -52,11 +55,13 @@ from screening.models.ranking import (
     StoppingDecision,
     StopRule,
 )
+from screening.models.tags import RecordTag, Tag
 
 __all__ = [
     "CITATION_FIELDS",
     "SETTINGS_FIELDS",
     "CandidatePair",
+    "Comment",
     "DedupeAction",
     "DedupeEvent",
     "DuplicateGroup",
@@ -66,6 +71,7 @@ __all__ = [
     "ImportBatch",
     "ImportStatus",
     "Lease",
+    "Mention",
     "ModelStatus",
     "OutcomeStatus",
     "PairStatus",
@@ -75,6 +81,7 @@ __all__ = [
     "Record",
     "RecordScore",
     "RecordState",
+    "RecordTag",
     "Resolution",
     "ResolutionKind",
     "ScreeningSettings",
@@ -84,6 +91,7 @@ __all__ = [
     "StageOutcome",
     "StopRule",
     "StoppingDecision",
+    "Tag",
     "Verdict",
     "Vote",
     "VoteAction",

@@ -304,6 +304,9 @@ class VoteAction(models.TextChoices):
     RESOLVE = "resolve", "Resolved conflict"
     OVERRULE = "overrule", "Overruled"
     MOVE = "move", "Moved in the flow"
+    TAG = "tag", "Tagged"
+    UNTAG = "untag", "Untagged"
+    COMMENT = "comment", "Commented"
 
 
 class VoteEvent(models.Model):

@@ -18,6 +18,7 @@ from reviewapp.models import Membership, Review
 from screening import visibility
 from screening.models import (
     ExclusionReason,
+    FullText,
     ImportBatch,
     OutcomeStatus,
     Record,
@@ -28,7 +29,11 @@ from screening.models import (
     StageOutcome,
     Vote,
 )
+from screening.search import parse as parse_search
+from screening.selectors import record_order
 from screening.selectors.screening import REACHED
+from screening.selectors.search import search_records
+from screening.selectors.tags import filter_by_tags
 
 # How much of the screening a member may see in lists and exports: the policy's audience.
 VoteAccess = visibility.Audience
@@ -43,6 +48,7 @@ def vote_access(*, membership: Membership, screening_settings: ScreeningSettings
 STATUSES = visibility.Audience.ALL.statuses
 BLIND_STATUSES = visibility.Audience.SETTLED.statuses
 NO_REASON = "none"
+MAX_IDS = 1000
 
 
 @dataclass(frozen=True)
@@ -56,12 +62,43 @@ class RecordFilters:
     kinds: tuple[str, ...] = ()
     reason: str = ""  # an ExclusionReason id, or "none" for excluded without a reason
     q: str = ""
+    tags: tuple[int, ...] = ()  # Tag ids: records carrying every one (as the member sees them)
+    batch: int | None = None  # one import's records
+    year_from: int | None = None
+    year_to: int | None = None
+    fulltext: str = ""  # "yes": a PDF is attached; "no": none
+    abstract: str = ""  # "yes": has an abstract; "no": none
+    ordering: str = ""  # screening.selectors.record_order; "" = id order
+    ids: tuple[int, ...] = ()  # a selection of records (bulk export), at most MAX_IDS
     errors: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
-    def from_query(cls, params, *, access: VoteAccess = VoteAccess.ALL) -> RecordFilters:
+    def from_query(
+        cls, params, *, access: VoteAccess = VoteAccess.ALL, is_lead: bool = False
+    ) -> RecordFilters:
         """Parse `params` (a QueryDict); unknown values are reported in `errors` and left out."""
         errors = []
+        batch = None
+        if (value := params.get("import", "")) and (batch := parse_id(value)) is None:
+            errors.append("The import is given by its id.")
+        years = []
+        for name in ("year_from", "year_to"):
+            value = params.get(name, "").strip()
+            if value and not (value.isdigit() and len(value) <= 4):
+                errors.append(f"{name} is a year, like 2019.")
+                value = ""
+            years.append(int(value) if value else None)
+        flags = []
+        for name in ("fulltext", "abstract"):
+            value = params.get(name, "")
+            if value and value not in ("yes", "no"):
+                errors.append(f"{name} is yes or no.")
+                value = ""
+            flags.append(value)
+        ordering = params.get("ordering", "").strip()
+        if ordering and (problem := record_order.check(ordering, access=access, is_lead=is_lead)):
+            errors.append(problem)
+            ordering = ""
         states = tuple(dict.fromkeys(v for v in params.getlist("state") if v))
         if bad := [s for s in states if s not in RecordState.values]:
             errors.append(
@@ -88,33 +125,84 @@ class RecordFilters:
         if reason and reason != NO_REASON and parse_id(reason) is None:
             errors.append("The reason is an exclusion reason's id, or none.")
             reason = ""
+        q = params.get("q", "").strip()[:500]
+        errors += list(parse_search(q).errors)
+        tags = []
+        for value in params.getlist("tag"):
+            if not value:
+                continue
+            if (tag_id := parse_id(value)) is None:
+                errors.append("A tag is given by its id.")
+            elif tag_id not in tags:
+                tags.append(tag_id)
+        ids = tuple(dict.fromkeys(i for v in params.getlist("id") if (i := parse_id(v))))
+        if len(params.getlist("id")) != len(ids) and any(
+            not parse_id(v) for v in params.getlist("id")
+        ):
+            errors.append("A record is given by its id.")
+        if len(ids) > MAX_IDS:
+            errors.append(f"Select at most {MAX_IDS} records, or use the filters.")
+            ids = ids[:MAX_IDS]
         return cls(
+            ids=ids,
+            batch=batch,
+            year_from=years[0],
+            year_to=years[1],
+            fulltext=flags[0],
+            abstract=flags[1],
+            ordering=ordering,
+            tags=tuple(tags),
             states=states,
             stage=stage,
             status=status,
             sources=tuple(dict.fromkeys(v.strip() for v in params.getlist("source") if v.strip())),
             kinds=kinds,
             reason=reason,
-            q=params.get("q", "").strip()[:200],
+            q=q,
             errors=tuple(errors),
         )
 
     @property
     def active(self) -> bool:
         return bool(
-            self.states or self.stage or self.sources or self.kinds or self.reason or self.q
+            self.states
+            or self.stage
+            or self.sources
+            or self.kinds
+            or self.reason
+            or self.q
+            or self.tags
+            or self.batch
+            or self.year_from is not None
+            or self.year_to is not None
+            or self.fulltext
+            or self.abstract
+            or self.ids
         )
 
-    def query_items(self) -> list[tuple[str, str]]:
-        """The filters as query-string pairs, to carry them to other pages and exports."""
+    def query_items(self, *, ordering: bool = True) -> list[tuple[str, str]]:
+        """The filters (and the order) as query-string pairs, to carry them to other
+        pages and exports."""
         items = [("state", s) for s in self.states]
         items += [(k, v) for k, v in (("stage", self.stage), ("status", self.status)) if v]
         items += [("source", s) for s in self.sources] + [("kind", k) for k in self.kinds]
         items += [(k, v) for k, v in (("reason", self.reason), ("q", self.q)) if v]
+        items += [("tag", str(t)) for t in self.tags]
+        extra = (
+            ("import", self.batch),
+            ("year_from", self.year_from),
+            ("year_to", self.year_to),
+            ("fulltext", self.fulltext),
+            ("abstract", self.abstract),
+        )
+        items += [(k, str(v)) for k, v in extra if v not in (None, "")]
+        items += [("id", str(i)) for i in self.ids]
+        if ordering and self.ordering:
+            items.append(("ordering", self.ordering))
         return items
 
-    def as_query(self) -> str:
-        return urlencode(self.query_items())
+    def as_query(self, *, ordering: bool = True) -> str:
+        return urlencode(self.query_items(ordering=ordering))
 
 
 def _status_q(stage: Stage, status: str) -> Q:
@@ -131,9 +219,21 @@ def _status_q(stage: Stage, status: str) -> Q:
     return awaiting & unsettled
 
 
-def filter_records(records: QuerySet, *, filters: RecordFilters) -> QuerySet:
+def filter_records(
+    records: QuerySet,
+    *,
+    filters: RecordFilters,
+    review: Review | None = None,
+    access: VoteAccess = VoteAccess.NONE,
+    user_id: int | None = None,
+) -> QuerySet:
     """`records` narrowed by `filters`. Every filter combines with AND; repeated values
-    of one filter (state, source, kind) with OR."""
+    of one filter (state, source, kind) with OR; several tags: records with all of them.
+    Tags count as `access`/`user_id` may see them (private tags are blinded)."""
+    if filters.tags:
+        records = filter_by_tags(
+            records, tag_ids=filters.tags, review=review, access=access, user_id=user_id or 0
+        )
     if filters.states:
         records = records.filter(state__in=filters.states)
     if filters.sources:
@@ -155,16 +255,40 @@ def filter_records(records: QuerySet, *, filters: RecordFilters) -> QuerySet:
         else:
             records = records.filter(Exists(outcomes.filter(reason_id=int(filters.reason))))
     if filters.q:
-        records = records.filter(title__icontains=filters.q)
+        records = search_records(records, filters.q)
+    if filters.ids:
+        records = records.filter(pk__in=filters.ids)
+    if filters.batch:
+        records = records.filter(batch_id=filters.batch)
+    if filters.year_from is not None:
+        records = records.filter(year__gte=filters.year_from)
+    if filters.year_to is not None:
+        records = records.filter(year__lte=filters.year_to)
+    if filters.fulltext:
+        retrieved = FullText.objects.filter(record=OuterRef("pk")).exclude(file="")
+        records = records.filter(
+            Exists(retrieved) if filters.fulltext == "yes" else ~Exists(retrieved)
+        )
+    if filters.abstract == "yes":
+        records = records.exclude(abstract="")
+    elif filters.abstract == "no":
+        records = records.filter(abstract="")
     return records
 
 
-def records_for_list(*, review: Review, filters: RecordFilters, access: VoteAccess) -> QuerySet:
+def records_for_list(
+    *, review: Review, filters: RecordFilters, access: VoteAccess, user_id: int | None = None
+) -> QuerySet:
     """The records list: filtered, with the batch, each stage's outcome (`stage_outcomes`)
     and, for members who may see votes, every vote (`stage_votes`). Three queries for a
     page of any size; `record_row` applies blinding to what they fetched."""
     records = filter_records(
-        Record.objects.filter(review=review).select_related("batch"), filters=filters
+        # `raw` (every original tag of the file) is the widest column and no list shows it.
+        Record.objects.filter(review=review).select_related("batch").defer("raw"),
+        filters=filters,
+        review=review,
+        access=access,
+        user_id=user_id,
     ).prefetch_related(
         Prefetch(
             "outcomes",
@@ -182,7 +306,7 @@ def records_for_list(*, review: Review, filters: RecordFilters, access: VoteAcce
                 to_attr="stage_votes",
             )
         )
-    return records.order_by("pk")
+    return record_order.order(records, filters.ordering, user_id=user_id)
 
 
 @dataclass(frozen=True)
@@ -265,19 +389,21 @@ class FilterChoices:
     sources: list[str]
     kinds: list[tuple[str, str]]
     reasons: list[ExclusionReason]
+    imports: list[tuple[int, str]]  # (id, "PubMed · export.nbib")
 
 
 def filter_choices(*, review: Review) -> FilterChoices:
     """What the filter bar offers: the review's sources, their kinds, and its reasons."""
-    batches = (
+    batches = list(
         ImportBatch.objects.filter(review=review)
-        .order_by()
-        .values_list("source_name", "source_kind")
+        .order_by("pk")
+        .values_list("pk", "source_name", "source_kind", "filename")
     )
-    pairs = set(batches)
+    pairs = {(name, kind) for _, name, kind, _ in batches}
     kinds = {kind for _, kind in pairs}
     return FilterChoices(
         sources=sorted({name for name, _ in pairs}, key=str.lower),
         kinds=[(value, label) for value, label in SourceKind.choices if value in kinds],
         reasons=list(ExclusionReason.objects.filter(review=review)),
+        imports=[(pk, f"{name} · {filename}") for pk, name, _, filename in batches],
     )

@@ -349,15 +349,25 @@ def record_decisions(
     return by_stage
 
 
-def visible_history(*, events, decisions: dict, user_id: int) -> list:
-    """A record's history without the votes (and their notes) this member may not see yet."""
+def visible_history(*, events, decisions: dict, user_id: int, record_state: str = "") -> list:
+    """A record's history without the votes (and their notes) this member may not see
+    yet, nor others' private tags (blinded like votes, screening.visibility.tag_visible)."""
     hidden = {stage for stage, entry in decisions.items() if entry["blinded"]}
     vote_actions = (VoteAction.VOTE, VoteAction.CHANGE)
-    return [
-        e
-        for e in events
-        if not (e.stage in hidden and e.action in vote_actions and e.actor_id != user_id)
-    ]
+    tag_actions = (VoteAction.TAG, VoteAction.UNTAG, VoteAction.COMMENT)
+
+    # Private tags are blinded at the stage the record waits at now (visibility.current_status).
+    current = {"ta": Stage.TITLE_ABSTRACT, "ft": Stage.FULL_TEXT}.get(record_state)
+
+    def blinded(e) -> bool:
+        if e.actor_id == user_id:
+            return False
+        if e.action in vote_actions:
+            return e.stage in hidden
+        private = e.action in tag_actions and bool((e.after or {}).get("private"))
+        return private and current is not None and current in hidden
+
+    return [e for e in events if not blinded(e)]
 
 
 def fulltext_records(*, review: Review) -> QuerySet:

@@ -46,8 +46,10 @@ from screening.models import (
     RankingModelState,
     Record,
     RecordScore,
+    RecordTag,
     Stage,
     StageOutcome,
+    Tag,
     Vote,
 )
 from screening.selectors.screening import has_scores, ranking_enabled
@@ -74,6 +76,7 @@ def _sql(statement: str, params: list, **names: str) -> list[tuple]:
         "vote": Vote,
         "lease": Lease,
         "score": RecordScore,
+        "recordtag": RecordTag,
     }
     quoted = {key: connection.ops.quote_name(model._meta.db_table) for key, model in tables.items()}
     with connection.cursor() as cursor:
@@ -183,6 +186,7 @@ class _Ask:
     now: object
     leased: Counter  # record id -> live leases held by other reviewers
     scored: bool  # order by this reviewer's relevance scores
+    tag: Tag | None = None  # only records carrying this tag ("screen only records tagged X")
 
     def has_room(self, record_id: int, votes: int) -> bool:
         return rules.has_room(
@@ -198,9 +202,24 @@ def _ordered(ask: _Ask) -> tuple[str, str, list]:
     return "", "r.shuffle_key, r.id", []
 
 
+_TAGGED = "AND EXISTS (SELECT 1 FROM {recordtag} t WHERE t.record_id = r.id AND t.tag_id = %s)"
+_TAGGED_BY = _TAGGED[:-1] + " AND t.added_by_id = %s)"
+
+
+def _tagged(ask: _Ask) -> tuple[str, list]:
+    """The queue's tag filter as SQL: the tag on the record (for a private tag: the
+    reviewer's own, as the policy lets them see no other on a record waiting for votes)."""
+    if ask.tag is None:
+        return "", []
+    if ask.tag.private:
+        return _TAGGED_BY, [ask.tag.pk, ask.reviewer.pk]
+    return _TAGGED, [ask.tag.pk]
+
+
 def _partly_voted(ask: _Ask) -> list[int]:
     """Open records with 1..N-1 votes, none of them this reviewer's, that have room."""
     join, order, join_params = _ordered(ask)
+    tagged, tag_params = _tagged(ask)
     rows = _sql(
         f"""
         SELECT r.id, o.votes FROM {{outcome}} o
@@ -212,6 +231,7 @@ def _partly_voted(ask: _Ask) -> list[int]:
             SELECT 1 FROM {{vote}} v
             WHERE v.record_id = r.id AND v.stage = %s AND v.reviewer_id = %s
           )
+          {tagged}
         ORDER BY {order}
         LIMIT %s
         """,  # noqa: S608 - only table names, fixed SQL and %s placeholders
@@ -224,6 +244,7 @@ def _partly_voted(ask: _Ask) -> list[int]:
             ask.stage.awaiting_state,
             ask.stage,
             ask.reviewer.pk,
+            *tag_params,
             CANDIDATES + len(ask.leased),
         ],
     )
@@ -233,6 +254,7 @@ def _partly_voted(ask: _Ask) -> list[int]:
 def _unvoted(ask: _Ask, want: int) -> list[int]:
     """Records without a vote at the stage that have room, in queue order (SQL)."""
     join, order, join_params = _ordered(ask)
+    tagged, tag_params = _tagged(ask)
     rows = _sql(
         f"""
         SELECT r.id FROM {{record}} r
@@ -241,10 +263,18 @@ def _unvoted(ask: _Ask, want: int) -> list[int]:
           AND NOT EXISTS (
             SELECT 1 FROM {{outcome}} o WHERE o.record_id = r.id AND o.stage = %s
           )
+          {tagged}
         ORDER BY {order}
         LIMIT %s
         """,  # noqa: S608 - only table names, fixed SQL and %s placeholders
-        [*join_params, ask.review.pk, ask.stage.awaiting_state, ask.stage, want + len(ask.leased)],
+        [
+            *join_params,
+            ask.review.pk,
+            ask.stage.awaiting_state,
+            ask.stage,
+            *tag_params,
+            want + len(ask.leased),
+        ],
     )
     return [pk for (pk,) in rows if ask.has_room(pk, 0)][:want]
 
@@ -297,7 +327,10 @@ def _candidate_ids(ask: _Ask, ranked: _Ranked | None) -> list[int]:
     ids = _partly_voted(ask)
     if len(ids) < CANDIDATES:
         want = CANDIDATES - len(ids)
-        found = _ranked_unvoted(ranked, ask, want) if ranked is not None else None
+        # The shared ranked order knows no tags: a tag-filtered queue asks SQL (same order).
+        found = (
+            _ranked_unvoted(ranked, ask, want) if ranked is not None and ask.tag is None else None
+        )
         ids += found if found is not None else _unvoted(ask, want)
     return ids
 
@@ -380,8 +413,9 @@ def _take(*, record_id: int, stage: str, reviewer, expires) -> None:
 
 
 @transaction.atomic
-def next_record(*, review: Review, stage: str, reviewer) -> Record | None:
+def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None) -> Record | None:
     """Lease and return the next record for `reviewer` at `stage`, or None when none is left.
+    `tag`: only records carrying it (the reviewer's own, for a private tag).
 
     Asking again before voting returns the same record (the lease is renewed), so a
     reload or a retried request never hands out a second one.
@@ -403,6 +437,12 @@ def next_record(*, review: Review, stage: str, reviewer) -> Record | None:
         for _, record_id, holder, until in sorted(leases, key=lambda lease: lease[3])
         if holder == reviewer.pk and until > now
     ]
+    if held and tag is not None:
+        carrying = RecordTag.objects.filter(tag=tag, record_id__in=held)
+        if tag.private:
+            carrying = carrying.filter(added_by=reviewer)
+        tagged = set(carrying.values_list("record_id", flat=True))
+        held = [record_id for record_id in held if record_id in tagged]
     if held:
         room = with_room(ids=held, stage=stage, reviewer=reviewer, needed=needed, now=now)
         for record_id in held:
@@ -428,6 +468,7 @@ def next_record(*, review: Review, stage: str, reviewer) -> Record | None:
             if holder != reviewer.pk and until > now
         ),
         scored=scored,
+        tag=tag,
     )
     for attempt in range(ATTEMPTS):
         ids = _candidate_ids(ask, ranked)

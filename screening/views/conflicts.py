@@ -17,8 +17,10 @@ from screening.models import ExclusionReason, Record, Stage
 from screening.selectors import screening as selectors
 from screening.services.conflicts import decide_as_lead
 from screening.services.settings import screening_settings_for
+from screening.views.comments import comments_context
 from screening.views.refusals import attempt
 from screening.views.screen import stage_or_404
+from screening.views.tags import tags_context
 
 
 @review_view(Role.LEAD)
@@ -100,9 +102,12 @@ def record_detail(
             events=selectors.record_history(review=review, record_id=record.pk),
             decisions=decisions,
             user_id=request.user.pk,
+            record_state=record.state,
         ),
         "highlighter": Highlighter(settings.highlight_include, settings.highlight_exclude),
         "fulltext": selectors.fulltext_of(record),
+        **tags_context(review=review, membership=membership, record=record, user=request.user),
+        **comments_context(review=review, membership=membership, record=record, user=request.user),
     }
     return render(request, "screening/record_detail.html", context)
 

@@ -23,7 +23,7 @@ def export_context(request, review: Review, membership: Membership, *, table: st
     """Who exports, what they may see, and (for the records table) the list's filters."""
     access = vote_access(membership=membership, screening_settings=screening_settings_for(review))
     filters = (
-        RecordFilters.from_query(request.GET, access=access)
+        RecordFilters.from_query(request.GET, access=access, is_lead=membership.can(Role.LEAD))
         if TABLES[table].filterable
         else RecordFilters()
     )

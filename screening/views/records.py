@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,7 +11,10 @@ from django.urls import path
 
 from reviewapp.access import review_view
 from reviewapp.models import Membership, Review, Role
+from screening.highlight import Highlighter
 from screening.models import RecordState, Stage
+from screening.search import parse as parse_search
+from screening.selectors import record_order
 from screening.selectors.records import (
     RecordFilters,
     VoteAccess,
@@ -18,9 +23,24 @@ from screening.selectors.records import (
     records_for_list,
     vote_access,
 )
+from screening.selectors.tags import review_tags, status_of_listed, visible_tags
 from screening.services.settings import screening_settings_for
 
-PAGE_SIZES = (25, 50, 100, 200)
+PAGE_SIZES = (25, 50, 100, 200, 500)
+
+
+def _sort_links(filters: RecordFilters, per_page: int, *, access, is_lead: bool) -> dict:
+    """Per sortable column: the query string that sorts by it (again: the other way) and
+    its arrow now, keeping every filter."""
+    base = filters.query_items(ordering=False)
+    if per_page != 50:
+        base.append(("per_page", str(per_page)))
+    links = {}
+    for column in record_order.allowed(access=access, is_lead=is_lead):
+        now = "▲" if filters.ordering == column else "▼" if filters.ordering == f"-{column}" else ""
+        target = f"-{column}" if filters.ordering == column else column
+        links[column] = {"query": urlencode([*base, ("ordering", target)]), "arrow": now}
+    return links
 
 
 @review_view(Role.VIEWER)
@@ -37,19 +57,41 @@ def record_list(request: HttpRequest, review: Review, membership: Membership) ->
       or `none` for records without one
     - `source`: an import's database or register name, repeatable; `kind`: its kind
       (`database`, `register`, `website`, `organisation`, `citation`), repeatable
-    - `q`: words in the title; `page`, `per_page` (25, 50, 100, 200)
+    - `tag`: a tag's id, repeatable (records carrying every one, as the member may see
+      them: another screener's private tag counts once the record is settled)
+    - `import`: an import's id; `year_from`, `year_to`; `fulltext`, `abstract`: yes or no
+    - `ordering`: a column of screening.selectors.record_order (`-` for descending)
+    - `q`: the search (screening/search.py: words, "phrases", prefix*, -not, ti: ab: au:
+      kw: jo: doi: pmid: year:2019..2021) over title, abstract, authors, keywords,
+      journal, DOI and PubMed id; `page`, `per_page` (25, 50, 100, 200, 500)
 
     For example `?state=ta_excluded`, `?state=ft_excluded&reason=12`,
     `?state=duplicate&source=PubMed`, `?stage=ta&status=conflict`.
     """
     access = vote_access(membership=membership, screening_settings=screening_settings_for(review))
-    filters = RecordFilters.from_query(request.GET, access=access)
+    is_lead = membership.can(Role.LEAD)
+    filters = RecordFilters.from_query(request.GET, access=access, is_lead=is_lead)
     per_page = request.GET.get("per_page", "")
     per_page = int(per_page) if per_page.isdigit() and int(per_page) in PAGE_SIZES else 50
     page = Paginator(
-        records_for_list(review=review, filters=filters, access=access), per_page
+        records_for_list(review=review, filters=filters, access=access, user_id=request.user.pk),
+        per_page,
     ).get_page(request.GET.get("page"))
-    rows = [(record, record_row(record, access=access, user_id=request.user.pk)) for record in page]
+    shown_tags = visible_tags(
+        [record.pk for record in page],
+        access=access,
+        user_id=request.user.pk,
+        statuses={record.pk: status_of_listed(record) for record in page},
+    )
+    rows = [
+        (
+            record,
+            record_row(record, access=access, user_id=request.user.pk),
+            shown_tags.get(record.pk, []),
+        )
+        for record in page
+    ]
+    links = _sort_links(filters, per_page, access=access, is_lead=is_lead)
     query = filters.as_query()
     if per_page != 50:
         query = f"{query}&per_page={per_page}" if query else f"per_page={per_page}"
@@ -60,15 +102,38 @@ def record_list(request: HttpRequest, review: Review, membership: Membership) ->
         "rows": rows,
         "filters": filters,
         "query": query,
-        "export_query": filters.as_query(),
+        "export_query": filters.as_query(ordering=False),
+        "filter_query": filters.as_query(),
+        "sort_headers": [
+            (column, label, links.get(column))
+            for column, label in (
+                ("title", "Title"),
+                ("first_author", "First author"),
+                ("year", "Year"),
+                ("source", "Source"),
+                ("state", "State"),
+            )
+        ],
+        "ordering_choices": [
+            (value, f"{record_order.LABELS[column]} {arrow}")
+            for column in record_order.allowed(access=access, is_lead=is_lead)
+            for value, arrow in ((column, "↑"), (f"-{column}", "↓"))
+        ],
         "choices": filter_choices(review=review),
         "states": RecordState.choices,
         "stages": Stage.choices,
         "statuses": access.statuses,
         "shows_votes": access != VoteAccess.NONE,
-        "is_lead": membership.can(Role.LEAD),
+        "is_lead": is_lead,
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,
+        "all_tags": review_tags(review),
+        "search_hl": (
+            Highlighter(parse_search(filters.q).highlight_terms(), css="search-hit")
+            if filters.q
+            else None
+        ),
+        "can_tag": membership.can(Role.REVIEWER),
     }
     return render(request, "screening/records/list.html", context)
 

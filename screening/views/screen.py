@@ -11,21 +11,30 @@ from django.urls import path
 from reviewapp.access import review_view
 from reviewapp.http import is_htmx, object_of_review_or_404, parse_id
 from reviewapp.models import Membership, Review, Role
+from screening import visibility
 from screening.forms.screening import VoteForm
 from screening.highlight import Highlighter
-from screening.models import ExclusionReason, Record, Stage, Vote
+from screening.models import ExclusionReason, Record, Stage, Tag, Vote
 from screening.selectors import screening as selectors
 from screening.selectors.ranking import relevance_of
 from screening.services.queue import next_record
 from screening.services.settings import screening_settings_for
 from screening.services.votes import cast_vote
+from screening.views.comments import comments_context
 from screening.views.refusals import attempt
+from screening.views.tags import tags_context
 
 
 def stage_or_404(stage: str) -> Stage:
     if stage not in Stage.values:
         raise Http404("No such stage")
     return Stage(stage)
+
+
+def queue_tag(request: HttpRequest, review: Review) -> Tag | None:
+    """The tag the reviewer screens ("screen only records tagged X": `?tag=<id>`)."""
+    tag_id = parse_id(request.POST.get("queue_tag") or request.GET.get("tag") or "")
+    return Tag.objects.filter(review=review, pk=tag_id).first() if tag_id else None
 
 
 def _panel_context(
@@ -55,6 +64,8 @@ def _panel_context(
             ),
         ),
         "highlighter": Highlighter(settings.highlight_include, settings.highlight_exclude),
+        "queue_tag": queue_tag(request, review),
+        "in_screen": True,
         **extra,
     }
     if record is not None:
@@ -86,6 +97,25 @@ def _panel_context(
         context["votes_complete"] = outcome is not None and (
             outcome.status != "open" or outcome.votes >= needed
         )
+        # Private tags and comments are blinded at the stage the record waits at; when
+        # that is not this page's stage its outcome is unknown here: treated as waiting.
+        status = visibility.current_status(
+            state=record.state,
+            ta_outcome_status=outcome.status if outcome and stage == Stage.TITLE_ABSTRACT else None,
+            ft_outcome_status=outcome.status if outcome and stage == Stage.FULL_TEXT else None,
+        )
+        access = visibility.audience(role_rank=membership.role_enum.rank, blind=settings.blind)
+        for extra_context in (tags_context, comments_context):
+            context.update(
+                extra_context(
+                    review=review,
+                    membership=membership,
+                    record=record,
+                    user=request.user,
+                    status=status,
+                    access=access,
+                )
+            )
         if stage == Stage.FULL_TEXT:
             context["fulltext"] = selectors.fulltext_of(record)
         elif settings.show_relevance:
@@ -104,7 +134,9 @@ def screen(
 ) -> HttpResponse:
     """The next record the queue offers this reviewer (the same one again until they vote)."""
     stage = stage_or_404(stage)
-    record = next_record(review=review, stage=stage, reviewer=request.user)
+    record = next_record(
+        review=review, stage=stage, reviewer=request.user, tag=queue_tag(request, review)
+    )
     return _render_panel(request, _panel_context(request, review, membership, stage, record))
 
 
@@ -175,7 +207,9 @@ def screen_vote(
     if not is_htmx(request):
         messages.success(request, result.message)
         return redirect("screen", review.pk, stage)
-    following = next_record(review=review, stage=stage, reviewer=request.user)
+    following = next_record(
+        review=review, stage=stage, reviewer=request.user, tag=queue_tag(request, review)
+    )
     return _render_panel(
         request,
         _panel_context(request, review, membership, stage, following, saved=result.message),

@@ -8,6 +8,7 @@
   let wentBack = false;
   let pendingVote = null; // what was just sent, shown once the server has taken it
   const LABELS = { include: "Include", maybe: "Maybe", exclude: "Exclude" };
+  let tagMode = false;
 
   const panel = () => document.getElementById("screen-panel");
   const form = () => document.getElementById("vote-form");
@@ -50,6 +51,19 @@
     htmx.ajax("GET", p.dataset.backUrl + from, { target: "#screen", swap: "innerHTML" });
   }
 
+  // "t" then a tag's key: toggle that tag on the record (the picker's own form, by HTMX).
+  function showTags(show) {
+    const picker = document.querySelector("#screen-panel [data-testid=tag-picker]");
+    tagMode = show && !!picker;
+    if (picker) picker.open = tagMode;
+  }
+
+  function pickTag(key) {
+    const button = document.querySelector(`#screen-panel [data-tag-key="${key}"]`);
+    showTags(false);
+    if (button) button.form.requestSubmit(button);
+  }
+
   function toggleHelp() {
     const help = document.getElementById("screen-help");
     if (help) help.hidden = !help.hidden;
@@ -65,6 +79,12 @@
     }
     if (busy) return;
     const key = event.key;
+    if (tagMode) {
+      event.preventDefault();
+      if (key === "Escape") showTags(false);
+      else if (/^[a-z]$/.test(key)) pickTag(key);
+      return;
+    }
     if (excludeMode) {
       if (key === "Escape") { showReasons(false); event.preventDefault(); return; }
       if (/^[0-9]$/.test(key)) { pickReason(key); event.preventDefault(); return; }
@@ -75,6 +95,7 @@
       case "e": if (form()) showReasons(true); break;
       case "n": { const note = document.getElementById("vote-note"); if (note) note.focus(); break; }
       case "u": goBack(); break;
+      case "t": showTags(true); break;
       case "?": toggleHelp(); break;
       default: return;
     }
@@ -127,6 +148,7 @@
   });
   document.addEventListener("htmx:afterSwap", (event) => {
     excludeMode = false;
+    tagMode = false;
     busy = false;
     if (pendingVote && event.detail.target && event.detail.target.id === "screen") {
       showLastVote(pendingVote);

@@ -134,8 +134,9 @@ def test_it_runs_the_same_number_of_queries_whatever_the_page_size(
     client = client_for(world.lead)
     page(client, world)  # warm the session and the screening settings
     # session, user, membership, settings, count, records, outcomes, votes, sources, reasons,
-    # and the navigation's review switcher (the member's other reviews)
-    with django_assert_num_queries(11):
+    # the navigation's review switcher (the member's other reviews), the records' tags and
+    # the review's tags (for the filter and the picker)
+    with django_assert_num_queries(13):
         response = page(client, world, f"per_page={per_page}")
     assert len(listed(response)) == per_page
 

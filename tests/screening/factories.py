@@ -43,4 +43,17 @@ def walk_objects(world) -> dict:
         verdict="exclude",
         reason=used,
     )
-    return {"record_id": at_full_text.pk, "vote_id": vote.pk, "reason_id": used.pk, "stage": "ta"}
+    from screening.services.comments import add_comment
+    from screening.services.tags import create_tag
+
+    tag = create_tag(review=world.review, name=f"Tag {at_full_text.pk}")
+    settled = make_record(batch, state=RecordState.TA_EXCLUDED)  # every screener reads it
+    comment = add_comment(record=settled, author=world.reviewer, text="A comment")
+    return {
+        "record_id": at_full_text.pk,
+        "vote_id": vote.pk,
+        "reason_id": used.pk,
+        "stage": "ta",
+        "tag_id": tag.pk,
+        "comment_id": comment.pk,
+    }

@@ -1,0 +1,141 @@
+"""The records search on the database: a `screening.search.Plan` as a filter.
+
+PostgreSQL: full-text search (English stemming) over one document per record — title,
+abstract, journal, authors and keywords — stored in the generated column
+`search_document` with a GIN index (migration 0010_record_search, `DOCUMENT_EXPRESSION`);
+every positive term narrows by the index, and field prefixes (ti:, ab:, au:, kw:, jo:)
+then check their own column.
+DOI fragments use `ILIKE` (with a pg_trgm index when the extension can be created).
+
+SQLite (the embedded default) has no stemming: each word must appear as a whole word
+(a prefix for `word*`, the words in order for a phrase), case-insensitively, matched by
+a regular expression in Python; authors and keywords are matched in their JSON text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from screening import search
+from screening.models import Record
+
+CONFIG = "english"
+_TABLE = Record._meta.db_table
+
+
+def _column(name: str, table: str = _TABLE) -> str:
+    column = f'"{table}"."{name}"' if table else f'"{name}"'
+    return f"COALESCE({column}::text, '')"
+
+
+# The stored document: migration 0010_record_search generates the column from this.
+DOCUMENT_EXPRESSION = (
+    f"to_tsvector('{CONFIG}'::regconfig, "
+    + " || ' ' || ".join(
+        _column(c, table="") for c in ("title", "abstract", "journal", "authors", "keywords")
+    )
+    + ")"
+)
+DOCUMENT_SQL = f'"{_TABLE}"."search_document"'
+
+
+def _field_document(column: str) -> str:
+    return f"to_tsvector('{CONFIG}'::regconfig, {_column(column)})"
+
+
+def _tsquery(term: search.Term) -> tuple[str, list]:
+    """A tsquery for one term, built by PostgreSQL's own functions from the user's text."""
+    if term.prefix:
+        # Only \w characters reach here (screening.search), so the lexeme is safe.
+        return f"to_tsquery('{CONFIG}'::regconfig, %s)", [f"{term.words[0]}:*"]
+    if term.phrase:
+        return f"phraseto_tsquery('{CONFIG}'::regconfig, %s)", [term.text]
+    return f"plainto_tsquery('{CONFIG}'::regconfig, %s)", [term.text]
+
+
+def _matches(document: str, query: str, params: list, *, negate: bool = False) -> Q:
+    if negate:  # "-the": a query of stop words only excludes nothing
+        sql = f"({document} @@ ({query}))"
+        return ~Q(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 - fixed SQL, %s
+    # An empty query (only stop words: "the") matches everything rather than nothing.
+    sql = f"({document} @@ ({query}) OR numnode({query}) = 0)"
+    return Q(RawSQL(sql, [*params, *params], output_field=BooleanField()))  # noqa: S611 - fixed SQL
+
+
+def _postgres_q(plan: search.Plan) -> Q:
+    q = Q()
+    positive = []
+    for term in plan.terms:
+        if term.field == "doi" or (term.field == search.ANY and search.is_doi(term.text)):
+            hit = Q(doi__icontains=term.text)
+        elif term.field == "pmid":
+            hit = Q(pmid=term.text)
+        else:
+            query, params = _tsquery(term)
+            document = DOCUMENT_SQL if term.field == search.ANY else _field_document(term.field)
+            if term.negate:
+                q &= _matches(document, query, params, negate=True)
+                continue
+            hit = _matches(document, query, params)
+            if term.field == search.ANY and search.is_pmid(term.text):
+                hit |= Q(pmid=term.text)
+            elif term.field != search.ANY:
+                positive.append((query, params))  # let the index narrow first
+        q &= ~hit if term.negate else hit
+    if positive:
+        query = " && ".join(f"({sql})" for sql, _ in positive)
+        params = [p for _, ps in positive for p in ps]
+        q &= _matches(DOCUMENT_SQL, query, params)
+    return q
+
+
+_SQLITE_ANY = ("title", "abstract", "journal", "authors", "keywords", "doi", "pmid")
+
+
+def _pattern(term: search.Term) -> str:
+    words = [re.escape(w) for w in term.words]
+    body = r"\W+".join(words)
+    end = "" if term.prefix else r"(?!\w)"
+    return rf"(?<!\w){body}{end}"
+
+
+def _sqlite_q(plan: search.Plan) -> Q:
+    q = Q()
+    for term in plan.terms:
+        if term.field == "doi":
+            hit = Q(doi__icontains=term.text)
+        elif term.field == "pmid":
+            hit = Q(pmid=term.text)
+        elif term.field == search.ANY and search.is_doi(term.text):
+            hit = Q(doi__icontains=term.text)
+        elif not term.words:
+            continue
+        else:
+            pattern = _pattern(term)
+            columns = _SQLITE_ANY if term.field == search.ANY else (term.field,)
+            hit = Q()
+            for column in columns:
+                hit |= Q(**{f"{column}__iregex": pattern})
+        q &= ~hit if term.negate else hit
+    return q
+
+
+def search_q(plan: search.Plan) -> Q:
+    """The records matching `plan`, as a filter for Record querysets."""
+    q = _postgres_q(plan) if connection.vendor == "postgresql" else _sqlite_q(plan)
+    if plan.year_from is not None:
+        q &= Q(year__gte=plan.year_from)
+    if plan.year_to is not None:
+        q &= Q(year__lte=plan.year_to)
+    return q
+
+
+def search_records(records: QuerySet, text_or_plan) -> QuerySet:
+    plan = search.parse(text_or_plan) if isinstance(text_or_plan, str) else text_or_plan
+    if plan.empty:
+        return records
+    return records.filter(search_q(plan))

@@ -1,0 +1,33 @@
+"""A reviewer tags the record on screen from the keyboard (t, then the tag's key)."""
+
+import pytest
+
+from screening.models import RecordTag, Vote
+from screening.services.tags import create_tag
+from tests.screening.factories import make_records
+from tests.screening.test_browser_screening import current_record, press_and_wait
+
+pytestmark = pytest.mark.browser
+
+
+def test_it_tags_from_the_keyboard_while_screening(world, new_context, transactional_db):
+    make_records(world.review, 2, abstract="Low-dose naltrexone for fibromyalgia.")
+    tag = create_tag(review=world.review, name="RCT", key="r", colour="green")
+    page = new_context(world.reviewer)
+    page.goto(f"/reviews/{world.review.pk}/screen/ta/")
+    record_id = int(current_record(page))
+    chip = f"#screen-panel [data-testid=tag][data-tag='{tag.pk}']"
+    page.keyboard.press("t")
+    page.keyboard.press("r")
+    page.locator(chip).wait_for()
+    assert RecordTag.objects.filter(record_id=record_id, tag=tag).exists()
+    page.keyboard.press("t")
+    page.keyboard.press("r")  # again: off
+    page.locator(chip).wait_for(state="detached")
+    assert not RecordTag.objects.filter(record_id=record_id, tag=tag).exists()
+    page.keyboard.press("t")
+    page.keyboard.press("r")
+    page.locator(chip).wait_for()
+    press_and_wait(page, "i")  # the keys still vote after tagging
+    assert Vote.objects.get(record_id=record_id, reviewer=world.reviewer).verdict == "include"
+    assert RecordTag.objects.filter(record_id=record_id, tag=tag).count() == 1
