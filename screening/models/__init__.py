@@ -33,6 +33,7 @@ from screening.models.dedupe import (
     DuplicateGroup,
     PairStatus,
 )
+from screening.models.embeddings import RecordEmbedding
 from screening.models.fulltext import FullText
 from screening.models.imports import ImportBatch, ImportStatus, Record, RecordState, SourceKind
 from screening.models.prisma import PrismaOptions
@@ -63,6 +64,7 @@ __all__ = [
     "RankingModelState",
     "RankingSchedule",
     "Record",
+    "RecordEmbedding",
     "RecordScore",
     "RecordState",
     "Resolution",

@@ -27,8 +27,8 @@ from screening.ranking.model import (
     Features,
     ModelSettings,
     RecordId,
-    _linear_scores_weights,
     build_features,
+    fitted_scores,
 )
 
 MODELS: dict[str, ModelSettings] = {
@@ -143,14 +143,12 @@ def simulate(
     labelled = np.zeros(n_records, dtype=bool)
     labelled[features.rows(priors)] = True
     remaining_relevant = int(y[~labelled].sum())
-    matrix = features.matrix
     order: list[int] = []
     scores = np.zeros(n_records)
     while len(order) < n_records - len(priors):
         if remaining_relevant > 0:
             rows = np.flatnonzero(labelled)
-            coef, _ = _linear_scores_weights(matrix[rows], y[rows], settings)
-            scores = matrix @ coef
+            scores = fitted_scores(features, rows, y[rows], settings)
         masked = np.where(labelled, -np.inf, scores)
         if remaining_relevant == 0:
             step = n_records  # all found: append the rest, no more refits

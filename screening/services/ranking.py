@@ -40,13 +40,16 @@ from screening.ranking.model import (
     FEATURES,
     Features,
     NeedBothClasses,
+    ModelSettings,
     RankingModel,
     build_features,
     record_text,
+    settings_for,
 )
 from screening.selectors import ranking as selectors
 from screening.selectors.prisma import flow_changed
 from screening.services.bulk import insert_rows
+from screening.services.embeddings import with_semantic_block
 from screening.services.queue import share_ranked_order
 from screening.services.settings import screening_settings_for
 
@@ -181,9 +184,11 @@ def features_for(review: Review) -> Features | None:
     return features
 
 
-def _fingerprint(features_key: str, labels: dict[int, int]) -> str:
+def _fingerprint(
+    features_key: str, labels: dict[int, int], settings: ModelSettings = DEFAULT_SETTINGS
+) -> str:
     # FEATURES names how texts become features: a model fitted on older features refits.
-    digest = hashlib.sha256(f"{features_key}|{FEATURES}|{DEFAULT_SETTINGS}|".encode())
+    digest = hashlib.sha256(f"{features_key}|{FEATURES}|{settings}|".encode())
     for record_id in sorted(labels):
         digest.update(f"{record_id}:{labels[record_id]},".encode())
     return digest.hexdigest()
@@ -217,7 +222,8 @@ def retrain_reviewer(
         if record_id in features.row_of
     }
     cached = _FEATURES.get(review.pk)
-    fingerprint = _fingerprint(cached[0] if cached else "", labels)
+    settings = settings_for(features)  # with the semantic block once every vector is stored
+    fingerprint = _fingerprint(cached[0] if cached else "", labels, settings)
     state, _ = RankingModelState.objects.get_or_create(review=review, reviewer=reviewer)
     if state.fingerprint == fingerprint and state.status != ModelStatus.FAILED:
         return state
@@ -226,7 +232,7 @@ def retrain_reviewer(
     state.fingerprint = fingerprint
     state.error = ""
     try:
-        model = RankingModel.fit(features, labels)
+        model = RankingModel.fit(features, labels, settings)
     except NeedBothClasses:
         # Until both kinds of label exist the queue keeps its stable random order.
         with transaction.atomic():
@@ -276,6 +282,7 @@ def retrain_review(*, review: Review) -> list[RankingModelState]:
     features = features_for(review)
     if features is None:  # no records yet
         return []
+    features = with_semantic_block(review, features)
     settled = selectors.settled_labels(review=review)
     shuffle_keys = dict(Record.objects.filter(review=review).values_list("pk", "shuffle_key"))
     return [
