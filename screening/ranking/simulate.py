@@ -26,6 +26,7 @@ from screening.ranking.model import (
     ELAS_U4,
     Features,
     ModelSettings,
+    SEMANTIC_SETTINGS,
     RecordId,
     build_features,
     fitted_scores,
@@ -38,6 +39,9 @@ MODELS: dict[str, ModelSettings] = {
     "ensemble": ModelSettings(classifier="ensemble"),
     # Stronger regularisation: better recall@10% on large sets, worse WSS@95 on small ones.
     "svm_c005": ModelSettings(classifier="svm", svm_c=0.05),
+    # ELAS u4 fused with an SVM on all-MiniLM-L6-v2 embeddings (needs Features.dense).
+    "semantic": SEMANTIC_SETTINGS,
+    "semantic_w05": ModelSettings(classifier="svm", semantic_weight=0.5),
 }
 # Refitting after every label costs one fit per record; above this size the
 # refits are batched (see ``_refit_step``) so a simulation stays interactive.
