@@ -24,9 +24,9 @@ from screening.ranking.metrics import (
 from screening.ranking.model import (
     DEFAULT_SETTINGS,
     ELAS_U4,
+    SEMANTIC_SETTINGS,
     Features,
     ModelSettings,
-    SEMANTIC_SETTINGS,
     RecordId,
     build_features,
     fitted_scores,

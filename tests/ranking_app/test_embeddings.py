@@ -89,3 +89,24 @@ def test_a_new_record_is_embedded_and_old_vectors_are_kept(world, settings):
     assert {k: bytes(v) for k, v in before.items()} == {
         k: bytes(v) for k, v in after.items() if k != extra.pk
     }
+
+
+def _inputs_sentence(client, review) -> str:
+    from django.urls import reverse
+
+    page = client.get(reverse("ranking", args=[review.pk])).content.decode()
+    start = page.index('data-testid="ranking-inputs"')
+    return page[start : page.index("</span>", start)]
+
+
+def test_the_ranking_page_says_what_the_model_reads(world, client_for, settings):
+    said = _inputs_sentence(client_for(world.lead), world.review)
+    assert "words and word pairs" in said and "meaning" not in said
+    assert "does not read authors, journals, years or keywords" in said
+
+
+@needs_extra
+def test_the_ranking_page_mentions_meaning_when_the_block_is_on(world, client_for, settings):
+    settings.RANKING_SEMANTIC = True
+    said = _inputs_sentence(client_for(world.lead), world.review)
+    assert "words and word pairs" in said and "overall meaning" in said
