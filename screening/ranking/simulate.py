@@ -138,6 +138,10 @@ def simulate(
     method = model if isinstance(model, str) else settings.classifier
     if features is None:
         features = build_features(texts)
+        if settings.uses_semantic:  # raises SemanticUnavailable without the extra
+            from screening.ranking.semantic import embed_texts
+
+            features = features.with_dense(embed_texts(features.texts))
     ids = features.record_ids
     y = np.array([int(labels[r]) for r in ids], dtype=np.int64)
     n_records = len(ids)

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from screening.ranking.dataset import load_labelled_csv
 from screening.ranking.metrics import recall_at
+from screening.ranking.semantic import SemanticUnavailable
 from screening.ranking.simulate import MODELS, plot_recall_curve, random_order, simulate
 
 SCREENED_FRACTIONS = (0.05, 0.10, 0.25, 0.50)
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             data = load_labelled_csv(csv, label_column=labels)
             ranked = simulate(data.texts, data.labels, seed=seed, model=model)
             baseline = random_order(data.labels, seed=seed)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, SemanticUnavailable) as exc:
             raise CommandError(str(exc)) from None
         out = self.stdout.write
         out(
