@@ -100,6 +100,26 @@ class ModelSettings:
       dynamic include ratio, refitting after every label on large sets (no
       change), and SVM ensembles with logistic regression or complement naive
       Bayes (no better, 10-50x slower to fit).
+    * The semantic block (``semantic_weight``; all-MiniLM-L6-v2 embeddings of
+      title + abstract, first 128 tokens, ``screening.ranking.semantic``), seeds
+      1-3, same priors, against ELAS u4 (WSS@95 / recall@10% means, u4 first):
+      - alone (SVM on embeddings, 256 tokens): Antihistamines 0.208 -> 0.209 but
+        recall@10% 0.378 -> 0.200.
+      - one SVM on [TF-IDF | embedding] (w=1, 256 tokens): Antihistamines 0.160.
+      - score fusion with standardisation on the labelled rows only: the
+        embedding model swamps the words (its scores spread far wider over unread
+        records); w=0.25 Antihistamines 0.153, w=0.5 (256 tokens) 0.218 with
+        recall@10% 0.200.
+      - score fusion standardised over all records (what ``semantic_weight``
+        does), w=0.3: Antihistamines 0.208 -> 0.149 (recall 0.378 -> 0.267),
+        Estrogens 0.393 -> 0.438 (0.270 -> 0.304), NSAIDS 0.716 -> 0.740
+        (0.575 -> 0.633), Triptans 0.597 -> 0.617 (0.435 -> 0.435), ADHD 0.730
+        -> 0.779 (0.719 -> 0.737); larger sets in the README. w=0.15 and w=0.5
+        cost Antihistamines as much (0.113, 0.155): its WSS@95 turns on where 2-3
+        of 15 relevant records fall, and fusion moves them, so no weight chosen on
+        the other sets rescues it. Hence opt-in (``SEMANTIC_SETTINGS``), not the
+        default. w=0.3 was picked before the larger sets were run and not tuned
+        on them.
     """
 
     classifier: str = "svm"
@@ -108,7 +128,7 @@ class ModelSettings:
     include_ratio: float = 9.8
     # The semantic block (``screening.ranking.semantic``): 0 ranks on TF-IDF alone.
     # Otherwise a second SVM is fitted on the records' sentence embeddings and the two
-    # models' scores, each standardised on the labelled records, are added with
+    # models' scores, each standardised over all records, are added with
     # weights (1 - w, w). Needs ``Features.dense``; without it the weight is ignored.
     semantic_weight: float = 0.0
 
