@@ -369,8 +369,14 @@ def _linear_scores_weights(
 
 
 def _svm(x, y: np.ndarray, settings: ModelSettings) -> tuple[np.ndarray, float]:
+    # The same problem as the word model's; on a dense block with more labelled rows
+    # than columns the primal solver is many times faster than the dual.
     svm = LinearSVC(
-        C=settings.svm_c, loss="squared_hinge", dual=True, max_iter=5000, random_state=0
+        C=settings.svm_c,
+        loss="squared_hinge",
+        dual=bool(x.shape[0] <= x.shape[1]),
+        max_iter=5000,
+        random_state=0,
     )
     svm.fit(x, y, sample_weight=_sample_weights(y, settings.include_ratio))
     return svm.coef_.ravel(), float(svm.intercept_[0])
