@@ -49,6 +49,7 @@ from screening.ranking.model import (
 from screening.selectors import ranking as selectors
 from screening.selectors.prisma import flow_changed
 from screening.services.bulk import insert_rows
+from screening.services.cold_start import blended_scores, query_order_scores, review_query
 from screening.services.embeddings import with_semantic_block
 from screening.services.queue import share_ranked_order
 from screening.services.settings import screening_settings_for
@@ -223,7 +224,8 @@ def retrain_reviewer(
     }
     cached = _FEATURES.get(review.pk)
     settings = settings_for(features)  # with the semantic block once every vector is stored
-    fingerprint = _fingerprint(cached[0] if cached else "", labels, settings)
+    query = review_query(review)  # cold start: the question and include highlight terms
+    fingerprint = _fingerprint(f"{cached[0] if cached else ''}|{query}", labels, settings)
     state, _ = RankingModelState.objects.get_or_create(review=review, reviewer=reviewer)
     if state.fingerprint == fingerprint and state.status != ModelStatus.FAILED:
         return state
@@ -234,13 +236,9 @@ def retrain_reviewer(
     try:
         model = RankingModel.fit(features, labels, settings)
     except NeedBothClasses:
-        # Until both kinds of label exist the queue keeps its stable random order.
-        with transaction.atomic():
-            RecordScore.objects.filter(review=review, reviewer=reviewer).delete()
-            state.status, state.n_scored = ModelStatus.WAITING, 0
-            state.top_include = state.top_exclude = []
-            state.save()
-        return state
+        # Until both kinds of label exist the queue follows the review's question and
+        # highlight terms, or keeps its stable random order when there are none.
+        return _cold_start(review, reviewer, features, state, query)
     except Exception as exc:  # a failed fit must not stop the other reviewers' models
         log.exception("ranking model of reviewer %s in review %s failed", reviewer.pk, review.pk)
         state.status, state.error = ModelStatus.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
@@ -249,7 +247,7 @@ def retrain_reviewer(
     awaiting = [
         r for r in selectors.awaiting_ids(review=review, reviewer=reviewer) if r in features.row_of
     ]
-    scores = model.score(features, awaiting)
+    scores = blended_scores(features, model, query, awaiting)
     terms = model.top_terms(features, TOP_TERMS)
     with transaction.atomic():
         RecordScore.objects.filter(review=review, reviewer=reviewer).delete()
@@ -272,6 +270,30 @@ def retrain_reviewer(
         transaction.on_commit(
             lambda: share_ranked_order(state=state, scores=scores, shuffle_keys=shuffle_keys)
         )
+    return state
+
+
+def _cold_start(review, reviewer, features, state, query) -> RankingModelState:
+    awaiting = [
+        r for r in selectors.awaiting_ids(review=review, reviewer=reviewer) if r in features.row_of
+    ]
+    scores = query_order_scores(features, query, awaiting) if query else None
+    with transaction.atomic():
+        RecordScore.objects.filter(review=review, reviewer=reviewer).delete()
+        state.status, state.n_scored = ModelStatus.WAITING, 0
+        state.top_include = state.top_exclude = []
+        if scores:
+            insert_rows(
+                RecordScore,
+                [
+                    RecordScore(review=review, record_id=record_id, reviewer=reviewer, score=score)
+                    for record_id, score in scores.items()
+                ],
+            )
+            # A waiting model's scores are ordered in SQL (`queue._ranked` skips WAITING).
+            state.n_scored = len(scores)
+            state.version += 1
+        state.save()
     return state
 
 
