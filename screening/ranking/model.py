@@ -401,7 +401,7 @@ def _fit_blocks(
     dense_coef, dense_bias = _svm(features.dense[rows], y, settings)
     weight = settings.semantic_weight
     word_scale = float(np.std(features.matrix @ coef)) or 1.0
-    dense_scale = float(np.std(features.dense @ dense_coef)) or 1.0
+    dense_scale = float(np.std(features.dense @ dense_coef.astype(np.float32))) or 1.0
     return (
         coef * ((1 - weight) / word_scale),
         bias * (1 - weight) / word_scale + dense_bias * weight / dense_scale,
@@ -416,7 +416,7 @@ def fitted_scores(
     coef, _, dense_coef = _fit_blocks(features, rows, y, settings)
     scores = features.matrix @ coef
     if dense_coef is not None:
-        scores += features.dense @ dense_coef
+        scores += features.dense @ dense_coef.astype(np.float32)
     return scores
 
 
@@ -484,7 +484,7 @@ class RankingModel:
         """Every row's score, bias left out."""
         values = features.matrix @ self._coef_for(features)
         if self.dense_coef is not None and features.dense is not None:
-            values = values + features.dense @ self.dense_coef
+            values = values + features.dense @ self.dense_coef.astype(np.float32)
         return values
 
     def _coef_for(self, features: Features) -> np.ndarray:

@@ -32,7 +32,7 @@ def test_the_block_is_off_by_default(world, settings):
     state = RankingModelState.objects.get(review=world.review, reviewer=world.reviewer)
     assert state.status == ModelStatus.READY
     assert state.fingerprint == services._fingerprint(
-        services._FEATURES[world.review.pk][0],
+        services._FEATURES[world.review.pk][0] + "|",  # no question, no terms
         {relevant[0].pk: 1, irrelevant[0].pk: 0},
         DEFAULT_SETTINGS,
     )
@@ -66,9 +66,8 @@ def test_vectors_are_computed_once_and_the_models_use_them(world, settings):
     mine.refresh_from_db()
     assert mine.status == ModelStatus.READY
     labels = {relevant[0].pk: 1, irrelevant[0].pk: 0}
-    assert mine.fingerprint == services._fingerprint(
-        services._FEATURES[world.review.pk][0], labels, SEMANTIC_SETTINGS
-    )
+    key = services._FEATURES[world.review.pk][0] + "|"  # no question, no highlight terms
+    assert mine.fingerprint == services._fingerprint(key, labels, SEMANTIC_SETTINGS)
     offered = next_record(review=world.review, stage=Stage.TITLE_ABSTRACT, reviewer=world.reviewer)
     assert offered in relevant
 
@@ -103,6 +102,7 @@ def test_the_ranking_page_says_what_the_model_reads(world, client_for, settings)
     said = _inputs_sentence(client_for(world.lead), world.review)
     assert "words and word pairs" in said and "meaning" not in said
     assert "does not read authors, journals, years or keywords" in said
+    assert "research question and the include highlight terms" in said
 
 
 @needs_extra
