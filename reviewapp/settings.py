@@ -139,6 +139,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900, minimum=60)
 }
 
+# Relevance ranking's optional semantic block (sentence embeddings beside TF-IDF): needs
+# the `semantic` extra and a worker (see README, "Relevance ranking").
+RANKING_SEMANTIC = env_bool("RANKING_SEMANTIC", False)
+
 # --- Cache (import progress, model state) ------------------------------------------
 # Shared between web processes and workers when Redis is there; in-process otherwise.
 CACHE_URL = env_str(

@@ -37,6 +37,7 @@ from screening.models.dedupe import (
     DuplicateGroup,
     PairStatus,
 )
+from screening.models.embeddings import RecordEmbedding
 from screening.models.fulltext import FullText
 from screening.models.imports import (
     CITATION_FIELDS,
@@ -79,6 +80,7 @@ __all__ = [
     "RankingModelState",
     "RankingSchedule",
     "Record",
+    "RecordEmbedding",
     "RecordScore",
     "RecordState",
     "RecordTag",

@@ -100,16 +100,57 @@ class ModelSettings:
       dynamic include ratio, refitting after every label on large sets (no
       change), and SVM ensembles with logistic regression or complement naive
       Bayes (no better, 10-50x slower to fit).
+    * The semantic block (``semantic_weight``; all-MiniLM-L6-v2 embeddings of
+      title + abstract, first 128 tokens, ``screening.ranking.semantic``), seeds
+      1-3, same priors, against ELAS u4 (WSS@95 / recall@10% means, u4 first):
+      - alone (SVM on embeddings, 256 tokens): Antihistamines 0.208 -> 0.209 but
+        recall@10% 0.378 -> 0.200.
+      - one SVM on [TF-IDF | embedding] (w=1, 256 tokens): Antihistamines 0.160.
+      - score fusion with standardisation on the labelled rows only: the
+        embedding model swamps the words (its scores spread far wider over unread
+        records); w=0.25 Antihistamines 0.153, w=0.5 (256 tokens) 0.218 with
+        recall@10% 0.200.
+      - score fusion standardised over all records (what ``semantic_weight``
+        does), w=0.3: Antihistamines 0.208 -> 0.149 (recall 0.378 -> 0.267),
+        Estrogens 0.393 -> 0.438 (0.270 -> 0.304), NSAIDS 0.716 -> 0.740
+        (0.575 -> 0.633), Triptans 0.597 -> 0.617 (0.435 -> 0.435), ADHD 0.730
+        -> 0.779 (0.719 -> 0.737), Kitchenham 0.712 -> 0.668 (0.742 -> 0.705),
+        nudging 0.719 -> 0.671 (0.636 -> 0.687), BetaBlockers 0.707 -> 0.718
+        (0.756 -> 0.756), ACEInhibitors 0.740 -> 0.789 (0.825 -> 0.808); mean
+        WSS@95 0.614 -> 0.619 (+0.005), worse on 3 of 9 sets. w=0.15 and w=0.5
+        cost Antihistamines as much (0.113, 0.155): its WSS@95 turns on where 2-3
+        of 15 relevant records fall, and fusion moves them, so no weight chosen on
+        the other sets rescues it. Hence opt-in (``SEMANTIC_SETTINGS``), not the
+        default. w=0.3 was picked before the larger sets were run and not tuned
+        on them.
     """
 
     classifier: str = "svm"
     svm_c: float = 0.11
     nb_alpha: float = 3.822
     include_ratio: float = 9.8
+    # The semantic block (``screening.ranking.semantic``): 0 ranks on TF-IDF alone.
+    # Otherwise a second SVM is fitted on the records' sentence embeddings and the two
+    # models' scores, each standardised over all records, are added with
+    # weights (1 - w, w). Needs ``Features.dense``; without it the weight is ignored.
+    semantic_weight: float = 0.0
+
+    @property
+    def uses_semantic(self) -> bool:
+        """Whether this model ranks on sentence embeddings as well as on words."""
+        return self.semantic_weight > 0
 
 
 ELAS_U4 = ModelSettings(classifier="svm")
 DEFAULT_SETTINGS = ELAS_U4
+# ELAS u4 fused with an SVM on sentence embeddings (the opt-in semantic block).
+SEMANTIC_SETTINGS = ModelSettings(classifier="svm", semantic_weight=0.3)
+
+
+def settings_for(features: Features) -> ModelSettings:
+    """The settings a review's models use: the semantic fusion when ``features`` carry
+    embeddings (the opt-in block is on and every record has its vector), else the default."""
+    return SEMANTIC_SETTINGS if features.dense is not None else DEFAULT_SETTINGS
 
 
 def record_text(title: str = "", abstract: str = "", keywords: object = None) -> str:
@@ -227,12 +268,38 @@ class Features:
     matrix: sp.csr_matrix
     texts: tuple[str, ...]
     terms: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    # Optional semantic block: one L2-normalised sentence embedding per row (float32).
+    dense: np.ndarray | None = None
     row_of: dict[RecordId, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.row_of = {record_id: row for row, record_id in enumerate(self.record_ids)}
         if len(self.row_of) != len(self.record_ids):
             raise ValueError("record ids must be unique")
+        if self.dense is not None and self.dense.shape[0] != len(self.record_ids):
+            raise ValueError("the dense block needs one row per record")
+
+    def with_dense(self, vectors: Mapping[RecordId, np.ndarray] | np.ndarray) -> Features:
+        """These features with a dense (embedding) block: an array in row order, or {id: vector}.
+
+        Records missing from a mapping get a zero row (they rank on their words alone).
+        """
+        if isinstance(vectors, np.ndarray):
+            dense = np.ascontiguousarray(vectors, dtype=np.float32)
+        else:
+            width = len(next(iter(vectors.values()))) if vectors else 0
+            dense = np.zeros((len(self.record_ids), width), dtype=np.float32)
+            for record_id, vector in vectors.items():
+                row = self.row_of.get(record_id)
+                if row is not None:
+                    dense[row] = vector
+        return Features(
+            record_ids=self.record_ids,
+            matrix=self.matrix,
+            texts=self.texts,
+            terms=self.terms,
+            dense=dense,
+        )
 
     def rows(self, record_ids: Iterable[RecordId]) -> np.ndarray:
         """Row numbers of the given records (KeyError for an unknown id)."""
@@ -304,6 +371,57 @@ def _linear_scores_weights(
     return coef / len(members), bias / len(members)
 
 
+def _svm(x, y: np.ndarray, settings: ModelSettings) -> tuple[np.ndarray, float]:
+    # The same problem as the word model's; on a dense block with more labelled rows
+    # than columns the primal solver is many times faster than the dual.
+    svm = LinearSVC(
+        C=settings.svm_c,
+        loss="squared_hinge",
+        dual=bool(x.shape[0] <= x.shape[1]),
+        max_iter=5000,
+        random_state=0,
+    )
+    svm.fit(x, y, sample_weight=_sample_weights(y, settings.include_ratio))
+    return svm.coef_.ravel(), float(svm.intercept_[0])
+
+
+def _fit_blocks(
+    features: Features, rows: np.ndarray, y: np.ndarray, settings: ModelSettings
+) -> tuple[np.ndarray, float, np.ndarray | None]:
+    """(word weights, bias, embedding weights or None) fitted on ``rows`` labelled ``y``.
+
+    With the semantic block the two linear models are fused by standardised score:
+    each model's scores over all records are scaled to unit spread, then weighted
+    (1 - w) and w. (Scaling on the labelled records alone let the embedding model
+    dominate: its scores spread far wider over unread records than the sparse
+    TF-IDF ones do.) The fused model is still linear in [words | embedding], so
+    scoring stays two matrix-vector products.
+    """
+    coef, bias = _linear_scores_weights(features.matrix[rows], y, settings)
+    if not settings.uses_semantic or features.dense is None:
+        return coef, bias, None
+    dense_coef, dense_bias = _svm(features.dense[rows], y, settings)
+    weight = settings.semantic_weight
+    word_scale = float(np.std(features.matrix @ coef)) or 1.0
+    dense_scale = float(np.std(features.dense @ dense_coef.astype(np.float32))) or 1.0
+    return (
+        coef * ((1 - weight) / word_scale),
+        bias * (1 - weight) / word_scale + dense_bias * weight / dense_scale,
+        (dense_coef * (weight / dense_scale)).astype(np.float64),
+    )
+
+
+def fitted_scores(
+    features: Features, rows: np.ndarray, y: np.ndarray, settings: ModelSettings
+) -> np.ndarray:
+    """Scores of every row of ``features`` (bias left out) from a model fitted on ``rows``."""
+    coef, _, dense_coef = _fit_blocks(features, rows, y, settings)
+    scores = features.matrix @ coef
+    if dense_coef is not None:
+        scores += features.dense @ dense_coef.astype(np.float32)
+    return scores
+
+
 @dataclass(frozen=True)
 class TopTerms:
     """The words that push a record up (include) or down (exclude) the ranking."""
@@ -327,6 +445,8 @@ class RankingModel:
     settings: ModelSettings
     labelled: dict[RecordId, int]
     terms: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    # Weights of the semantic block (None: the model ranks on words alone).
+    dense_coef: np.ndarray | None = None
 
     @classmethod
     def fit(
@@ -347,14 +467,27 @@ class RankingModel:
             raise NeedBothClasses("ranking needs at least one relevant and one irrelevant label")
         rows = features.rows(labels)
         y = np.fromiter(labels.values(), dtype=np.int64)
-        coef, intercept = _linear_scores_weights(features.matrix[rows], y, settings)
+        coef, intercept, dense_coef = _fit_blocks(features, rows, y, settings)
         return cls(
             coef=coef,
             intercept=intercept,
             settings=settings,
             labelled=labels,
             terms=features.terms,
+            dense_coef=dense_coef,
         )
+
+    @property
+    def uses_semantic(self) -> bool:
+        """Whether this fitted model ranks on sentence embeddings too."""
+        return self.dense_coef is not None
+
+    def _raw_scores(self, features: Features) -> np.ndarray:
+        """Every row's score, bias left out."""
+        values = features.matrix @ self._coef_for(features)
+        if self.dense_coef is not None and features.dense is not None:
+            values = values + features.dense @ self.dense_coef.astype(np.float32)
+        return values
 
     def _coef_for(self, features: Features) -> np.ndarray:
         """The weights in the column order of ``features`` (unseen terms weigh 0)."""
@@ -373,7 +506,7 @@ class RankingModel:
         """Relevance score per record (higher = more likely relevant); all records by default."""
         ids = features.record_ids if record_ids is None else tuple(record_ids)
         # Scoring every row is cheaper than copying out the wanted ones first.
-        values = (features.matrix @ self._coef_for(features))[features.rows(ids)] + self.intercept
+        values = self._raw_scores(features)[features.rows(ids)] + self.intercept
         return dict(zip(ids, (float(v) for v in values), strict=True))
 
     def rank_unlabelled(self, features: Features) -> list[RecordId]:
@@ -381,7 +514,7 @@ class RankingModel:
         unlabelled = [r for r in features.record_ids if r not in self.labelled]
         if not unlabelled:
             return []
-        values = (features.matrix @ self._coef_for(features))[features.rows(unlabelled)]
+        values = self._raw_scores(features)[features.rows(unlabelled)]
         order = np.argsort(-values, kind="stable")
         return [unlabelled[i] for i in order]
 

@@ -24,11 +24,12 @@ from screening.ranking.metrics import (
 from screening.ranking.model import (
     DEFAULT_SETTINGS,
     ELAS_U4,
+    SEMANTIC_SETTINGS,
     Features,
     ModelSettings,
     RecordId,
-    _linear_scores_weights,
     build_features,
+    fitted_scores,
 )
 
 MODELS: dict[str, ModelSettings] = {
@@ -38,6 +39,9 @@ MODELS: dict[str, ModelSettings] = {
     "ensemble": ModelSettings(classifier="ensemble"),
     # Stronger regularisation: better recall@10% on large sets, worse WSS@95 on small ones.
     "svm_c005": ModelSettings(classifier="svm", svm_c=0.05),
+    # ELAS u4 fused with an SVM on all-MiniLM-L6-v2 embeddings (needs Features.dense).
+    "semantic": SEMANTIC_SETTINGS,
+    "semantic_w05": ModelSettings(classifier="svm", semantic_weight=0.5),
 }
 # Refitting after every label costs one fit per record; above this size the
 # refits are batched (see ``_refit_step``) so a simulation stays interactive.
@@ -134,6 +138,10 @@ def simulate(
     method = model if isinstance(model, str) else settings.classifier
     if features is None:
         features = build_features(texts)
+        if settings.uses_semantic:  # raises SemanticUnavailable without the extra
+            from screening.ranking.semantic import embed_texts
+
+            features = features.with_dense(embed_texts(features.texts))
     ids = features.record_ids
     y = np.array([int(labels[r]) for r in ids], dtype=np.int64)
     n_records = len(ids)
@@ -143,14 +151,12 @@ def simulate(
     labelled = np.zeros(n_records, dtype=bool)
     labelled[features.rows(priors)] = True
     remaining_relevant = int(y[~labelled].sum())
-    matrix = features.matrix
     order: list[int] = []
     scores = np.zeros(n_records)
     while len(order) < n_records - len(priors):
         if remaining_relevant > 0:
             rows = np.flatnonzero(labelled)
-            coef, _ = _linear_scores_weights(matrix[rows], y[rows], settings)
-            scores = matrix @ coef
+            scores = fitted_scores(features, rows, y[rows], settings)
         masked = np.where(labelled, -np.inf, scores)
         if remaining_relevant == 0:
             step = n_records  # all found: append the rest, no more refits

@@ -38,14 +38,18 @@ from screening.ranking.model import (
     DEFAULT_SETTINGS,
     FEATURES,
     Features,
+    ModelSettings,
     NeedBothClasses,
     RankingModel,
     build_features,
     record_text,
+    settings_for,
 )
 from screening.selectors import ranking as selectors
 from screening.services import journey
 from screening.services.bulk import insert_rows
+from screening.services.cold_start import blended_scores, query_order_scores, review_query
+from screening.services.embeddings import with_semantic_block
 from screening.services.queue import share_ranked_order
 from screening.services.settings import screening_settings_for
 
@@ -180,9 +184,11 @@ def features_for(review: Review) -> Features | None:
     return features
 
 
-def _fingerprint(features_key: str, labels: dict[int, int]) -> str:
+def _fingerprint(
+    features_key: str, labels: dict[int, int], settings: ModelSettings = DEFAULT_SETTINGS
+) -> str:
     # FEATURES names how texts become features: a model fitted on older features refits.
-    digest = hashlib.sha256(f"{features_key}|{FEATURES}|{DEFAULT_SETTINGS}|".encode())
+    digest = hashlib.sha256(f"{features_key}|{FEATURES}|{settings}|".encode())
     for record_id in sorted(labels):
         digest.update(f"{record_id}:{labels[record_id]},".encode())
     return digest.hexdigest()
@@ -216,7 +222,9 @@ def retrain_reviewer(
         if record_id in features.row_of
     }
     cached = _FEATURES.get(review.pk)
-    fingerprint = _fingerprint(cached[0] if cached else "", labels)
+    settings = settings_for(features)  # with the semantic block once every vector is stored
+    query = review_query(review)  # cold start: the question and include highlight terms
+    fingerprint = _fingerprint(f"{cached[0] if cached else ''}|{query}", labels, settings)
     state, _ = RankingModelState.objects.get_or_create(review=review, reviewer=reviewer)
     if state.fingerprint == fingerprint and state.status != ModelStatus.FAILED:
         return state
@@ -225,15 +233,11 @@ def retrain_reviewer(
     state.fingerprint = fingerprint
     state.error = ""
     try:
-        model = RankingModel.fit(features, labels)
+        model = RankingModel.fit(features, labels, settings)
     except NeedBothClasses:
-        # Until both kinds of label exist the queue keeps its stable random order.
-        with transaction.atomic():
-            RecordScore.objects.filter(review=review, reviewer=reviewer).delete()
-            state.status, state.n_scored = ModelStatus.WAITING, 0
-            state.top_include = state.top_exclude = []
-            state.save()
-        return state
+        # Until both kinds of label exist the queue follows the review's question and
+        # highlight terms, or keeps its stable random order when there are none.
+        return _cold_start(review, reviewer, features, state, query)
     except Exception as exc:  # a failed fit must not stop the other reviewers' models
         log.exception("ranking model of reviewer %s in review %s failed", reviewer.pk, review.pk)
         state.status, state.error = ModelStatus.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
@@ -242,7 +246,7 @@ def retrain_reviewer(
     awaiting = [
         r for r in selectors.awaiting_ids(review=review, reviewer=reviewer) if r in features.row_of
     ]
-    scores = model.score(features, awaiting)
+    scores = blended_scores(features, model, query, awaiting)
     terms = model.top_terms(features, TOP_TERMS)
     with transaction.atomic():
         RecordScore.objects.filter(review=review, reviewer=reviewer).delete()
@@ -268,6 +272,30 @@ def retrain_reviewer(
     return state
 
 
+def _cold_start(review, reviewer, features, state, query) -> RankingModelState:
+    awaiting = [
+        r for r in selectors.awaiting_ids(review=review, reviewer=reviewer) if r in features.row_of
+    ]
+    scores = query_order_scores(features, query, awaiting) if query else None
+    with transaction.atomic():
+        RecordScore.objects.filter(review=review, reviewer=reviewer).delete()
+        state.status, state.n_scored = ModelStatus.WAITING, 0
+        state.top_include = state.top_exclude = []
+        if scores:
+            insert_rows(
+                RecordScore,
+                [
+                    RecordScore(review=review, record_id=record_id, reviewer=reviewer, score=score)
+                    for record_id, score in scores.items()
+                ],
+            )
+            # A waiting model's scores are ordered in SQL (`queue._ranked` skips WAITING).
+            state.n_scored = len(scores)
+            state.version += 1
+        state.save()
+    return state
+
+
 def retrain_review(*, review: Review) -> list[RankingModelState]:
     """Refit every screening member's model of `review` (idempotent)."""
     if not screening_settings_for(review).ranking_enabled:
@@ -275,6 +303,7 @@ def retrain_review(*, review: Review) -> list[RankingModelState]:
     features = features_for(review)
     if features is None:  # no records yet
         return []
+    features = with_semantic_block(review, features)
     settled = selectors.settled_labels(review=review)
     shuffle_keys = dict(Record.objects.filter(review=review).values_list("pk", "shuffle_key"))
     return [

@@ -49,3 +49,18 @@ def test_it_names_a_missing_label_column(tmp_path):
 
     with pytest.raises(CommandError, match="no column 'label_included'"):
         call_command("simulate", str(labelled), "--labels", "label_included")
+
+
+def test_cold_start_reads_the_query_s_records_first(tmp_path, capsys):
+    labelled = _write_csv(tmp_path / "small.csv")
+
+    call_command(
+        "simulate", str(labelled), "--labels", "decision", "--cold-start", "naltrexone pain"
+    )
+
+    out = capsys.readouterr().out
+    assert "query 'naltrexone pain'" in out
+    first = next(line for line in out.splitlines() if line.startswith("records until the first"))
+    assert first.split()[-3] == "1" and first.split()[-1] == "given"
+    recall = next(line for line in out.splitlines() if line.startswith("recall after 10%"))
+    assert float(recall.split()[-3]) > 0  # 2 of 20 records read, both relevant

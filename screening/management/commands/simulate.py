@@ -8,10 +8,31 @@ from django.core.management.base import BaseCommand, CommandError
 
 from screening.ranking.dataset import load_labelled_csv
 from screening.ranking.metrics import recall_at
+from screening.ranking.semantic import SemanticUnavailable
 from screening.ranking.simulate import MODELS, plot_recall_curve, random_order, simulate
 
 SCREENED_FRACTIONS = (0.05, 0.10, 0.25, 0.50)
 RECALL_LEVELS = (0.80, 0.90, 0.95, 1.00)
+
+
+def _cold_start_report(out, data, query: str, seed: int) -> None:
+    from screening.ranking.cold_start import random_cold_start, simulate_cold_start
+    from screening.ranking.model import build_features
+
+    features = build_features(data.texts)
+    cold = simulate_cold_start(data.labels, features, query=query)
+    rnd = random_cold_start(data.labels, seed=seed)
+    priors = simulate(data.texts, data.labels, seed=seed, model="elas_u4", features=features)
+    out(f"{data.name}: {len(data.labels)} records, {data.n_relevant} relevant; query {query!r}")
+    out(f"{'':<34}{'query':>8}{'random':>8}{'1+1 priors':>12}")
+    out(
+        f"{'records until the first relevant':<34}{cold.to_first_relevant:>8}"
+        f"{rnd.to_first_relevant:>8}{'given':>12}"
+    )
+    out(
+        f"{'recall after 10% screened':<34}{cold.recall_at_10:>8.3f}{rnd.recall_at_10:>8.3f}"
+        f"{priors.recall_at_10:>12.3f}"
+    )
 
 
 def records_for_recall(labels_in_order, recall: float) -> int:
@@ -40,13 +61,22 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0, help="chooses the prior records")
         parser.add_argument("--png", help="write the recall curve as PNG here")
         parser.add_argument("--svg", help="write the recall curve as SVG here")
+        parser.add_argument(
+            "--cold-start",
+            metavar="QUERY",
+            help="instead: no priors, start from the records most similar to QUERY (the "
+            "review's question or terms), print records until the first relevant and recall "
+            "after 10%% against random order and ASReview's one-relevant-one-irrelevant start",
+        )
 
-    def handle(self, *args, csv, labels, model, seed, png, svg, **options):
+    def handle(self, *args, csv, labels, model, seed, png, svg, cold_start=None, **options):
+        if cold_start is not None:
+            return self._cold_start(csv, labels, cold_start, seed)
         try:
             data = load_labelled_csv(csv, label_column=labels)
             ranked = simulate(data.texts, data.labels, seed=seed, model=model)
             baseline = random_order(data.labels, seed=seed)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, SemanticUnavailable) as exc:
             raise CommandError(str(exc)) from None
         out = self.stdout.write
         out(
@@ -86,3 +116,10 @@ class Command(BaseCommand):
                 if leftover not in requested:
                     leftover.unlink(missing_ok=True)
             out(f"wrote {target}")
+
+    def _cold_start(self, csv, labels, query: str, seed: int) -> None:
+        try:
+            data = load_labelled_csv(csv, label_column=labels)
+            _cold_start_report(self.stdout.write, data, query, seed)
+        except (OSError, ValueError) as exc:
+            raise CommandError(str(exc)) from None
