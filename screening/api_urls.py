@@ -10,6 +10,7 @@ from screening.api import (
     queue,
     ranking,
     screening_settings,
+    search_log,
     votes,
 )
 from screening.api import exports as table_exports
@@ -28,4 +29,5 @@ urlpatterns = [
     *table_exports.urlpatterns,
     *prisma.urlpatterns,
     *ranking.urlpatterns,
+    *search_log.urlpatterns,
 ]

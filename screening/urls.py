@@ -9,6 +9,7 @@ from screening.views import (
     prisma,
     ranking,
     screen,
+    search_log,
 )
 from screening.views import exports as table_exports
 from screening.views import records as record_pages
@@ -26,4 +27,5 @@ urlpatterns = [
     *table_exports.urlpatterns,
     *prisma.urlpatterns,
     *ranking.urlpatterns,
+    *search_log.urlpatterns,
 ]
