@@ -67,9 +67,7 @@ class LogEntryInput(serializers.Serializer):
     source_kind = serializers.ChoiceField(choices=SourceKind.choices, default=SourceKind.DATABASE)
     platform = serializers.CharField(max_length=120, required=False, allow_blank=True)
     searched_on = serializers.DateField(required=False, allow_null=True)
-    search_string = serializers.CharField(
-        required=False, allow_blank=True, trim_whitespace=False
-    )
+    search_string = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     limits = serializers.CharField(required=False, allow_blank=True)
     reported_count = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     note = serializers.CharField(required=False, allow_blank=True)
