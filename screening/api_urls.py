@@ -9,6 +9,7 @@ from screening.api import (
     prisma,
     queue,
     ranking,
+    report,
     screening_settings,
     search_log,
     votes,
@@ -30,4 +31,5 @@ urlpatterns = [
     *prisma.urlpatterns,
     *ranking.urlpatterns,
     *search_log.urlpatterns,
+    *report.urlpatterns,
 ]

@@ -8,6 +8,7 @@ from screening.views import (
     imports,
     prisma,
     ranking,
+    report,
     screen,
     search_log,
 )
@@ -28,4 +29,5 @@ urlpatterns = [
     *prisma.urlpatterns,
     *ranking.urlpatterns,
     *search_log.urlpatterns,
+    *report.urlpatterns,
 ]

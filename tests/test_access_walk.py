@@ -147,6 +147,10 @@ ROUTES: dict[str, object] = {
     "api:search_log_list": {"GET": Role.VIEWER, "POST": Role.LEAD},
     "api:search_log_export": {"GET": Role.VIEWER},
     "api:search_log_detail": {"GET": Role.VIEWER, "PATCH": Role.LEAD, "DELETE": Role.LEAD},
+    # the methods text (lead: it states agreement and conflict figures)
+    "report": {"GET": Role.LEAD},
+    "report_markdown": {"GET": Role.LEAD},
+    "api:report_methods": {"GET": Role.LEAD},
     # relevance ranking and stopping
     "ranking": {"GET": Role.LEAD},
     "ranking_retrain": {"POST": Role.LEAD},
