@@ -267,15 +267,19 @@ def _extraction(facts: MethodsFacts) -> list[Segment]:
     if not facts.studies_included:
         return []
     if facts.extractors_per_study >= 2:
-        how = "Two reviewers extracted data from each study independently into a piloted form and reached consensus"
+        how = "Two reviewers extracted data from each study independently and reached consensus"
     else:
-        how = "One reviewer extracted data from each study into a piloted form"
-    out: list[Segment] = [
-        how,
-        " (",
-        Num(facts.studies_extracted, "extraction"),
-        " studies extracted).",
-    ]
+        how = "One reviewer extracted data from each study"
+    out: list[Segment] = [how, " ("]
+    if facts.studies_extracted < facts.studies_included:
+        out += [
+            Num(facts.studies_extracted, "extraction"),
+            " of ",
+            Num(facts.studies_included, "prisma"),
+            " studies extracted so far).",
+        ]
+    else:
+        out += [Num(facts.studies_extracted, "extraction"), " studies)."]
     if facts.rob_tools:
         assessors = (
             "two reviewers independently" if facts.extractors_per_study >= 2 else "one reviewer"
