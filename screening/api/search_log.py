@@ -3,7 +3,12 @@ the log as a file (`search-log/export/?format=csv|json|md`)."""
 
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -15,17 +20,37 @@ from reviewapp.models import Role
 from screening.api.prisma import CSVRenderer, _Passthrough
 from screening.exports.search_log import log_response
 from screening.models import SearchLogEntry, SearchRound, SourceKind
-from screening.selectors.search_log import entry_facts, log_entries
+from screening.selectors.search_log import EMPTY_COUNTS, entry_facts, log_entries, round_counts
 from screening.services import search_log as services
+
+
+class RoundCounts(serializers.Serializer):
+    identified = serializers.IntegerField()
+    duplicates_within = serializers.IntegerField(help_text="Duplicates removed within the round")
+    found_again = serializers.IntegerField(
+        help_text="Copies of earlier rounds' records: linked to them, not screened again"
+    )
+    found_again_screened = serializers.IntegerField(
+        help_text="Of those, the earlier copy was already screened past title/abstract"
+    )
+    new = serializers.IntegerField(help_text="New records, which enter screening")
 
 
 class RoundSerializer(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
+    counts = serializers.SerializerMethodField()
 
     class Meta:
         model = SearchRound
-        fields = ["id", "number", "label", "searched_on", "note", "created_at"]
-        read_only_fields = ["id", "number", "label", "created_at"]
+        fields = ["id", "number", "label", "searched_on", "note", "counts", "created_at"]
+        read_only_fields = ["id", "number", "label", "counts", "created_at"]
+
+    @extend_schema_field(RoundCounts)
+    def get_counts(self, round_) -> dict:
+        counts = self.context.get("counts")
+        if counts is None:
+            counts = round_counts(review=round_.review)
+        return counts.get(round_.number, EMPTY_COUNTS)
 
 
 class RejectedLine(serializers.Serializer):
@@ -91,7 +116,8 @@ class RoundList(APIView):
     @extend_schema(responses=RoundSerializer(many=True))
     def get(self, request, review_id):
         rounds = SearchRound.objects.filter(review=request.review).order_by("number")
-        return Response(RoundSerializer(rounds, many=True).data)
+        counts = round_counts(review=request.review)
+        return Response(RoundSerializer(rounds, many=True, context={"counts": counts}).data)
 
     @extend_schema(request=RoundSerializer, responses={201: RoundSerializer})
     def post(self, request, review_id):

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import Coalesce
 
 from reviewapp.models import Review
-from screening.models import ImportBatch, ImportStatus, SearchLogEntry, SearchRound
+from screening.models import (
+    ImportBatch,
+    ImportStatus,
+    Record,
+    RecordState,
+    SearchLogEntry,
+    SearchRound,
+)
 
 
 def entry_facts(entry: SearchLogEntry) -> dict:
@@ -59,13 +67,62 @@ def log_entries(*, review: Review, round_number: int | None = None) -> list[dict
     return [entry_facts(entry) for entry in entries]
 
 
+EMPTY_COUNTS = {
+    "identified": 0,
+    "duplicates_within": 0,
+    "found_again": 0,
+    "found_again_screened": 0,
+    "new": 0,
+}
+
+
+def round_counts(*, review: Review) -> dict[int, dict[str, int]]:
+    """Per round number: records identified, duplicates removed within the round, records
+    found again (copies of a record of an earlier round, linked to it and not screened
+    again; `found_again_screened`: of which the earlier copy was already screened past
+    title/abstract), and new records (the rest, which enter screening). One query;
+    imports from before rounds count as round 1."""
+    duplicate = Q(state=RecordState.DUPLICATE)
+    earlier = Q(primary_round__lt=F("round_number"))
+    rows = (
+        Record.objects.filter(review=review)
+        .annotate(
+            round_number=Coalesce("batch__search_round__number", 1),
+            primary_round=Coalesce("duplicate_group__primary__batch__search_round__number", 1),
+        )
+        .values("round_number")
+        .annotate(
+            identified=Count("pk"),
+            duplicates=Count("pk", filter=duplicate),
+            found_again=Count("pk", filter=duplicate & earlier),
+            found_again_screened=Count(
+                "pk",
+                filter=duplicate & earlier & ~Q(duplicate_group__primary__state=RecordState.TA),
+            ),
+        )
+        .order_by()
+    )
+    counts = {}
+    for row in rows:
+        counts[row["round_number"]] = {
+            "identified": row["identified"],
+            "duplicates_within": row["duplicates"] - row["found_again"],
+            "found_again": row["found_again"],
+            "found_again_screened": row["found_again_screened"],
+            "new": row["identified"] - row["duplicates"],
+        }
+    return counts
+
+
 def rounds_with_entries(*, review: Review) -> list[dict]:
-    """The rounds of the review in order, each with its entries as plain data."""
+    """The rounds of the review in order, each with its entries and counts as plain data."""
     facts = log_entries(review=review)
+    counts = round_counts(review=review)
     return [
         {
             "round": round_,
             "entries": [f for f in facts if f["round"] == round_.number],
+            "counts": counts.get(round_.number, EMPTY_COUNTS),
         }
         for round_ in SearchRound.objects.filter(review=review).order_by("number")
     ]

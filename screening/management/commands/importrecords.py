@@ -112,6 +112,12 @@ class Command(BaseCommand):
         summary["possible_duplicates"] = CandidatePair.objects.filter(
             review=review, pk__gt=last_pair, status=PairStatus.PENDING
         ).count()
+        if search_round is not None:
+            from screening.selectors.search_log import EMPTY_COUNTS, round_counts
+
+            counts = round_counts(review=review).get(search_round.number, EMPTY_COUNTS)
+            summary["round"] = search_round.number
+            summary["found_again"] = counts["found_again"]
         self.stdout.write(json.dumps(summary, ensure_ascii=False))
         if summary["errors"] and not summary["imported"]:
             raise CommandError("nothing was imported")
