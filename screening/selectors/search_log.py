@@ -126,3 +126,18 @@ def rounds_with_entries(*, review: Review) -> list[dict]:
         }
         for round_ in SearchRound.objects.filter(review=review).order_by("number")
     ]
+
+
+def round_from_query(review: Review, value) -> int | None:
+    """`?round=N` of a page or endpoint: None (the whole review) when absent; an
+    existing round's number; Http404 for anything else."""
+    from django.http import Http404
+
+    from reviewapp.http import parse_id
+
+    if value in (None, ""):
+        return None
+    number = parse_id(value)
+    if number is None or not SearchRound.objects.filter(review=review, number=number).exists():
+        raise Http404("No such search round.")
+    return number

@@ -157,3 +157,71 @@ def test_a_person_cannot_put_a_later_copy_in_the_earlier_records_place(
     later.refresh_from_db()
     assert later.state == RecordState.DUPLICATE
     assert round_counts(review=world.review)[2]["found_again"] == 1
+
+
+def test_each_round_has_its_own_prisma_flow_that_adds_up(
+    world, client_for, django_capture_on_commit_callbacks, capsys
+):
+    import json
+
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    capture = django_capture_on_commit_callbacks
+    import_seed(world.review, world.lead, capture)
+    screen_seed(world.review, [world.reviewer, world.reviewer2], world.lead)
+    update = rounds.add_round(review=world.review)
+    _import(
+        world,
+        seed_ris(range(268, 278), range(0, 100)),
+        name="update.ris",
+        source="Embase",
+        capture=capture,
+        search_round=update,
+    )
+    first, violations = review_flow(review=world.review, round_number=1)
+    assert violations == []
+    assert (first.records_identified, first.duplicates, first.records_screened) == (336, 68, 268)
+    assert (first.has_previous_version, first.total_studies) == (False, 29)
+    second, violations = review_flow(review=world.review, round_number=2)
+    assert violations == []
+    assert (second.records_identified, second.duplicates, second.records_screened) == (110, 100, 10)
+    assert (second.has_previous_version, second.previous_studies, second.previous_reports) == (
+        True,
+        29,
+        29,
+    )
+    assert (second.new_studies, second.total_studies) == (0, 29)
+    # One new record is included: previous + new.
+    newcomer = Record.objects.filter(review=world.review, state=RecordState.TA).order_by("pk")[0]
+    for reviewer in (world.reviewer, world.reviewer2):
+        cast_vote(record=newcomer, stage="ta", reviewer=reviewer, verdict="include")
+    from screening.services.fulltext import upload_fulltext
+    from tests.prisma_app.seed import PDF
+
+    newcomer.refresh_from_db()
+    upload_fulltext(
+        record=newcomer, upload=SimpleUploadedFile("p.pdf", PDF), uploaded_by=world.lead
+    )
+    for reviewer in (world.reviewer, world.reviewer2):
+        cast_vote(record=newcomer, stage="ft", reviewer=reviewer, verdict="include")
+    second, violations = review_flow(review=world.review, round_number=2)
+    assert violations == []
+    assert (second.new_studies, second.previous_studies, second.total_studies) == (1, 29, 30)
+    whole, violations = review_flow(review=world.review)
+    assert violations == [] and whole.total_studies == 30
+
+    # The same flow from the command, the API and the page's downloads.
+    capsys.readouterr()
+    call_command("prisma", world.review.pk, "--round", "2")
+    document = json.loads(capsys.readouterr().out)
+    client = client_for(world.viewer)
+    api = client.get(f"/api/reviews/{world.review.pk}/prisma/?round=2")
+    assert api.status_code == 200
+    assert json.loads(api.content)["nodes"]["total_studies"]["n"] == 30
+    assert document["nodes"]["previous_studies"]["n"] == 29
+    assert client.get(f"/api/reviews/{world.review.pk}/prisma/?round=9").status_code == 404
+    page = client.get(reverse("prisma", args=[world.review.pk]) + "?round=2")
+    assert page.status_code == 200 and 'data-testid="prisma-rounds"' in page.content.decode()
+    download = client.get(reverse("prisma_download", args=[world.review.pk, "csv"]) + "?round=2")
+    assert download.status_code == 200 and b"previous_studies" in download.content
