@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/import.py                 # 10k, 30k and 100k records
     .venv/bin/python bench/import.py --sizes 10000
+    .venv/bin/python bench/import.py --update 100000 20000 15000   # an update round
 
 For each size it writes one RIS file of synthetic records made from the real labelled
 sets in ../shared/data (titles, authors and journals from the dedupe sets, abstracts from
@@ -10,6 +11,11 @@ the import service, and waits for the worker to import and deduplicate it. It pr
 seconds for each phase, the worker's peak memory, and precision/recall on the inserted
 duplicates. Targets (issue 3): 100k in ≤ 60 s end to end, worker peak ≤ 1 GB, dedupe time
 growing about linearly.
+
+`--update BASE UPDATE AGAIN` (issue 17): a BASE-record review (round 1) receives an update
+round of UPDATE records, AGAIN of them copies of round-1 records; it prints the seconds to
+import and deduplicate the round against every earlier record (target for 100k + 20k
+with 15k found again: ≤ 30 s) and how many copies were linked to their earlier record.
 
 Uses its own database (reviewapp_bench_import, recreated) and Redis db 11.
 """
@@ -55,6 +61,11 @@ def abstracts(limit: int = 20000) -> list[str]:
 
 def write_ris(path: Path, size: int) -> list[frozenset]:
     records, clusters = synthetic(size)
+    write_records(path, records)
+    return [frozenset(f"syn{i}" for i in cluster) for cluster in clusters]
+
+
+def write_records(path: Path, records) -> None:
     rng = random.Random(11)
     texts = abstracts()
     with open(path, "w", encoding="utf-8") as out:
@@ -70,7 +81,6 @@ def write_ris(path: Path, size: int) -> list[frozenset]:
             if record.doi:
                 out.write(f"DO  - {record.doi}\n")
             out.write(f"AB  - {rng.choice(texts)}\nER  - \n\n")
-    return [frozenset(f"syn{i}" for i in cluster) for cluster in clusters]
 
 
 def recreate_database() -> None:
@@ -170,13 +180,105 @@ def run_one(size: int, workdir: Path) -> dict:
     }
 
 
+def _wait_for(batch, records) -> None:
+    while True:
+        batch.refresh_from_db()
+        if batch.status in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    if batch.status == "failed":
+        raise SystemExit(f"import failed: {batch.error}")
+    while records.filter(dedupe_checked=False).exists():
+        time.sleep(0.1)
+
+
+def run_update(base: int, update: int, again: int, workdir: Path) -> dict:
+    """Round 1 of `base` records, then an update round of `update` records of which
+    `again` are copies of round-1 records."""
+    import dataclasses
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reviewapp.services import create_review
+    from screening.models import Record
+    from screening.selectors.search_log import round_counts
+    from screening.services.imports import create_import
+    from screening.services.search_log import add_round
+
+    base_records, _ = synthetic(base)
+    fresh, _ = synthetic(update - again, seed=99)
+    fresh = [dataclasses.replace(r, id=10_000_000 + r.id) for r in fresh]
+    copies = random.Random(17).sample(base_records, again)
+    first, second = workdir / "round-1.ris", workdir / "round-2.ris"
+    write_records(first, base_records)
+    write_records(second, [*copies, *fresh])
+    user, _ = get_user_model().objects.get_or_create(username="bench")
+    review = create_review(owner=user, title=f"bench update {base}+{update}")
+    records = Record.objects.filter(review=review)
+    started = time.perf_counter()
+    batch = create_import(
+        review=review,
+        upload=SimpleUploadedFile(first.name, first.read_bytes()),
+        source_name="Synthetic",
+        uploaded_by=user,
+    )
+    _wait_for(batch, records)
+    base_s = time.perf_counter() - started
+    round_2 = add_round(review=review)
+    started = time.perf_counter()
+    batch = create_import(
+        review=review,
+        upload=SimpleUploadedFile(second.name, second.read_bytes()),
+        source_name="Synthetic",
+        uploaded_by=user,
+        search_round=round_2,
+    )
+    _wait_for(batch, records)
+    update_s = time.perf_counter() - started
+    counts = round_counts(review=review)[2]
+    copy_keys = {f"syn{r.id}" for r in copies}
+    linked = (
+        records.filter(batch=batch, record_key__in=copy_keys, state="duplicate")
+        .filter(duplicate_group__primary__batch__search_round__number=1)
+        .count()
+    )
+    return {"base_s": base_s, "update_s": update_s, "linked": linked, **counts}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 30_000, 100_000])
+    parser.add_argument("--update", nargs=3, type=int, metavar=("BASE", "UPDATE", "AGAIN"))
     args = parser.parse_args()
     recreate_database()
+    if args.update:
+        base, update, again = args.update
+        with tempfile.TemporaryDirectory() as tmp:
+            worker = start_worker(Path(tmp) / "worker-update.log")
+            try:
+                r = run_update(base, update, again, Path(tmp))
+                peak = peak_rss_mb(worker.pid)
+            finally:
+                worker.terminate()
+                worker.wait(30)
+        print(
+            f"round 1: {base} records in {r['base_s']:.2f} s; update round: {update} records "
+            f"({again} copies of round-1 records) imported and deduplicated against every "
+            f"earlier record in {r['update_s']:.2f} s (target ≤ 30 s for 100k + 20k); "
+            f"worker peak {peak:.0f} MB"
+        )
+        print(
+            f"update round: found again {r['found_again']} (copies linked to their round-1 "
+            f"record: {r['linked']}/{again}), duplicates within the round "
+            f"{r['duplicates_within']}, new records {r['new']}"
+        )
+        return
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         print(

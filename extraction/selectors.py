@@ -19,14 +19,17 @@ from reviewapp.models import Membership, Review, Role
 from screening.models import Record, RecordState
 
 
-def included_counts(*, review: Review) -> tuple[int, int]:
+def included_counts(*, review: Review, records=None) -> tuple[int, int]:
     """(studies included, reports of included studies) for the PRISMA 2020 diagram.
 
     Every included record is a report; reports linked to one study count once as a
     study, and an included record not yet given a study counts as a study of its own.
-    One query.
+    One query. `records`: count only these records of the review (a search round's).
     """
-    counts = Record.objects.filter(review=review, state=RecordState.INCLUDED).aggregate(
+    included = (records if records is not None else Record.objects).filter(
+        review=review, state=RecordState.INCLUDED
+    )
+    counts = included.aggregate(
         reports=Count("pk", distinct=True),
         linked_studies=Count("study_links__study", distinct=True),
         unlinked=Count("pk", filter=Q(study_links__isnull=True), distinct=True),

@@ -33,6 +33,9 @@ def load_demo_content(*, review, users, stdout) -> None:
 
     add_demo_screening(review=review, users=users)
     add_demo_extraction(review=review, users=users)
+    from screening.demo_rounds import add_demo_update_round
+
+    add_demo_update_round(review=review, users=users)
     stdout.write(
         f"Demo review: {review.records.count()} records imported, duplicates removed, votes cast."
     )

@@ -39,6 +39,7 @@ GROUPS: tuple[Group, ...] = (
             Item("Imports", "import_list"),
             Item("Duplicates", "duplicates"),
             Item("Records", "record_list"),
+            Item("Search log", "search_log"),
         ),
     ),
     Group(
@@ -59,7 +60,10 @@ GROUPS: tuple[Group, ...] = (
             Item("Evidence", "extraction_evidence"),
         ),
     ),
-    Group("Report", (Item("PRISMA", "prisma"), Item("Exports", "exports"))),
+    Group(
+        "Report",
+        (Item("PRISMA", "prisma"), Item("Methods text", "report"), Item("Exports", "exports")),
+    ),
     Group(
         "Team",
         (

@@ -9,7 +9,9 @@ from screening.api import (
     prisma,
     queue,
     ranking,
+    report,
     screening_settings,
+    search_log,
     tags,
     votes,
 )
@@ -30,4 +32,6 @@ urlpatterns = [
     *prisma.urlpatterns,
     *ranking.urlpatterns,
     *tags.urlpatterns,
+    *search_log.urlpatterns,
+    *report.urlpatterns,
 ]

@@ -10,7 +10,9 @@ from screening.views import (
     imports,
     prisma,
     ranking,
+    report,
     screen,
+    search_log,
     tags,
 )
 from screening.views import exports as table_exports
@@ -32,4 +34,6 @@ urlpatterns = [
     *tags.urlpatterns,
     *bulk.urlpatterns,
     *comments.urlpatterns,
+    *search_log.urlpatterns,
+    *report.urlpatterns,
 ]

@@ -151,6 +151,24 @@ ROUTES: dict[str, object] = {
     "prisma_download": {"GET": Role.VIEWER},
     "prisma_options": {"GET": Role.LEAD, "POST": Role.LEAD},
     "api:prisma": {"GET": Role.VIEWER},
+    # search rounds and the PRISMA-S search log
+    "search_log": {"GET": Role.VIEWER},
+    "search_round_add": {"POST": Role.LEAD},
+    "search_round_delete": {"POST": Role.LEAD},
+    "search_log_add": {"POST": Role.LEAD},
+    "search_log_edit": {"GET": Role.LEAD, "POST": Role.LEAD},
+    "search_log_delete": {"POST": Role.LEAD},
+    "search_log_csv": {"GET": Role.VIEWER},
+    "search_log_json": {"GET": Role.VIEWER},
+    "search_log_md": {"GET": Role.VIEWER},
+    "api:search_round_list": {"GET": Role.VIEWER, "POST": Role.LEAD},
+    "api:search_log_list": {"GET": Role.VIEWER, "POST": Role.LEAD},
+    "api:search_log_export": {"GET": Role.VIEWER},
+    "api:search_log_detail": {"GET": Role.VIEWER, "PATCH": Role.LEAD, "DELETE": Role.LEAD},
+    # the methods text (lead: it states agreement and conflict figures)
+    "report": {"GET": Role.LEAD},
+    "report_markdown": {"GET": Role.LEAD},
+    "api:report_methods": {"GET": Role.LEAD},
     # relevance ranking and stopping
     "ranking": {"GET": Role.LEAD},
     "ranking_retrain": {"POST": Role.LEAD},
@@ -244,7 +262,13 @@ def _screening_objects(world) -> dict:
         stopped_by=world.lead,
         evidence=stopping_evidence(review=world.review).as_dict(),
     )
+    from screening.services.search_log import add_round, create_entry
+
+    update = add_round(review=world.review)
+    entry = create_entry(review=world.review, round_=update, source_name="Embase")
     return {
+        "round_id": update.pk,
+        "entry_id": entry.pk,
         "stop_id": stop.pk,
         "import_id": batch.pk,
         "pair_id": pair.pk,

@@ -66,6 +66,15 @@ def test_demo_is_safe_to_run_twice(db, capsys):
         "reviewer2": "reviewer",
     }
     assert "created" in first and "already there" in second
+    # The update round: records found again are linked, the new ones screened, one included.
+    from screening.selectors.prisma import review_flow
+    from screening.selectors.search_log import round_counts
+
+    assert review.search_rounds.count() == 2
+    assert round_counts(review=review)[2]["found_again"] == 40
+    update, violations = review_flow(review=review, round_number=2)
+    assert violations == [] and update.new_studies == 1
+    assert update.total_studies == update.previous_studies + 1
     password = second.split("\n  reviewer1")[1].split()[0]
     from django.contrib.auth import authenticate
 

@@ -11,7 +11,7 @@ from reviewapp.access import ReviewRolePermission
 from reviewapp.http import object_of_review_or_404
 from reviewapp.models import Role
 from screening.importers import FORMATS
-from screening.models import ImportBatch, SourceKind
+from screening.models import ImportBatch, SearchLogEntry, SearchRound, SourceKind
 from screening.services import imports as services
 
 
@@ -22,6 +22,7 @@ class ImportSerializer(serializers.ModelSerializer):
         source="duplicates_found", read_only=True, allow_null=True
     )
     progress = serializers.SerializerMethodField()
+    round = serializers.IntegerField(source="search_round.number", read_only=True, allow_null=True)
 
     class Meta:
         model = ImportBatch
@@ -32,6 +33,8 @@ class ImportSerializer(serializers.ModelSerializer):
             "source_kind",
             "search_date",
             "search_query",
+            "round",
+            "log_entry",
             "size",
             "sha256",
             "status",
@@ -63,6 +66,12 @@ class ImportInput(serializers.Serializer):
         choices=[("", "auto")] + list(FORMATS.items()), required=False, default=""
     )
     allow_same_file = serializers.BooleanField(required=False, default=False)
+    round = serializers.IntegerField(
+        required=False, min_value=1, help_text="Search round number; default the latest"
+    )
+    log_entry = serializers.IntegerField(
+        required=False, min_value=1, help_text="Search log entry id to attach the import to"
+    )
 
 
 class ImportList(APIView):
@@ -75,7 +84,11 @@ class ImportList(APIView):
 
     @extend_schema(responses=ImportSerializer(many=True))
     def get(self, request, review_id):
-        batches = ImportBatch.objects.filter(review=request.review).order_by("-created_at")
+        batches = (
+            ImportBatch.objects.filter(review=request.review)
+            .select_related("search_round")
+            .order_by("-created_at")
+        )
         return Response(ImportSerializer(batches, many=True).data)
 
     @extend_schema(request={"multipart/form-data": ImportInput}, responses={202: ImportSerializer})
@@ -93,8 +106,27 @@ class ImportList(APIView):
             search_query=values["search_query"],
             fmt=values["format"],
             allow_same_file=values["allow_same_file"],
+            **_search_log_place(request.review, values),
         )
         return Response(ImportSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
+
+
+def _search_log_place(review, values) -> dict:
+    """The round and log entry an uploaded import names (by number and id), checked."""
+    place = {}
+    if values.get("round") is not None:
+        place["search_round"] = SearchRound.objects.filter(
+            review=review, number=values["round"]
+        ).first()
+        if place["search_round"] is None:
+            raise serializers.ValidationError({"round": "This review has no such round."})
+    if values.get("log_entry") is not None:
+        place["log_entry"] = SearchLogEntry.objects.filter(
+            review=review, pk=values["log_entry"]
+        ).first()
+        if place["log_entry"] is None:
+            raise serializers.ValidationError({"log_entry": "No such search log entry."})
+    return place
 
 
 class ImportDetail(APIView):

@@ -41,7 +41,10 @@ class PrismaFlowView(APIView):
     renderer_classes = [JSONRenderer, CSVRenderer, SVGRenderer]
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["json", "csv", "svg"])],
+        parameters=[
+            OpenApiParameter("format", str, enum=["json", "csv", "svg"]),
+            OpenApiParameter("round", int, description="One search round (default: whole review)"),
+        ],
         responses={
             200: OpenApiResponse(
                 OpenApiTypes.OBJECT, description="reviewapp.prisma-flow JSON, or CSV/SVG"
@@ -51,9 +54,13 @@ class PrismaFlowView(APIView):
     def get(self, request, review_id):
         fmt = request.accepted_renderer.format
         fmt = fmt if fmt in ("csv", "svg") else "json"
+        from screening.selectors.search_log import round_from_query
+
+        round_number = round_from_query(request.review, request.query_params.get("round"))
         base = request.build_absolute_uri(reverse("record_list", args=[request.review.pk]))
         return HttpResponse(
-            flow_document(request.review, fmt, base_url=base), content_type=CONTENT_TYPES[fmt]
+            flow_document(request.review, fmt, base_url=base, round_number=round_number),
+            content_type=CONTENT_TYPES[fmt],
         )
 
 

@@ -1,7 +1,7 @@
 from django import forms
 
 from screening.importers import FORMATS
-from screening.models import SourceKind
+from screening.models import SearchRound, SourceKind
 
 KNOWN_SOURCES = [
     "PubMed",
@@ -62,3 +62,19 @@ class ImportForm(forms.Form):
         required=False,
         label="Import anyway if the same file was imported before",
     )
+
+    search_round = forms.ModelChoiceField(
+        label="Search round",
+        queryset=SearchRound.objects.none(),
+        required=False,
+        empty_label="The latest round",
+        help_text="An update round's imports are reported in that round (see the search log).",
+    )
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if review is not None:
+            self.fields["search_round"].queryset = SearchRound.objects.filter(
+                review=review
+            ).order_by("number")
+            self.fields["search_round"].label_from_instance = lambda r: r.label

@@ -6,6 +6,7 @@
 - decisions.py: screening settings, exclusion reasons, votes, per-stage outcomes,
   resolutions, queue leases and the VoteEvent history.
 - fulltext.py: FullText, a record's PDF or why it was not retrieved.
+- search_log.py: SearchRound (initial search and updates) and SearchLogEntry (PRISMA-S).
 - ranking.py: per-reviewer relevance models, their scores, the retraining schedule and
   the lead's stopping decisions.
 - tags.py: the review's tags and who put which on which record.
@@ -56,6 +57,7 @@ from screening.models.ranking import (
     StoppingDecision,
     StopRule,
 )
+from screening.models.search_log import SearchLogEntry, SearchRound
 from screening.models.tags import RecordTag, Tag
 
 __all__ = [
@@ -87,6 +89,8 @@ __all__ = [
     "Resolution",
     "ResolutionKind",
     "ScreeningSettings",
+    "SearchLogEntry",
+    "SearchRound",
     "SettledBy",
     "SourceKind",
     "Stage",

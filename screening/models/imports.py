@@ -49,6 +49,21 @@ class ImportBatch(models.Model):
     )
     search_date = models.DateField(null=True, blank=True)
     search_query = models.TextField(blank=True)
+    # The search round and PRISMA-S log entry this export belongs to (set by create_import).
+    search_round = models.ForeignKey(
+        "screening.SearchRound",
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="imports",
+    )
+    log_entry = models.ForeignKey(
+        "screening.SearchLogEntry",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imports",
+    )
     file = models.FileField(upload_to=import_upload_path, max_length=255)
     filename = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField(default=0)

@@ -15,6 +15,7 @@ import io
 from collections import Counter, defaultdict
 
 from django.db.models import Count
+from django.db.models.functions import Coalesce
 
 from reviewapp.models import Review
 from screening.models import Record, RecordState, SourceKind
@@ -40,16 +41,28 @@ REMOVED = (RecordState.DUPLICATE, RecordState.AUTOMATION, RecordState.REMOVED_OT
 OTHER_KINDS = {k for k in SourceKind if k.is_other_method}
 
 
-def _reasons_excluded(review: Review) -> dict[tuple[bool, str], int]:
+def round_records(review: Review, round_number: int | None):
+    """The review's records, or those found in one search round (imports from before
+    rounds existed belong to round 1)."""
+    records = Record.objects.filter(review=review)
+    if round_number is None:
+        return records
+    return records.annotate(search_round_number=Coalesce("batch__search_round__number", 1)).filter(
+        search_round_number=round_number
+    )
+
+
+def _reasons_excluded(
+    review: Review, round_number: int | None = None
+) -> dict[tuple[bool, str], int]:
     from screening.models.decisions import Stage, StageOutcome
 
-    rows = (
-        StageOutcome.objects.filter(
-            review=review, stage=Stage.FULL_TEXT, record__state=RecordState.FT_EXCLUDED
-        )
-        .values("record__batch__source_kind", "reason__label")
-        .annotate(n=Count("pk"))
+    outcomes = StageOutcome.objects.filter(
+        review=review, stage=Stage.FULL_TEXT, record__state=RecordState.FT_EXCLUDED
     )
+    if round_number is not None:
+        outcomes = outcomes.filter(record__in=round_records(review, round_number).values("pk"))
+    rows = outcomes.values("record__batch__source_kind", "reason__label").annotate(n=Count("pk"))
     return {
         (row["record__batch__source_kind"] in OTHER_KINDS, row["reason__label"] or NO_REASON): row[
             "n"
@@ -66,13 +79,15 @@ def _with_missing_reasons(reasons: dict[str, int], excluded: int) -> dict[str, i
     return dict(sorted(reasons.items(), key=lambda item: (-item[1], item[0])))
 
 
-def prisma_input(*, review: Review) -> PrismaInput:
-    """The raw counts of one review (four queries whatever its size)."""
+def prisma_input(*, review: Review, round_number: int | None = None) -> PrismaInput:
+    """The raw counts of one review, or of one search round (a few queries whatever its
+    size). A round's previous version is what earlier rounds included (plus any typed-in
+    previous version of a review whose earlier version was not done here)."""
     from extraction.selectors import included_counts
 
+    records = round_records(review, round_number)
     rows = (
-        Record.objects.filter(review=review)
-        .values("batch__source_kind", "batch__source_name", "state")
+        records.values("batch__source_kind", "batch__source_name", "state")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -83,10 +98,12 @@ def prisma_input(*, review: Review) -> PrismaInput:
         per_source[kind][row["batch__source_name"]] += row["n"]
         (other if kind in OTHER_KINDS else main)[row["state"]] += row["n"]
 
-    reasons = _reasons_excluded(review)
+    reasons = _reasons_excluded(review, round_number)
     main_reasons = {label: n for (is_other, label), n in reasons.items() if not is_other}
     other_reasons = {label: n for (is_other, label), n in reasons.items() if is_other}
-    studies, _reports = included_counts(review=review)
+    studies, _reports = included_counts(
+        review=review, records=records if round_number is not None else None
+    )
     options = _options(review)
 
     other_sources = {name: n for kind in OTHER_KINDS for name, n in per_source[kind].items()}
@@ -101,10 +118,21 @@ def prisma_input(*, review: Review) -> PrismaInput:
             reports_awaiting_assessment=other[RecordState.FT],
             reports_included=other[RecordState.INCLUDED],
         )
+    previous_studies = options.previous_studies if options else 0
+    previous_reports = options.previous_reports if options else 0
+    if round_number is not None and round_number > 1:
+        earlier = (
+            Record.objects.filter(review=review)
+            .annotate(search_round_number=Coalesce("batch__search_round__number", 1))
+            .filter(search_round_number__lt=round_number)
+        )
+        earlier_studies, earlier_reports = included_counts(review=review, records=earlier)
+        previous_studies += earlier_studies
+        previous_reports += earlier_reports
     previous = None
-    if options and (options.previous_studies or options.previous_reports):
+    if previous_studies or previous_reports or (round_number or 1) > 1:
         previous = PreviousVersionInput(
-            studies_included=options.previous_studies, reports_included=options.previous_reports
+            studies_included=previous_studies, reports_included=previous_reports
         )
     return PrismaInput(
         databases=dict(per_source[SourceKind.DATABASE]),
@@ -132,9 +160,10 @@ def _options(review: Review):
     return PrismaOptions.objects.filter(review=review).first()
 
 
-def review_flow(*, review: Review) -> tuple[PrismaFlow, list[str]]:
-    """The flow and its invariant violations (an empty list unless there is a bug)."""
-    flow = build_flow(prisma_input(review=review))
+def review_flow(*, review: Review, round_number: int | None = None) -> tuple[PrismaFlow, list[str]]:
+    """The flow (of the whole review or of one search round) and its invariant
+    violations (an empty list unless there is a bug)."""
+    flow = build_flow(prisma_input(review=review, round_number=round_number))
     return flow, check_invariants(flow)
 
 
@@ -221,11 +250,13 @@ CONTENT_TYPES = {
 }
 
 
-def flow_document(review: Review, fmt: str, *, base_url: str | None) -> bytes:
-    """The diagram of `review` in one of CONTENT_TYPES' formats (page, API and command).
-
-    Each number links to its records under `base_url`; with None, nothing is linked."""
-    flow, _violations = review_flow(review=review)
+def flow_document(
+    review: Review, fmt: str, *, base_url: str | None, round_number: int | None = None
+) -> bytes:
+    """The diagram of `review` (or of one search round) in one of CONTENT_TYPES' formats
+    (page, API and command). Each number links to its records under `base_url`; with None,
+    nothing is linked."""
+    flow, _violations = review_flow(review=review, round_number=round_number)
     urls = node_urls(review=review, flow=flow, base=base_url) if base_url is not None else {}
     if fmt == "svg":
         return render_svg(flow, urls, title=f"PRISMA 2020 flow diagram: {review.title}").encode()

@@ -52,6 +52,7 @@ class _Row:
     before: str
     group_id: int | None
     richness: int
+    round: int = 1  # the search round the record was found in (imports before rounds: 1)
 
     @property
     def effective_state(self) -> str:
@@ -82,24 +83,47 @@ def _load_rows(review: Review, record_ids: Iterable[int]) -> dict[int, _Row]:
             "volume",
             "journal",
             "year",
+            "batch__search_round__number",
         )
     )
     rows = {}
-    for pk, state, before, group_id, abstract_length, *fields in query:
+    for pk, state, before, group_id, abstract_length, *fields, round_number in query:
         # The richest record becomes the primary: an abstract counts most.
         richness = (3 if abstract_length else 0) + sum(1 for value in fields if value)
-        rows[pk] = _Row(pk, state, before, group_id, richness)
+        rows[pk] = _Row(pk, state, before, group_id, richness, round_number or 1)
     return rows
 
 
 def _choose_primary(members: list[_Row], groups: dict[int, DuplicateGroup]) -> _Row:
-    # An existing primary stays; then a record already screened past title/abstract;
-    # then the one with the richest metadata; then the oldest.
+    # A primary already screened past title/abstract keeps its place. Otherwise a record
+    # found again in a later search round stays linked to its earlier copy, which keeps
+    # its decisions: the earliest round's records come first. Then an existing primary
+    # stays; then a record already screened past title/abstract; then the one with the
+    # richest metadata; then the oldest.
     current = {group.primary_id for group in groups.values()}
     return min(
         members,
-        key=lambda r: (r.pk not in current, r.effective_state == RecordState.TA, -r.richness, r.pk),
+        key=lambda r: (
+            not (r.pk in current and r.effective_state != RecordState.TA),
+            r.round,
+            r.pk not in current,
+            r.effective_state == RecordState.TA,
+            -r.richness,
+            r.pk,
+        ),
     )
+
+
+def _check_primary(row: _Row, members: list[_Row]) -> _Row:
+    """A person's choice of primary, unless it would put a later round's copy in the
+    place of the earlier record (whose decisions the review keeps)."""
+    earliest = min(r.round for r in members)
+    if row.round > earliest:
+        raise ValidationError(
+            f"This record was found again in search round {row.round}; the copy from round "
+            f"{earliest} keeps its place and its decisions. Choose a record of round {earliest}."
+        )
+    return row
 
 
 def _apply_merges(
@@ -126,7 +150,7 @@ def _apply_merges(
 
     def primary_of(members, groups):
         return (
-            rows[primary_id]
+            _check_primary(rows[primary_id], members)
             if primary_id in {r.pk for r in members}
             else _choose_primary(members, groups)
         )

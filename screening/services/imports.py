@@ -102,8 +102,24 @@ def create_import(
     search_query: str = "",
     fmt: str = "",
     allow_same_file: bool = False,
+    search_round=None,
+    log_entry=None,
 ) -> ImportBatch:
-    """Store an uploaded export and queue its import. Raises ValidationError on bad input."""
+    """Store an uploaded export and queue its import. Raises ValidationError on bad input.
+
+    The import joins `log_entry` (its PRISMA-S search log entry) and that entry's round;
+    without one, the entry of `search_round` (default: the latest) for the same source."""
+    if log_entry is not None:
+        if log_entry.review_id != review.pk:
+            raise ValidationError("That search log entry belongs to another review.")
+        source_name = source_name or log_entry.source_name
+        source_kind = log_entry.source_kind
+        search_date = search_date or log_entry.searched_on
+        search_query = search_query or log_entry.search_string
+    if search_round is not None and search_round.review_id != review.pk:
+        raise ValidationError("That search round belongs to another review.")
+    if log_entry is not None and search_round is not None and log_entry.round_id != search_round.pk:
+        raise ValidationError("That search log entry belongs to another round.")
     if not source_name.strip():
         raise ValidationError("Say which database or register this file came from.")
     if source_kind not in SourceKind.values:
@@ -136,6 +152,17 @@ def create_import(
         requested_format=fmt,
         uploaded_by=uploaded_by,
     )
+    from screening.services.search_log import entry_for_import
+
+    batch.log_entry = log_entry or entry_for_import(
+        review=review,
+        round_=search_round,
+        source_name=batch.source_name,
+        source_kind=source_kind,
+        search_date=search_date,
+        search_query=search_query,
+    )
+    batch.search_round_id = batch.log_entry.round_id
     batch.file.save(upload.name, upload, save=False)
     batch.save()
     enqueue_import(batch)

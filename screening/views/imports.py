@@ -28,13 +28,15 @@ def _list_context(review, membership, form):
 @review_view(Role.VIEWER)
 def import_list(request: HttpRequest, review: Review, membership: Membership) -> HttpResponse:
     return render(
-        request, "screening/imports/list.html", _list_context(review, membership, ImportForm())
+        request,
+        "screening/imports/list.html",
+        _list_context(review, membership, ImportForm(review=review)),
     )
 
 
 @review_view(Role.LEAD, methods=("POST",))
 def import_create(request: HttpRequest, review: Review, membership: Membership) -> HttpResponse:
-    form = ImportForm(request.POST, request.FILES)
+    form = ImportForm(request.POST, request.FILES, review=review)
     if not form.is_valid():
         return render(
             request,
@@ -56,6 +58,7 @@ def import_create(request: HttpRequest, review: Review, membership: Membership) 
                     search_query=form.cleaned_data["search_query"],
                     fmt=form.cleaned_data["format"],
                     allow_same_file=form.cleaned_data["allow_same_file"],
+                    search_round=form.cleaned_data["search_round"],
                 )
             )
         except ValidationError as exc:

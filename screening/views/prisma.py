@@ -24,7 +24,11 @@ from screening.selectors.prisma import (
 
 
 def _diagram_context(request, review: Review) -> dict:
-    flow, violations = review_flow(review=review)
+    from screening.models import SearchRound
+    from screening.selectors.search_log import round_from_query
+
+    round_number = round_from_query(review, request.GET.get("round"))
+    flow, violations = review_flow(review=review, round_number=round_number)
     base = reverse("record_list", args=[review.pk])
     svg = render_svg(
         flow, node_urls(review=review, flow=flow, base=base), title="PRISMA 2020 flow diagram"
@@ -35,6 +39,11 @@ def _diagram_context(request, review: Review) -> dict:
         "flow": flow,
         "violations": violations,
         "version": flow_version(review.pk),
+        "round_number": round_number,
+        "round_query": f"round={round_number}&" if round_number else "",
+        "rounds": list(SearchRound.objects.filter(review=review).order_by("number"))
+        if SearchRound.objects.filter(review=review, number__gt=1).exists()
+        else [],
     }
 
 
@@ -59,6 +68,9 @@ def prisma_download(
 ) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404("Unknown format")
+    from screening.selectors.search_log import round_from_query
+
+    round_number = round_from_query(review, request.GET.get("round"))
     # ?links=relative (the SVG's default: paths only, no host baked into a shared file),
     # absolute (full addresses: the other formats' default) or none (for publication).
     links = request.GET.get("links") or ("relative" if fmt == "svg" else "absolute")
@@ -67,10 +79,12 @@ def prisma_download(
         links, path
     )
     response = HttpResponse(
-        flow_document(review, fmt, base_url=base), content_type=CONTENT_TYPES[fmt]
+        flow_document(review, fmt, base_url=base, round_number=round_number),
+        content_type=CONTENT_TYPES[fmt],
     )
+    suffix = f"-round-{round_number}" if round_number else ""
     response["Content-Disposition"] = (
-        f'attachment; filename="prisma-review-{review.pk}-{timezone.now():%Y%m%d}.{fmt}"'
+        f'attachment; filename="prisma-review-{review.pk}{suffix}-{timezone.now():%Y%m%d}.{fmt}"'
     )
     return response
 

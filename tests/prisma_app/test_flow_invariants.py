@@ -1,5 +1,6 @@
-"""Random sequences of imports, merges, unmerges, votes, resolutions, overrules and
-full-text steps: every PRISMA invariant holds after every step."""
+"""Random sequences of imports, update search rounds, merges, unmerges, votes,
+resolutions, overrules and full-text steps: every PRISMA invariant holds after every
+step, for the whole review and for each round."""
 
 import contextlib
 import itertools
@@ -12,6 +13,7 @@ from reviewapp.services import create_review
 from screening.models import CandidatePair, Record, RecordState, Stage, StageOutcome
 from screening.selectors.prisma import review_flow
 from screening.services import dedupe as dedupe_services
+from screening.services import search_log
 from screening.services.conflicts import decide_as_lead
 from screening.services.fulltext import mark_not_retrieved
 from screening.services.votes import cast_vote
@@ -23,6 +25,7 @@ OPS = st.lists(
         st.sampled_from(
             [
                 "import",
+                "round",
                 "merge",
                 "unmerge",
                 "vote",
@@ -51,8 +54,14 @@ def _pick(queryset, n):
 
 def _apply(review, users, op, a, b, verdict):
     records = Record.objects.filter(review=review)
-    if op == "import":
-        batch = make_batch(review, source_name=["PubMed", "Embase", "CINAHL"][a % 3])
+    if op == "round":
+        search_log.add_round(review=review)
+    elif op == "import":
+        batch = make_batch(
+            review,
+            source_name=["PubMed", "Embase", "CINAHL"][a % 3],
+            search_round=search_log.latest_round(review),
+        )
         for _ in range(1 + a % 4):
             make_record(batch)
     elif op == "merge":
@@ -138,6 +147,16 @@ def test_every_invariant_holds_after_every_step(world, ops):
         assert violations == [], (op, violations)
         total = Record.objects.filter(review=review).count()
         assert flow.records_identified == total
+        identified = previous = 0
+        for number in review.search_rounds.order_by("number").values_list("number", flat=True):
+            round_flow, violations = review_flow(review=review, round_number=number)
+            assert violations == [], (op, number, violations)
+            assert round_flow.previous_studies == previous, (op, number)
+            assert round_flow.total_studies == previous + round_flow.new_studies
+            identified += round_flow.records_identified
+            previous = round_flow.total_studies
+        assert identified == total
+        assert previous == flow.total_studies
         assert (
             flow.records_screened
             == total - Record.objects.filter(review=review, state=RecordState.DUPLICATE).count()

@@ -30,6 +30,13 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=sorted(FORMATS), default="")
         parser.add_argument("--search-query", default="")
         parser.add_argument("--allow-same-file", action="store_true")
+        parser.add_argument(
+            "--round",
+            type=int,
+            default=None,
+            help="search round number (1 = initial search); the next number starts a new "
+            "update round; default the latest round",
+        )
 
     def handle(
         self,
@@ -41,11 +48,13 @@ class Command(BaseCommand):
         format,
         search_query,
         allow_same_file,
+        round=None,
         **options,
     ):
         review = Review.objects.filter(pk=review_id).first()
         if review is None:
             raise CommandError(f"no review with id {review_id}")
+        search_round = _round(review, round)
         owner = review.memberships.filter(role="owner").select_related("user").first()
         summary = {
             "imports": [],
@@ -74,6 +83,7 @@ class Command(BaseCommand):
                     search_query=search_query,
                     fmt=format,
                     allow_same_file=allow_same_file,
+                    search_round=search_round,
                 )
             except ValidationError as exc:
                 summary["errors"].append({"file": name, "error": " ".join(exc.messages)})
@@ -102,9 +112,35 @@ class Command(BaseCommand):
         summary["possible_duplicates"] = CandidatePair.objects.filter(
             review=review, pk__gt=last_pair, status=PairStatus.PENDING
         ).count()
+        if search_round is not None:
+            from screening.selectors.search_log import EMPTY_COUNTS, round_counts
+
+            counts = round_counts(review=review).get(search_round.number, EMPTY_COUNTS)
+            summary["round"] = search_round.number
+            summary["found_again"] = counts["found_again"]
         self.stdout.write(json.dumps(summary, ensure_ascii=False))
         if summary["errors"] and not summary["imported"]:
             raise CommandError("nothing was imported")
+
+
+def _round(review, number):
+    """Round `number` of the review; the next number after the last starts an update round."""
+    from screening.models import SearchRound
+    from screening.services.search_log import add_round, initial_round, latest_round
+
+    if number is None:
+        return None
+    if number == 1:
+        return initial_round(review)
+    existing = SearchRound.objects.filter(review=review, number=number).first()
+    if existing:
+        return existing
+    last = latest_round(review).number
+    if number == last + 1:
+        return add_round(review=review)
+    raise CommandError(
+        f"review {review.pk} has rounds 1 to {last}; --round {last + 1} starts a new one"
+    )
 
 
 def _wait(done, timeout: float = 600) -> None:

@@ -16,10 +16,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("review_id", type=int)
         parser.add_argument("--format", choices=["json", "csv", "svg"], default="json")
+        parser.add_argument(
+            "--round", type=int, default=None, help="one search round (default: whole review)"
+        )
 
-    def handle(self, *args, review_id, format, **options):
+    def handle(self, *args, review_id, format, round=None, **options):
+        from screening.models import SearchRound
+
         review = Review.objects.filter(pk=review_id).first()
         if review is None:
             raise CommandError(f"no review with id {review_id}")
+        if (
+            round is not None
+            and not SearchRound.objects.filter(review=review, number=round).exists()
+        ):
+            raise CommandError(f"review {review_id} has no search round {round}")
         base = settings.SITE_URL + reverse("record_list", args=[review.pk])
-        sys.stdout.write(flow_document(review, format, base_url=base).decode())
+        sys.stdout.write(flow_document(review, format, base_url=base, round_number=round).decode())
