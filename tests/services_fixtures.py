@@ -206,7 +206,7 @@ def new_context(browser_instance, live_server):
             )
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(20_000)
         return page
 
     yield _make
