@@ -11,7 +11,7 @@ from reviewapp.access import ReviewRolePermission
 from reviewapp.http import object_of_review_or_404
 from reviewapp.models import Role
 from screening.importers import FORMATS
-from screening.models import ImportBatch, SourceKind
+from screening.models import ImportBatch, KeepDecisions, SourceKind
 from screening.services import imports as services
 
 
@@ -40,6 +40,8 @@ class ImportSerializer(serializers.ModelSerializer):
             "imported",
             "rejected",
             "duplicates",
+            "keep_decisions",
+            "decisions_kept",
             "error",
             "progress",
             "created_at",
@@ -63,6 +65,13 @@ class ImportInput(serializers.Serializer):
         choices=[("", "auto")] + list(FORMATS.items()), required=False, default=""
     )
     allow_same_file = serializers.BooleanField(required=False, default=False)
+    keep_decisions = serializers.ChoiceField(
+        choices=KeepDecisions.choices,
+        required=False,
+        default="",
+        help_text="file: keep ASReview/Rayyan labels; include/exclude: every record "
+        "passed/was excluded at title/abstract (a Covidence stage list).",
+    )
 
 
 class ImportList(APIView):
@@ -93,6 +102,7 @@ class ImportList(APIView):
             search_query=values["search_query"],
             fmt=values["format"],
             allow_same_file=values["allow_same_file"],
+            keep_decisions=values["keep_decisions"],
         )
         return Response(ImportSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
 

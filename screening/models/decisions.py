@@ -186,6 +186,7 @@ class SettledBy(models.TextChoices):
     VOTES = "votes", "Votes agreed"
     RESOLUTION = "resolution", "Resolved by the lead"
     OVERRULE = "overrule", "Overruled by the lead"
+    IMPORT = "import", "Imported with the records"
 
 
 class StageOutcomeQuerySet(models.QuerySet):
@@ -304,6 +305,7 @@ class VoteAction(models.TextChoices):
     RESOLVE = "resolve", "Resolved conflict"
     OVERRULE = "overrule", "Overruled"
     MOVE = "move", "Moved in the flow"
+    IMPORT = "import", "Decision imported"
 
 
 class VoteEvent(models.Model):

@@ -56,6 +56,7 @@ def import_create(request: HttpRequest, review: Review, membership: Membership) 
                     search_query=form.cleaned_data["search_query"],
                     fmt=form.cleaned_data["format"],
                     allow_same_file=form.cleaned_data["allow_same_file"],
+                    keep_decisions=form.cleaned_data["keep_decisions"] or "",
                 )
             )
         except ValidationError as exc:
