@@ -68,7 +68,14 @@ def test_the_python_example_reads_a_review(worker, live_server, django_user_mode
     Consensus.objects.create(
         study=study,
         instrument="rob2",
-        values={"d1": "low", "d2": "low", "d3": "low", "d4": "low", "d5": "high"},
+        values={
+            "d1": "low",
+            "d2": "low",
+            "d3": "low",
+            "d4": "low",
+            "d5": "high",
+            "overall": "high",
+        },
     )
 
     example = _example()

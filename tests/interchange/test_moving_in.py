@@ -134,6 +134,8 @@ def test_asreview_csv_round_trips_with_its_labels(
     assert events[1].after["origin"] == "ASReview"
     assert events[1].after["said"] == "included = 0"
     assert events[1].after["file"] == "asreview_export.csv"
+    page = client_for(world.lead).get(reverse("record_detail", args=[world.review.pk, knee.pk]))
+    assert "imported from ASReview: included = 0; asreview_export.csv" in page.content.decode()
     # The ranking trains on them.
     labels = settled_labels(review=world.review)
     assert labels[knee.pk] == 0
