@@ -27,7 +27,7 @@ from typing import Any
 from django.db.models import F, OuterRef, Subquery
 
 from screening.exports.ris import EOL, _line, _mapped, _original
-from screening.models import Record, RecordState
+from screening.models import CITATION_FIELDS, Record, RecordState
 
 CHUNK = 2000
 PASSED_TA = (
@@ -44,16 +44,8 @@ ASREVIEW_NOTES = {1: "ASReview_relevant", 0: "ASReview_irrelevant", None: "ASRev
 FIELDS = (
     "pk",
     "record_key",
-    "title",
+    *CITATION_FIELDS,
     "abstract",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
     "issn",
     "language",
     "publication_type",
@@ -64,18 +56,14 @@ FIELDS = (
     "batch__source_name",
     "state",
 )
+# ASReview's usual column order first (record_id, title, abstract, authors, doi), then
+# the other citation fields, then the label.
+_FIRST = ("title", "abstract", "authors", "doi")
+_CITATION_REST = tuple(f for f in CITATION_FIELDS if f not in _FIRST)
 ASREVIEW_HEADER = [
     "record_id",
-    "title",
-    "abstract",
-    "authors",
-    "doi",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "pmid",
+    *_FIRST,
+    *_CITATION_REST,
     "keywords",
     "url",
     "source",
@@ -110,16 +98,8 @@ def asreview_rows(context) -> Iterator[list[Any]]:
     for r in _records(context.review):
         yield [
             r["pk"],
-            r["title"],
-            r["abstract"],
-            "; ".join(r["authors"] or []),
-            r["doi"],
-            r["year"],
-            r["journal"],
-            r["volume"],
-            r["issue"],
-            r["pages"],
-            r["pmid"],
+            *("; ".join(r[f] or []) if f == "authors" else r[f] for f in _FIRST),
+            *(r[f] for f in _CITATION_REST),
             "; ".join(r["keywords"] or []),
             (r["urls"] or [""])[0],
             r["batch__source_name"],
