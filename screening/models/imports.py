@@ -45,6 +45,7 @@ class KeepDecisions(models.TextChoices):
 
     NONE = "", "Ignore any decisions in the file"
     FROM_FILE = "file", "Keep the decisions in the file (ASReview, Rayyan labels)"
+    VOTES_FROM_FILE = "votes", "Keep them as votes of an 'imported' reviewer"
     ALL_INCLUDED = "include", "Every record passed title/abstract (e.g. a Covidence list)"
     ALL_EXCLUDED = "exclude", "Every record was excluded at title/abstract"
 

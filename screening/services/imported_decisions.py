@@ -11,6 +11,12 @@ file and source) next to the journey's move. PRISMA counts states, so the diagra
 up; the ranking trains on settled title/abstract decisions
 (`screening.selectors.ranking.settled_labels`), so imported labels train it.
 
+With "as votes" (`KeepDecisions.VOTES_FROM_FILE`) each decision is instead one vote of
+a reviewer named "imported (review <id>)" (created once per review, a member who cannot
+sign in), cast through `screening.services.votes.cast_vote` with the origin as its
+note: the team's own votes complete it (the other tool as one of two screeners), and
+the usual rules settle or flag a conflict.
+
 Records without a decision (ASReview "not seen", Rayyan conflicts and "Maybe") stay
 at title/abstract for the team. Exclusion reasons a Rayyan file names are matched to
 the review's title/abstract reasons by label (ignoring case) and kept when found.
@@ -42,7 +48,7 @@ _CHUNK = 2000
 
 
 def _decisions(batch: ImportBatch, records: list[Record]) -> dict[int, ImportedDecision]:
-    if batch.keep_decisions == KeepDecisions.FROM_FILE:
+    if batch.keep_decisions in (KeepDecisions.FROM_FILE, KeepDecisions.VOTES_FROM_FILE):
         found = {r.pk: decision_of(r.raw) for r in records}
         return {pk: d for pk, d in found.items() if d is not None}
     if batch.keep_decisions in (KeepDecisions.ALL_INCLUDED, KeepDecisions.ALL_EXCLUDED):
@@ -71,6 +77,8 @@ def apply_imported_decisions(*, batch: ImportBatch) -> int:
             review_id=batch.review_id, stage=Stage.TITLE_ABSTRACT, retired=False
         )
     }
+    if batch.keep_decisions == KeepDecisions.VOTES_FROM_FILE:
+        return _as_votes(batch, records, decisions, reasons)
     now = timezone.now()
     outcomes = []
     for record in records:
@@ -126,3 +134,46 @@ def apply_imported_decisions(*, batch: ImportBatch) -> int:
     )
     schedule_retrain(batch.review_id)
     return len(outcomes)
+
+
+def imported_reviewer(review_id: int):
+    """The review's "imported" reviewer: a member (role reviewer) who cannot sign in.
+    The space in the name keeps anyone from signing up under it."""
+    from django.contrib.auth import get_user_model
+
+    from reviewapp.models import Membership, Role
+
+    user, created = get_user_model().objects.get_or_create(
+        username=f"imported (review {review_id})", defaults={"is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    Membership.objects.get_or_create(
+        review_id=review_id, user=user, defaults={"role": Role.REVIEWER}
+    )
+    return user
+
+
+def _as_votes(batch, records, decisions, reasons) -> int:
+    from screening.services.votes import cast_vote
+
+    reviewer = imported_reviewer(batch.review_id)
+    cast = 0
+    for record in records:
+        decided = decisions.get(record.pk)
+        if decided is None:
+            continue
+        reason = next(
+            (reasons[r.casefold()] for r in decided.reasons if r.casefold() in reasons), None
+        )
+        cast_vote(
+            record=record,
+            stage=Stage.TITLE_ABSTRACT,
+            reviewer=reviewer,
+            verdict=decided.decision,
+            reason=reason if decided.decision == EXCLUDE else None,
+            note=f"Imported from {decided.origin}: {decided.detail} ({batch.filename})",
+        )
+        cast += 1
+    return cast

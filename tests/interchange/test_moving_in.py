@@ -304,3 +304,42 @@ def test_asreviews_own_labelled_files_keep_their_labels(world, django_capture_on
     )
     rows = list(csv.DictReader(io.StringIO(table.read_text(encoding="utf-8"))))
     assert batch2.decisions_kept == sum(1 for r in rows if r["label_included"] in ("0", "1"))
+
+
+def test_decisions_as_votes_of_an_imported_reviewer(
+    client_for, world, django_capture_on_commit_callbacks
+):
+    from screening.models import Vote
+    from screening.services.settings import screening_settings_for
+    from screening.services.votes import cast_vote
+
+    assert screening_settings_for(world.review).votes_needed(Stage.TITLE_ABSTRACT) == 2
+    batch = _import(
+        world,
+        "asreview.csv",
+        ASREVIEW_CSV,
+        keep="votes",
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert batch.decisions_kept == 3
+    votes = Vote.objects.filter(record__batch=batch).select_related("reviewer", "record")
+    assert {(v.record.title, v.verdict) for v in votes} == {
+        ("Naltrexone for pain", "include"),
+        ("Knee surgery outcomes", "exclude"),
+        ("Low-dose naltrexone in CRPS", "include"),
+    }
+    imported = votes[0].reviewer
+    assert imported.username == f"imported (review {world.review.pk})"
+    assert not imported.is_active and not imported.has_usable_password()
+    assert world.review.memberships.filter(user=imported, role="reviewer").exists()
+    assert votes.get(record__title="Knee surgery outcomes").note == (
+        "Imported from ASReview: included = 0 (asreview.csv)"
+    )
+    # One vote of two: still at title/abstract until the team's own vote.
+    knee = Record.objects.get(title="Knee surgery outcomes")
+    assert knee.state == RecordState.TA
+    cast_vote(record=knee, stage=Stage.TITLE_ABSTRACT, reviewer=world.reviewer, verdict="exclude")
+    knee.refresh_from_db()
+    assert knee.state == RecordState.TA_EXCLUDED
+    flow, violations = review_flow(review=world.review)
+    assert violations == []
