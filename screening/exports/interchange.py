@@ -21,6 +21,7 @@ every member may see states and settled decisions). Text cells go through
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,6 +31,7 @@ from screening.exports.ris import EOL, _line, _mapped, _original
 from screening.models import CITATION_FIELDS, Record, RecordState
 
 CHUNK = 2000
+_ASREVIEW_WORD = re.compile(r"\bASReview_(relevant|irrelevant|not_seen|prior)\b\.?", re.IGNORECASE)
 PASSED_TA = (
     RecordState.FT_RETRIEVAL,
     RecordState.FT_NOT_RETRIEVED,
@@ -108,13 +110,14 @@ def asreview_rows(context) -> Iterator[list[Any]]:
 
 
 def _without_asreview_notes(record: dict) -> dict:
-    """The record with any ASReview label an imported file carried taken out of its
-    notes, so the exported label is the only one."""
-    raw = record["raw"] or {}
-    if "N1" not in raw:
-        return record
-    notes = [v for v in raw["N1"] if not str(v).strip().startswith("ASReview_")]
-    return {**record, "raw": {**raw, "N1": notes}}
+    """The record with any ASReview label an imported file carried (notes, the old LI
+    tag) taken out, so the exported label is the only one."""
+    raw = dict(record["raw"] or {})
+    raw.pop("LI", None)  # ASReview's old label tag
+    if "N1" in raw:
+        notes = (_ASREVIEW_WORD.sub("", str(v)).strip(" .;") for v in raw["N1"])
+        raw["N1"] = [n for n in notes if n]
+    return {**record, "raw": raw}
 
 
 def _entry(record: dict, extra: list[str]) -> str:

@@ -123,3 +123,25 @@ def test_revman_lists_reports_by_study_with_their_ids(client_for, world):
 def test_the_exports_page_lists_both(client_for, world):
     page = client_for(world.viewer).get(reverse("exports", args=[world.review.pk])).content
     assert b'data-testid="export-asreview"' in page and b'data-testid="export-revman"' in page
+
+
+def test_labels_an_imported_file_carried_are_replaced(client_for, world):
+    batch = make_batch(world.review)
+    make_record(
+        batch,
+        title="Relabelled",
+        state=RecordState.TA_EXCLUDED,
+        raw={
+            "TY": ["JOUR"],
+            "TI": ["Relabelled"],
+            "LI": ["1"],
+            "N1": ["Additional notes 1. ASReview_relevant. Additional notes 2.", "ASReview_prior"],
+        },
+    )
+    text = _get(client_for(world.viewer), world, "asreview", "format=ris")
+    (record,) = iter_records(text.encode())
+    assert "LI" not in record.raw
+    assert record.raw["N1"] == [
+        "Additional notes 1.  Additional notes 2",
+        "ASReview_irrelevant",
+    ]
