@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -353,7 +358,19 @@ class EvidenceForR(APIView):
 
     permission_classes = [ReviewRolePermission]
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)})
+    @extend_schema(
+        operation_id="reviews_evidence_table_for_r",
+        parameters=[
+            OpenApiParameter(
+                "kind",
+                str,
+                OpenApiParameter.PATH,
+                enum=["robvis-rob2", "robvis-domain", "long", "meta"],
+            ),
+            OpenApiParameter("outcome", str, description="meta: one outcome's section key"),
+        ],
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
+    )
     def get(self, request, review_id, kind):
         return r_file_response(
             review=request.review, kind=kind, outcome=request.query_params.get("outcome")
