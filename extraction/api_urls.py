@@ -8,17 +8,17 @@ urlpatterns = [
     path("extraction/form/", api.ExtractionFormDetail.as_view(), name="extraction_form"),
     path("studies/", api.StudyList.as_view(), name="extraction_study_list"),
     path(
-        "studies/<int:study_id>/<slug:instrument>/mine/",
+        "studies/<id:study_id>/<slug:instrument>/mine/",
         api.MySheet.as_view(),
         name="extraction_sheet_mine",
     ),
     path(
-        "studies/<int:study_id>/<slug:instrument>/sheets/",
+        "studies/<id:study_id>/<slug:instrument>/sheets/",
         api.SheetList.as_view(),
         name="extraction_sheets",
     ),
     path(
-        "studies/<int:study_id>/<slug:instrument>/consensus/",
+        "studies/<id:study_id>/<slug:instrument>/consensus/",
         api.ConsensusDetail.as_view(),
         name="extraction_consensus",
     ),

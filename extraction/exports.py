@@ -8,7 +8,6 @@ decides it for every export). Numbers stay numbers.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -17,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from extraction.selectors import EvidenceColumn, EvidenceRow, EvidenceTable
-from reviewapp.spreadsheet import neutralise, xlsx_text
+from reviewapp.spreadsheet import csv_writer, neutralise, xlsx_text
 
 
 def _number(table: EvidenceTable, row: EvidenceRow, column: EvidenceColumn) -> float | int | None:
@@ -42,7 +41,7 @@ def cell(table: EvidenceTable, row: EvidenceRow, column: EvidenceColumn) -> Any:
 def to_csv(table: EvidenceTable) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens accents correctly."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow([neutralise(c.label) for c in table.columns])
     for row in table.rows:
         writer.writerow([cell(table, row, c) for c in table.columns])

@@ -14,10 +14,19 @@ from reviewapp.models import Invitation, Membership, Review, Role
 User = get_user_model()
 
 
+def single_line(text: str) -> str:
+    """Titles go into mail subjects: every run of whitespace (CR, LF, tabs, U+2028…)
+    becomes one space, so no title can carry a header line."""
+    return " ".join(str(text or "").split())
+
+
 @transaction.atomic
 def create_review(*, owner, title: str, question: str = "", protocol_id: str = "") -> Review:
     review = Review.objects.create(
-        title=title.strip(), question=question, protocol_id=protocol_id.strip(), created_by=owner
+        title=single_line(title),
+        question=question,
+        protocol_id=single_line(protocol_id),
+        created_by=owner,
     )
     Membership.objects.create(review=review, user=owner, role=Role.OWNER, added_by=owner)
     from screening.services.settings import setup_new_review
@@ -33,7 +42,7 @@ def update_review(*, review: Review, **fields) -> Review:
     if unknown:
         raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
     for name, value in fields.items():
-        setattr(review, name, value)
+        setattr(review, name, single_line(value) if name in ("title", "protocol_id") else value)
     review.full_clean()
     review.save()
     return review

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc, vendored: /api/docs/ works offline
     "crispy_forms",
     "crispy_bootstrap5",
     "reviewapp",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "reviewapp.input.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -184,6 +186,14 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # (Django wants a value; only its test live server ever maps it.)
 MEDIA_URL = "/_private_media_not_served/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
+# What one import may cost (README, "Security"): a field or record over its cap is
+# rejected with its line; a file with more records, or an import running longer, fails
+# whole and leaves nothing.
+IMPORT_MAX_FIELD_CHARS = env_int("IMPORT_MAX_FIELD_CHARS", 200_000, minimum=1000)
+IMPORT_MAX_RECORD_CHARS = env_int("IMPORT_MAX_RECORD_CHARS", 1_000_000, minimum=1000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 300, minimum=10)
+IMPORT_MAX_RECORDS = env_int("IMPORT_MAX_RECORDS", 200_000, minimum=1)
+IMPORT_TIME_LIMIT = env_int("IMPORT_TIME_LIMIT", 600, minimum=5)  # seconds
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -205,6 +215,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies must be objects without NUL (reviewapp/input.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "reviewapp.input.ObjectJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -217,6 +233,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from drf-spectacular-sidecar's pinned copies, served as our own
+    # static files: the docs work on an air-gapped install and load nothing from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

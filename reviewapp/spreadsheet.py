@@ -1,10 +1,17 @@
 """Tables written for spreadsheets: CSV and XLSX cells that never run as formulas.
 
 Record titles, abstracts, notes and extracted text come from outside the team. Text that
-starts with =, +, -, @, a tab or a carriage return runs as a formula when the file is
-opened in Excel, LibreOffice or Google Sheets (OWASP "CSV injection"), so such text gets
-a leading apostrophe. Numbers and booleans stay as they are. This is the one place that
-decides it; every CSV and XLSX export in reviewapp writes its cells through `cell`.
+starts with =, +, -, @ (or their full-width forms), a tab, a carriage return or a line
+feed runs as a formula when the file is opened in Excel, LibreOffice or Google Sheets
+(OWASP "CSV injection"), and so does such text behind leading whitespace or control
+characters, which spreadsheets skip (and XLSX cannot even store: they are dropped, which
+would uncover the "="). Such text gets a leading apostrophe. Numbers and booleans stay
+as they are. This is the one place that decides it; every CSV and XLSX export in
+reviewapp writes its cells through `cell` (CSV through `csv_writer`, which also quotes
+every text cell so a semicolon-separated reading cannot split one off).
+
+In XLSX every text cell is written with the string type (`data_type = "s"`), so even
+text that reaches openpyxl unneutralised is never stored as a formula.
 
 `csv_chunks` and `xlsx_file` take rows lazily, so a table of any size streams through
 them without being held in memory.
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import IO, Any
@@ -23,12 +31,24 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\u2212")
+# What a spreadsheet skips (or XLSX drops) before it looks for a formula: whitespace of
+# any kind, control and format characters (zero-width, direction marks, the BOM).
+_SKIPPED_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
+def _visible_start(text: str) -> str:
+    for index, char in enumerate(text):
+        if not (char.isspace() or unicodedata.category(char) in _SKIPPED_CATEGORIES):
+            return text[index:]
+    return ""
 
 
 def neutralise(text: str) -> str:
     """Text a spreadsheet will show as text, never evaluate."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text and (text[0] in "\t\r\n" or _visible_start(text).startswith(FORMULA_STARTS)):
+        return "'" + text
+    return text
 
 
 def cell(value: Any) -> Any:
@@ -50,6 +70,11 @@ def xlsx_text(value: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
+def csv_writer(output: Any):
+    """The csv.writer every CSV export uses: text cells always quoted, numbers bare."""
+    return csv.writer(output, quoting=csv.QUOTE_NONNUMERIC)
+
+
 class _Line:
     """A file-like object for csv.writer that hands back each line instead of storing it."""
 
@@ -59,7 +84,7 @@ class _Line:
 
 def csv_chunks(rows: Iterable[Sequence[Any]], *, chunk_rows: int = 500) -> Iterator[bytes]:
     """UTF-8 CSV (with a byte-order mark, so Excel reads accents) in chunks of rows."""
-    writer = csv.writer(_Line())
+    writer = csv_writer(_Line())
     lines = ["\ufeff"]
     for row in rows:
         lines.append(writer.writerow([cell(value) for value in row]))
@@ -70,6 +95,16 @@ def csv_chunks(rows: Iterable[Sequence[Any]], *, chunk_rows: int = 500) -> Itera
         yield "".join(lines).encode("utf-8")
 
 
+def xlsx_cell(sheet: Any, value: Any, *, font: Font | None = None) -> WriteOnlyCell:
+    """A write-only cell holding `value` (already through `cell`), text typed as text."""
+    item = WriteOnlyCell(sheet, value=xlsx_text(value))
+    if isinstance(item.value, str):
+        item.data_type = "s"
+    if font is not None:
+        item.font = font
+    return item
+
+
 def xlsx_file(rows: Iterable[Sequence[Any]], *, title: str) -> IO[bytes]:
     """An XLSX workbook of one sheet (first row bold, frozen) in an anonymous temporary
     file, positioned at its start. openpyxl's write-only mode keeps one row in memory at
@@ -78,19 +113,10 @@ def xlsx_file(rows: Iterable[Sequence[Any]], *, title: str) -> IO[bytes]:
     sheet = workbook.create_sheet(title=title[:31])
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    header = True
+    font: Font | None = bold
     for row in rows:
-        values = [xlsx_text(cell(value)) for value in row]
-        if header:
-            cells = []
-            for value in values:
-                item = WriteOnlyCell(sheet, value=value)
-                item.font = bold
-                cells.append(item)
-            sheet.append(cells)
-            header = False
-        else:
-            sheet.append(values)
+        sheet.append([xlsx_cell(sheet, cell(value), font=font) for value in row])
+        font = None
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the response closes it
     workbook.save(output)
     output.seek(0)

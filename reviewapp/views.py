@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views import defaults
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
@@ -15,7 +16,7 @@ from reviewapp.access import review_view
 from reviewapp.forms import AddMemberForm, ReviewForm, RoleForm, SignUpForm
 from reviewapp.http import object_of_review_or_404, refusal_text
 from reviewapp.models import Invitation, Membership, Review, Role
-from reviewapp.selectors import dashboard_counts
+from reviewapp.selectors import dashboard_counts, first_steps
 from screening.selectors.dashboard import dashboard_cards
 
 
@@ -48,6 +49,10 @@ def review_dashboard(request: HttpRequest, review: Review, membership: Membershi
         "counts": dashboard_counts(review=review),
         **dashboard_cards(review=review, membership=membership, user=request.user),
     }
+    steps = first_steps(review=review)
+    context["steps"] = steps
+    context["all_steps_done"] = all(step.done for step in steps)
+    context["can_lead"] = membership.can(Role.LEAD)
     return render(request, "reviewapp/dashboard.html", context)
 
 
@@ -183,3 +188,10 @@ def api_token(request: HttpRequest) -> HttpResponse:
         return redirect("api_token")
     token = Token.objects.filter(user=request.user).first()
     return render(request, "reviewapp/api_token.html", {"token": token})
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for paths no route matches: JSON for API clients, the styled page for people."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

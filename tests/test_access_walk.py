@@ -151,6 +151,7 @@ ROUTES: dict[str, object] = {
     "api:root": PUBLIC,
     "api:schema": PUBLIC,
     "api:docs": PUBLIC,
+    "api:redoc": PUBLIC,
     "api:review_list": LOGGED_IN,
     "api:review_detail": {"GET": Role.VIEWER, "PATCH": Role.LEAD},
     "api:member_list": {"GET": Role.VIEWER, "POST": Role.OWNER, "DELETE": Role.VIEWER},

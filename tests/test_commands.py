@@ -66,7 +66,18 @@ def test_demo_is_safe_to_run_twice(db, capsys):
         "reviewer2": "reviewer",
     }
     assert "created" in first and "already there" in second
-    password = second.split("reviewer1")[1].split()[0]
+    password = second.split("\n  reviewer1")[1].split()[0]
     from django.contrib.auth import authenticate
 
     assert authenticate(username="reviewer1", password=password) is not None
+
+
+def test_demo_prints_the_real_address_and_says_when_it_reset_passwords(db, capsys):
+    call_command("demo", url="http://0.0.0.0:8123")
+    first = capsys.readouterr().out
+    assert "Log in at http://0.0.0.0:8123/ with one of:" in first
+    assert "passwords were reset" not in first
+    call_command("demo")
+    second = capsys.readouterr().out
+    assert "passwords were reset (lead, owner, reviewer1, reviewer2)" in second
+    assert "http://127.0.0.1:8000/" in second  # SITE_URL when no address is given

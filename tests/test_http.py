@@ -108,9 +108,12 @@ def test_the_api_answers_404_for_ids_past_64_bits(client_for, world, method, pat
 def test_non_digit_ids_in_paths_answer_404(client_for, world, objects):
     client = client_for(world.owner)
     batch = objects["batch"].pk
-    for path in [f"imports/{batch}x/", "imports/abc/", "imports/%EF%BC%91/", "imports/1%00/"]:
+    for path in [f"imports/{batch}x/", "imports/abc/", "imports/%EF%BC%91/"]:
         assert client.get(f"/reviews/{world.review.pk}/{path}").status_code == 404
         assert client.get(f"/api/reviews/{world.review.pk}/{path}").status_code == 404
+    # A NUL anywhere in the request is refused before routing (reviewapp's NUL middleware).
+    assert client.get(f"/reviews/{world.review.pk}/imports/1%00/").status_code == 400
+    assert client.get(f"/api/reviews/{world.review.pk}/imports/1%00/").status_code == 400
     assert client.delete(f"/api/reviews/{world.review.pk}/members/?member=abc").status_code == 400
 
 

@@ -371,19 +371,19 @@ def consensus_record(
 
 
 urlpatterns = [
-    path("studies/<int:study_id>/<slug:instrument>/", sheet, name="extraction_sheet"),
+    path("studies/<id:study_id>/<slug:instrument>/", sheet, name="extraction_sheet"),
     path(
-        "studies/<int:study_id>/<slug:instrument>/done/",
+        "studies/<id:study_id>/<slug:instrument>/done/",
         sheet_submit,
         name="extraction_sheet_submit",
     ),
     path(
-        "studies/<int:study_id>/<slug:instrument>/compare/",
+        "studies/<id:study_id>/<slug:instrument>/compare/",
         compare,
         name="extraction_compare",
     ),
     path(
-        "studies/<int:study_id>/<slug:instrument>/consensus/",
+        "studies/<id:study_id>/<slug:instrument>/consensus/",
         consensus_record,
         name="extraction_consensus",
     ),

@@ -206,10 +206,10 @@ urlpatterns = [
     path("extraction/", extraction_home, name="extraction_home"),
     path("extraction/settings/", extraction_settings, name="extraction_settings"),
     path("extraction/studies/link/", study_link, name="extraction_study_link"),
-    path("extraction/studies/<int:study_id>/unlink/", study_unlink, name="extraction_study_unlink"),
-    path("extraction/studies/<int:study_id>/rename/", study_rename, name="extraction_study_rename"),
+    path("extraction/studies/<id:study_id>/unlink/", study_unlink, name="extraction_study_unlink"),
+    path("extraction/studies/<id:study_id>/rename/", study_rename, name="extraction_study_rename"),
     path(
-        "extraction/studies/<int:study_id>/<slug:instrument>/assign/",
+        "extraction/studies/<id:study_id>/<slug:instrument>/assign/",
         study_assign,
         name="extraction_study_assign",
     ),

@@ -118,7 +118,7 @@ class GroupUnmerge(APIView):
         record_ids = request.data.get("records")
         if record_ids:
             if not isinstance(record_ids, list) or not all(
-                isinstance(i, int) and parse_id(i) for i in record_ids
+                type(i) is int and parse_id(i) == i for i in record_ids
             ):
                 raise ValidationError({"records": "a list of record ids"})
             services.unmerge(
@@ -132,18 +132,18 @@ class GroupUnmerge(APIView):
 urlpatterns = [
     path("duplicates/groups/", GroupList.as_view(), name="duplicate_group_list"),
     path(
-        "duplicates/groups/<int:group_id>/unmerge/",
+        "duplicates/groups/<id:group_id>/unmerge/",
         GroupUnmerge.as_view(),
         name="duplicate_group_unmerge",
     ),
     path("duplicates/pairs/", PairList.as_view(), name="duplicate_pair_list"),
     path(
-        "duplicates/pairs/<int:pair_id>/confirm/",
+        "duplicates/pairs/<id:pair_id>/confirm/",
         PairDecision.as_view(decision="confirm"),
         name="duplicate_pair_confirm",
     ),
     path(
-        "duplicates/pairs/<int:pair_id>/reject/",
+        "duplicates/pairs/<id:pair_id>/reject/",
         PairDecision.as_view(decision="reject"),
         name="duplicate_pair_reject",
     ),

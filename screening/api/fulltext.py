@@ -87,5 +87,5 @@ class FullTextDetail(ScreeningAPIView):
 
 
 urlpatterns = [
-    path("records/<int:record_id>/fulltext/", FullTextDetail.as_view(), name="fulltext"),
+    path("records/<id:record_id>/fulltext/", FullTextDetail.as_view(), name="fulltext"),
 ]

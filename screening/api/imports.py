@@ -148,6 +148,6 @@ class ImportRetry(APIView):
 
 urlpatterns = [
     path("imports/", ImportList.as_view(), name="import_list"),
-    path("imports/<int:import_id>/", ImportDetail.as_view(), name="import_detail"),
-    path("imports/<int:import_id>/retry/", ImportRetry.as_view(), name="import_retry"),
+    path("imports/<id:import_id>/", ImportDetail.as_view(), name="import_detail"),
+    path("imports/<id:import_id>/retry/", ImportRetry.as_view(), name="import_retry"),
 ]

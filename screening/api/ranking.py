@@ -180,5 +180,5 @@ urlpatterns = [
     path("ranking/models/", RankingModels.as_view(), name="ranking_models"),
     path("ranking/stopping/", StoppingEstimate.as_view(), name="ranking_stopping"),
     path("ranking/stops/", Stops.as_view(), name="ranking_stops"),
-    path("ranking/stops/<int:stop_id>/undo/", StopUndo.as_view(), name="ranking_stop_undo"),
+    path("ranking/stops/<id:stop_id>/undo/", StopUndo.as_view(), name="ranking_stop_undo"),
 ]

@@ -141,5 +141,5 @@ class ReasonDetail(ScreeningAPIView):
 urlpatterns = [
     path("screening-settings/", SettingsDetail.as_view(), name="screening_settings"),
     path("exclusion-reasons/", ReasonList.as_view(), name="reason_list"),
-    path("exclusion-reasons/<int:reason_id>/", ReasonDetail.as_view(), name="reason_detail"),
+    path("exclusion-reasons/<id:reason_id>/", ReasonDetail.as_view(), name="reason_detail"),
 ]

@@ -252,5 +252,5 @@ class VoteDetail(ScreeningAPIView):
 
 urlpatterns = [
     path("votes/", VoteList.as_view(), name="vote_list"),
-    path("votes/<int:vote_id>/", VoteDetail.as_view(), name="vote_detail"),
+    path("votes/<id:vote_id>/", VoteDetail.as_view(), name="vote_detail"),
 ]

@@ -12,8 +12,10 @@ import re
 from collections.abc import Iterable, Iterator
 
 EOL = "\r\n"  # what EndNote writes and every reader accepts
-_BREAKS = re.compile(r"[\r\n]+")
-_TAG = re.compile(r"^[A-Z][A-Z0-9]$")
+# Everything some reader takes for a line break (str.splitlines' set: CR, LF, VT, FF,
+# the file/group/record separators, NEL, U+2028, U+2029): each field stays on its line.
+_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_TAG = re.compile(r"[A-Z][A-Z0-9]")
 _TYPES = (  # publication type words -> RIS type, first match wins
     ("conference", "CONF"),
     ("congress", "CONF"),
@@ -40,7 +42,7 @@ def _original(record: dict) -> list[str]:
     kind = next((v.strip() for v in raw.get("TY", ()) if v.strip()), "JOUR")
     lines = [_line("TY", kind)]
     for tag, values in raw.items():
-        if tag in ("TY", "ER") or not _TAG.match(tag):
+        if tag in ("TY", "ER") or not _TAG.fullmatch(tag):
             continue
         lines += [_line(tag, value) for value in values if str(value).strip()]
     # The DOI was read from one of these tags; add it only where the lead typed it in.

@@ -228,3 +228,24 @@ CSV = FieldAliases(
     ),
     urls=("url", "link", "urls", "source urls", "ur", "external url"),
 )
+
+# Ovid's own tagged export ("<1. >", "VN  - Ovid Technologies", "DB  - Embase"…), after its
+# full-name labels are read as these codes (see `ovid`). Keywords, the PubMed id in UI,
+# fields given only inside SO and abbreviated journal names are found by `ovid` itself.
+OVID = FieldAliases(
+    record_key=("UI", "AN"),
+    title=("TI",),
+    abstract=("AB",),
+    authors=("FA", "AU"),
+    year=("YR", "DP", "PY"),
+    journal=("JN", "JT", "JF"),
+    volume=("VO", "VI", "VL"),
+    issue=("IP",),
+    pages=("PG",),
+    doi=("DO", "DI"),
+    pmid=("PM", "PMID"),
+    issn=("IS", "SN"),
+    language=("LG", "LA"),
+    publication_type=("PT", "DT"),
+    urls=("XL", "UR", "L2"),
+)

@@ -3,6 +3,7 @@ escapes become Unicode; the entry key is the record key."""
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterator
 
@@ -11,6 +12,7 @@ from bibtexparser.model import DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text
 
 from . import aliases
+from .budget import DEFAULT, Budget
 from .records import ParsedRecord, Rejection, build_record, clean_text
 
 # Identifiers and links are not LaTeX: "~" and "_" in them must survive.
@@ -18,6 +20,7 @@ _VERBATIM_FIELDS = frozenset({"url", "doi", "file", "eprint", "pmid", "issn", "i
 _LATEX = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
 _NAME_SEPARATOR = re.compile(r"\s+and\s+|\s*;\s*", re.IGNORECASE)
 _KEYWORD_SEPARATOR = re.compile(r"\s*[;,]\s*")
+_ENTRY_START = re.compile(r"^[ \t]*@", re.MULTILINE)
 
 
 def _unlatex(value: str) -> str:
@@ -47,9 +50,13 @@ def _raw(entry: Entry, *, enclosed: bool) -> dict[str, list[str]]:
     return raw
 
 
-def _decoded(raw: dict[str, list[str]]) -> dict[str, list[str]]:
+def _decoded(raw: dict[str, list[str]], *, max_chars: int) -> dict[str, list[str]]:
+    # LaTeX decoding costs ~15 us a character: a value over the field cap (rejected by the
+    # import's budget anyway) is left as written rather than decoded for seconds.
     return {
-        key: values if key in _VERBATIM_FIELDS else [_unlatex(value) for value in values]
+        key: values
+        if key in _VERBATIM_FIELDS
+        else [_unlatex(value) if len(value) <= max_chars else value for value in values]
         for key, values in raw.items()
     }
 
@@ -62,10 +69,12 @@ def _split_keywords(value: str) -> list[str]:
     return [clean_text(word) for word in _KEYWORD_SEPARATOR.split(value) if word.strip()]
 
 
-def _record(entry: Entry, line: int, *, enclosed: bool = False) -> ParsedRecord | Rejection:
+def _record(
+    entry: Entry, line: int, *, budget: Budget, enclosed: bool = False
+) -> ParsedRecord | Rejection:
     raw = _raw(entry, enclosed=enclosed)
     record = build_record(
-        _decoded(raw),
+        _decoded(raw, max_chars=budget.max_field_chars),
         aliases.BIBTEX,
         line=line,
         split_authors=_split_names,
@@ -76,17 +85,54 @@ def _record(entry: Entry, line: int, *, enclosed: bool = False) -> ParsedRecord 
     return record
 
 
-def parse(text: str) -> Iterator[ParsedRecord | Rejection]:
+def _without_oversized(text: str, budget: Budget) -> tuple[str, list[Rejection]]:
+    """The text with every entry longer than the record cap blanked out (its lines kept
+    as empty lines, so later line numbers stay right), and a rejection for each."""
+    starts = [m.start() for m in _ENTRY_START.finditer(text)]
+    spans = list(zip(starts, [*starts[1:], len(text)], strict=True))
+    if not any(end - start > budget.max_record_chars for start, end in spans):
+        return text, []
+    pieces, rejections, last, line = [], [], 0, 1
+    for start, end in spans:
+        if end - start > budget.max_record_chars:
+            line += text.count("\n", last, start)
+            pieces.append(text[last:start])
+            newlines = text.count("\n", start, end)
+            pieces.append("\n" * newlines)
+            rejections.append(
+                Rejection(
+                    line,
+                    f"the entry is {end - start:,} characters long; the limit is "
+                    f"{budget.max_record_chars:,}",
+                )
+            )
+            line += newlines
+            last = end
+    pieces.append(text[last:])
+    return "".join(pieces), rejections
+
+
+def parse(text: str, *, budget: Budget = DEFAULT) -> Iterator[ParsedRecord | Rejection]:
     """Yield each entry in file order; an entry bibtexparser cannot read is a rejection with
-    its line. ``@string``, ``@preamble`` and ``@comment`` blocks are not records."""
+    its line. ``@string``, ``@preamble`` and ``@comment`` blocks are not records. An entry
+    over the record cap is rejected before parsing (and its text never parsed)."""
+    text, oversized = _without_oversized(text, budget)
     library = bibtexparser.parse_string(text)
-    for block in sorted(library.blocks, key=lambda b: b.start_line or 0):
-        line = (block.start_line or 0) + 1
-        if isinstance(block, Entry):
-            yield _record(block, line)
+    del text
+    blocks = sorted(library.blocks, key=lambda b: b.start_line or 0)
+    items = heapq.merge(
+        ((r.line, r) for r in oversized),
+        (((b.start_line or 0) + 1, b) for b in blocks),
+        key=lambda item: item[0],
+    )
+    for line, block in items:
+        if isinstance(block, Rejection):
+            yield block
+        elif isinstance(block, Entry):
+            yield _record(block, line, budget=budget)
         elif isinstance(block, DuplicateFieldKeyBlock):
             # A field given twice (Scopus repeats funding_details): keep both values.
-            yield _record(block.ignore_error_block, line, enclosed=True)
+            yield _record(block.ignore_error_block, line, budget=budget, enclosed=True)
         elif isinstance(block, ParsingFailedBlock):
             detail = getattr(block.error, "abort_reason", "") or str(block.error)
             reason = " ".join(detail.split()).rstrip(".") or "the entry is not valid BibTeX"

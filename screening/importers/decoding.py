@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import io
+import sys
+from collections.abc import Iterator
+from typing import BinaryIO
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -49,10 +53,101 @@ def decode(data: bytes) -> str:
     """Decode an export: UTF-8 (with or without BOM), UTF-16 LE/BE (with or without BOM),
     else cp1252/Latin-1. Line endings become ``\\n`` (CRLF and bare CR alike), NULs and a
     leading BOM are dropped."""
-    text = _to_text(data)
+    # Some tools write the BOM twice, or a BOM survives a bad round-trip.
+    return _clean(_to_text(data))
+
+
+# --- Reading a stored file without holding it in memory --------------------------------
+
+HEAD_BYTES = 64 * 1024  # what the format is recognised from
+_CHUNK = 1024 * 1024
+
+
+def sniff_encoding(handle: BinaryIO) -> str:
+    """The encoding `decode` would pick for the whole file, found by reading it once in
+    chunks (an incremental UTF-8 check; nothing is kept). Leaves `handle` at its start."""
+    handle.seek(0)
+    head = handle.read(HEAD_BYTES)
+    handle.seek(0)
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return {"utf-8": "utf-8-sig", "utf-16-le": "utf-16", "utf-16-be": "utf-16"}.get(
+                encoding, encoding
+            )
+    utf16 = _guess_utf16(head)
+    if utf16:
+        return utf16
+    for encoding in ("utf-8", "cp1252"):
+        checker = codecs.getincrementaldecoder(encoding)()
+        try:
+            while chunk := handle.read(_CHUNK):
+                checker.decode(chunk)
+            checker.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        finally:
+            handle.seek(0)
+        return encoding
+    return "latin-1"
+
+
+def head_text(handle: BinaryIO, encoding: str, size: int = HEAD_BYTES) -> str:
+    """The file's first `size` bytes as text, cleaned like `decode` (a character cut in
+    half at the end is left out). Leaves `handle` at its start."""
+    handle.seek(0)
+    data = handle.read(size)
+    handle.seek(0)
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(data, final=False)
+    return _clean(text)
+
+
+def _clean(text: str) -> str:
     if "\x00" in text:
         text = text.replace("\x00", "")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Some tools write the BOM twice, or a BOM survives a bad round-trip.
     return text.lstrip("\ufeff")
+
+
+class FileLines:
+    """The lines of a stored export, decoded as they are read, as often as iterated.
+
+    Lines end with "\\n" whatever the file used (universal newlines), NULs and the BOM
+    are dropped, like `decode`. A line longer than `max_line` characters is cut to
+    `max_line + 1` characters (the rest is skipped as it is read), so one huge line never
+    sits in memory and whoever checks field sizes still sees it is too long.
+    """
+
+    def __init__(self, open_file, encoding: str, *, max_line: int) -> None:
+        self._open = open_file
+        self.encoding = encoding
+        self.max_line = max_line
+
+    def __iter__(self) -> Iterator[str]:
+        with self._open() as handle:
+            text = io.TextIOWrapper(handle, encoding=self.encoding, errors="replace", newline=None)
+            first = True
+            while True:
+                line = text.readline(min(self.max_line + 1, sys.maxsize))
+                if not line:
+                    return
+                if not line.endswith("\n"):
+                    rest = line
+                    while rest and not rest.endswith("\n"):
+                        rest = text.readline(_CHUNK)
+                    if rest:
+                        line += "\n"
+                if "\x00" in line:
+                    line = line.replace("\x00", "")
+                if first:
+                    line, first = line.lstrip("\ufeff"), False
+                yield line
+
+    def read(self) -> str:
+        """The whole text (for the formats whose parsers need it: XML, BibTeX)."""
+        with self._open() as handle:
+            text = io.TextIOWrapper(handle, encoding=self.encoding, errors="replace", newline=None)
+            whole = text.read()
+        if "\x00" in whole:
+            whole = whole.replace("\x00", "")
+        return whole.lstrip("\ufeff")

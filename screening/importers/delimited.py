@@ -7,10 +7,10 @@ from __future__ import annotations
 import csv
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from . import aliases
-from .lines import iter_lines
+from .lines import first_line, iter_lines
 from .records import (
     MalformedFile,
     ParsedRecord,
@@ -86,11 +86,10 @@ def _column_names(header: list[str]) -> list[str]:
     return [normalise_column(cell) or f"column {index + 1}" for index, cell in enumerate(header)]
 
 
-def parse(text: str) -> Iterator[ParsedRecord | Rejection]:
+def parse(text: str | Iterable[str]) -> Iterator[ParsedRecord | Rejection]:
     """Yield one record per non-empty row of a delimited table."""
-    first_line = text.split("\n", 1)[0]
     stream = iter_lines(text)
-    reader = csv.reader(stream, delimiter=header_delimiter(first_line))
+    reader = csv.reader(stream, delimiter=header_delimiter(first_line(text)))
     # Abstracts can be long; a runaway quote is still caught by the limit below.
     csv.field_size_limit(min(sys.maxsize, 2**27))
     try:

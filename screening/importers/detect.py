@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 
 from .delimited import looks_like_table
+from .ovid import looks_like_ovid
+from .recognise import html_page, identifier_list, office_or_zip, old_office, search_strategy
 from .records import UnsupportedFile
 
 _SUPPORTED = (
     "reviewapp reads RIS, PubMed (MEDLINE/.nbib or XML), Web of Science (plain text or "
-    "tab-delimited), BibTeX, EndNote (XML or tagged .enw) and CSV/TSV exports"
+    "tab-delimited), Ovid (tagged), BibTeX, EndNote (XML or tagged .enw) and CSV/TSV exports"
 )
 _RIS_START = re.compile(r"^TY[ \t]{1,4}-")
 _MEDLINE_START = re.compile(r"^PMID- ?\d")
@@ -33,10 +35,7 @@ def _is_wos_tab_header(line: str) -> bool:
 def _refuse_markup(head: str) -> str:
     lower = head[:5000].lower()
     if "<html" in lower or "<!doctype html" in lower:
-        raise _refuse(
-            "an HTML page (perhaps a saved search page or a login page)",
-            "Export the records from the database as RIS or another export format instead.",
-        )
+        raise html_page(head)
     if "<pubmedarticleset" in lower or "<pubmedarticle>" in lower:
         return "pubmed-xml"
     if "<records>" in lower or "<record>" in lower:
@@ -53,16 +52,16 @@ def detect_format(text: str) -> str:
     if head.startswith("%PDF"):
         raise _refuse("a PDF document", f"Export the references themselves; {_SUPPORTED}.")
     if head.startswith("PK\x03\x04"):
-        raise _refuse(
-            "a ZIP archive or an Office document (Word, Excel)",
-            f"Unzip it or save the sheet as CSV; {_SUPPORTED}.",
-        )
+        raise office_or_zip(head)
+    old_office(head)
     if head.startswith("{\\rtf"):
         raise _refuse("a Rich Text (RTF) document")
     sample = head[:2000]
     control = sum(1 for char in sample if ord(char) < 32 and char not in "\t\n\f")
     if control > len(sample) * 0.05:
         raise _refuse("a binary file (for example an image, a spreadsheet or a database)")
+    if looks_like_ovid(head.split("\n", 400)[:400]):  # "<1. >" is not markup
+        return "ovid"
     if head.startswith("<"):
         return _refuse_markup(head)
     if head[0] in "{[" and re.match(r"^[\[{]\s*[\[{\"}\]]", head):
@@ -88,6 +87,8 @@ def detect_format(text: str) -> str:
             return "endnote-tagged"
         if _BIBTEX_ENTRY.match(line):
             return "bibtex"
+    identifier_list(lines)
+    search_strategy(head)
     if looks_like_table(first):
         return "csv"
     if "\t" in first or "," in first or ";" in first:

@@ -7,10 +7,13 @@ at a time. Lines keep their "\\n", like file iteration.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 
-def iter_lines(text: str) -> Iterator[str]:
+def iter_lines(text: str | Iterable[str]) -> Iterator[str]:
+    if not isinstance(text, str):
+        yield from text
+        return
     start = 0
     find = text.find
     while True:
@@ -21,3 +24,10 @@ def iter_lines(text: str) -> Iterator[str]:
             return
         yield text[start : end + 1]
         start = end + 1
+
+
+def first_line(text: str | Iterable[str]) -> str:
+    """The first line, without its "\\n" (read lazily from a file's lines)."""
+    if isinstance(text, str):
+        return text.split("\n", 1)[0]
+    return next(iter(text), "").rstrip("\n")

@@ -11,7 +11,7 @@ records).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from . import aliases
 from .lines import iter_lines
@@ -36,14 +36,17 @@ def _finish(raw: dict[str, list[str]], line: int) -> ParsedRecord | Rejection:
     return record
 
 
-def parse(text: str) -> Iterator[ParsedRecord | Rejection]:
+def parse(text: str | Iterable[str]) -> Iterator[ParsedRecord | Rejection]:
     """Yield the records of a RIS file in order.
 
     A record not closed by ``ER`` is rejected as cut off, unless the file never uses ``ER``
     (some tools omit it). An ``ER`` outside any record means the structure is broken and the
     whole file is refused.
     """
-    uses_end_tag = _ER_ANYWHERE.search(text) is not None
+    if isinstance(text, str):
+        uses_end_tag = _ER_ANYWHERE.search(text) is not None
+    else:  # lines read from the file: one more pass over them, nothing kept
+        uses_end_tag = any(line.startswith("ER") and _ER_ANYWHERE.match(line) for line in text)
     raw: dict[str, list[str]] | None = None  # the open record
     closed: tuple[dict[str, list[str]], int] | None = None  # ended, may still get tags (Ovid)
     start = 0

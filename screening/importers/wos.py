@@ -35,8 +35,8 @@ def parse(text: str) -> Iterator[ParsedRecord | Rejection]:
             continue
         if line.startswith("  "):
             if raw is not None and last_tag:
-                values = raw[last_tag]
-                if last_tag in LIST_TAGS:
+                values = raw.setdefault(last_tag, [])
+                if last_tag in LIST_TAGS or not values:
                     values.append(line.strip())
                 else:
                     values[-1] = f"{values[-1]} {line.strip()}".strip()
@@ -59,6 +59,12 @@ def parse(text: str) -> Iterator[ParsedRecord | Rejection]:
             yield _finish(raw, start)
             raw = None
         elif tag == "EF":
+            if raw is not None:
+                raise MalformedFile(
+                    f"an EF line (end of file) inside the record of line {start}, which never "
+                    "ended with ER",
+                    line=number,
+                )
             seen_end_of_file = True
         elif raw is not None:
             raw.setdefault(tag, []).append(value)

@@ -13,6 +13,8 @@ from defusedxml.ElementTree import iterparse
 
 from .records import MalformedFile, UnsupportedFile
 
+MAX_DEPTH = 100  # elements inside elements; real exports stay under 15
+
 # Inline markup inside a value (italics in a title, EndNote's <style> runs): part of the text.
 INLINE_TAGS = frozenset({"style", "i", "b", "u", "sup", "sub", "em", "strong", "mml:math"})
 
@@ -53,9 +55,18 @@ def iter_record_elements(text: str, record_tags: frozenset[str]) -> Iterator[tup
     external references (defusedxml). The element is cleared after the caller is done."""
     starts = re.compile("<(?:" + "|".join(map(re.escape, record_tags)) + r")[\s>/]")
     positions = starts.finditer(text)
-    line, position = 1, 0
+    line, position, depth = 1, 0, 0
     try:
-        for _event, element in iterparse(io.StringIO(text), events=("end",)):
+        for event, element in iterparse(io.StringIO(text), events=("start", "end")):
+            if event == "start":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise MalformedFile(
+                        f"the XML is nested more than {MAX_DEPTH} elements deep, which no "
+                        "bibliographic export is"
+                    )
+                continue
+            depth -= 1
             if _local(element.tag) not in record_tags:
                 continue
             found = next(positions, None)

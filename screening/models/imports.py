@@ -101,6 +101,11 @@ class ImportBatch(models.Model):
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
 
     @property
+    def rejected_count(self) -> int:
+        """Records rejected (`rejected` lists the first ones with their lines)."""
+        return max(self.records_read - self.records_imported, len(self.rejected))
+
+    @property
     def summary(self) -> dict:
         return {
             "id": self.pk,

@@ -56,7 +56,7 @@ def _svg(diagram: Diagram, urls: Mapping[str, str], title: str) -> str:
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'font-family="{FONT_FAMILY}" font-size="{FONT_SIZE:g}" role="img">',
+        f'font-family="{FONT_FAMILY}" font-size="{FONT_SIZE:g}" role="group">',  # it holds links
         f"<title>{escape(title)}</title>",
         '<defs><marker id="arrowhead" viewBox="0 0 10 10" refX="10" refY="5" '
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'

@@ -221,10 +221,12 @@ CONTENT_TYPES = {
 }
 
 
-def flow_document(review: Review, fmt: str, *, base_url: str) -> bytes:
-    """The diagram of `review` in one of CONTENT_TYPES' formats (page, API and command)."""
+def flow_document(review: Review, fmt: str, *, base_url: str | None) -> bytes:
+    """The diagram of `review` in one of CONTENT_TYPES' formats (page, API and command).
+
+    Each number links to its records under `base_url`; with None, nothing is linked."""
     flow, _violations = review_flow(review=review)
-    urls = node_urls(review=review, flow=flow, base=base_url)
+    urls = node_urls(review=review, flow=flow, base=base_url) if base_url is not None else {}
     if fmt == "svg":
         return render_svg(flow, urls, title=f"PRISMA 2020 flow diagram: {review.title}").encode()
     if fmt == "csv":

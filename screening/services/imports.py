@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sys
+import time
 from dataclasses import dataclass
 from datetime import date
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -24,13 +27,21 @@ from django.utils import timezone
 
 from reviewapp.models import Review
 from screening.importers import (
+    CONTAINER_FORMATS,
     FORMATS,
+    LINE_FORMATS,
+    Budget,
+    FileLines,
     ImportFileError,
     ParsedRecord,
     Rejection,
-    decode,
+    count_records,
     detect_format,
+    head_text,
     iter_text_records,
+    not_a_container,
+    open_container,
+    sniff_encoding,
 )
 from screening.models import (
     ImportBatch,
@@ -48,6 +59,7 @@ log = logging.getLogger(__name__)
 
 INSERT_BATCH = 2000
 PROGRESS_EVERY = 500
+REJECTIONS_LISTED = 1000  # the first ones, with their lines; the rest are counted
 UNEXPECTED = "An unexpected error stopped this import; nothing was imported. Retry it, or report the problem."
 
 # Database column sizes; the full value always stays in Record.raw.
@@ -262,6 +274,10 @@ def execute_import(*, batch_id: int) -> ImportBatch | None:
             transaction.on_commit(lambda: run_dedupe.delay(batch.review_id))
     except ImportFileError as exc:
         _fail(batch_id, str(exc))
+    except SoftTimeLimitExceeded:  # the worker's clock (see screening.tasks.run_import)
+        _fail(batch_id, str(ImportTooLong()))
+    except RecursionError:
+        _fail(batch_id, "The file is nested too deeply to read; nothing was imported.")
     except Exception:
         log.exception("import %s failed", batch_id)
         _fail(batch_id, UNEXPECTED)
@@ -277,17 +293,73 @@ def _fail(batch_id: int, message: str) -> None:
     )
 
 
+def import_budget() -> Budget:
+    """The caps of one import, from the settings (see `screening.importers.budget`)."""
+    return Budget(
+        max_field_chars=settings.IMPORT_MAX_FIELD_CHARS,
+        max_record_chars=settings.IMPORT_MAX_RECORD_CHARS,
+        max_columns=settings.IMPORT_MAX_COLUMNS,
+        max_records=settings.IMPORT_MAX_RECORDS,
+    )
+
+
+class ImportTooLong(ImportFileError):
+    def __init__(self) -> None:
+        super().__init__(
+            f"This import took longer than {settings.IMPORT_TIME_LIMIT} seconds, the limit for "
+            "one file, and was stopped; nothing was imported. Split the export into smaller "
+            "files (or ask the administrator to raise IMPORT_TIME_LIMIT)."
+        )
+
+
+class TooManyRecords(ImportFileError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"This file holds more than {limit:,} records, the limit for one import; nothing "
+            "was imported. Split the export into smaller files (or ask the administrator to "
+            "raise IMPORT_MAX_RECORDS)."
+        )
+
+
+def open_export(batch: ImportBatch, budget: Budget) -> tuple[str, FileLines | object]:
+    """The stored file's format (from its first 64 KB: nothing else is decoded to decide)
+    and its lines, decoded as they are read."""
+    storage, name = batch.file.storage, batch.file.name
+    with storage.open(name, "rb") as handle:
+        if handle.read(4) == b"PK\x03\x04":  # an .xlsx workbook or a ZIP of exports
+            return open_container(
+                lambda: storage.open(name, "rb"), max_line=budget.max_field_chars + 1000
+            )
+        encoding = sniff_encoding(handle)  # one pass in 1 MB chunks, nothing kept
+        fmt = batch.requested_format or detect_format(head_text(handle, encoding))
+    if fmt in CONTAINER_FORMATS:
+        raise not_a_container(fmt)
+    # Line formats get each line cut past the field cap (room left for a tag, so a cut
+    # value is still over the cap and its record rejected); XML and BibTeX need the text.
+    max_line = budget.max_field_chars + 1000 if fmt in LINE_FORMATS else sys.maxsize - 1
+    return fmt, FileLines(lambda: storage.open(name, "rb"), encoding, max_line=max_line)
+
+
 def _insert_records(batch: ImportBatch) -> tuple[_Counts, list[dict], str]:
-    with batch.file.open("rb") as handle:
-        text = decode(handle.read())
-    fmt = batch.requested_format or detect_format(text)
+    deadline = time.monotonic() + settings.IMPORT_TIME_LIMIT
+    budget = import_budget()
+    fmt, lines = open_export(batch, budget)
+    if fmt not in LINE_FORMATS:
+        lines = lines.read()  # XML and BibTeX: read once, counted and parsed from memory
+    if count_records(lines, fmt=fmt, limit=budget.max_records) > budget.max_records:
+        raise TooManyRecords(budget.max_records)
     counts = _Counts()
     rejected: list[dict] = []
     pending: list[Record] = []
-    for item in iter_text_records(text, fmt=fmt):
+    for item in iter_text_records(lines, fmt=fmt, budget=budget):
         counts.read += 1
+        if counts.read > budget.max_records:
+            raise TooManyRecords(budget.max_records)
+        if counts.read % 256 == 0 and time.monotonic() > deadline:
+            raise ImportTooLong()
         if isinstance(item, Rejection):
-            rejected.append({"line": item.line, "reason": item.reason})
+            if len(rejected) < REJECTIONS_LISTED:
+                rejected.append({"line": item.line, "reason": item.reason})
         else:
             pending.append(_record_from(item, batch=batch, position=counts.read))
         if len(pending) >= INSERT_BATCH:
@@ -301,6 +373,11 @@ def _insert_records(batch: ImportBatch) -> tuple[_Counts, list[dict], str]:
     if pending:
         insert_records(pending)
         counts.imported += len(pending)
+    if time.monotonic() > deadline:
+        raise ImportTooLong()
+    unlisted = counts.read - counts.imported - len(rejected)
+    if unlisted > 0:
+        rejected.append({"line": 0, "reason": f"and {unlisted:,} more records rejected"})
     return counts, rejected, fmt
 
 

@@ -305,6 +305,21 @@ def stop_screening(*, review: Review, by, rule: str, note: str = "") -> Stopping
     evidence = selectors.stopping_evidence(review=review)
     if evidence.n_screened == 0:
         raise ValidationError("Nothing has been screened yet: there is no evidence to stop on.")
+    if rule == StopRule.STATISTICAL and not (
+        evidence.statistical and evidence.statistical.should_stop
+    ):
+        raise ValidationError(
+            "The statistical rule says keep screening, so it cannot be the reason to stop now. "
+            "To stop anyway, choose the lead's judgement and say why in the note."
+        )
+    if (
+        rule != StopRule.STATISTICAL
+        and not (evidence.statistical and evidence.statistical.should_stop)
+        and not note.strip()
+    ):
+        raise ValidationError(
+            "The statistical rule says keep screening: to stop anyway, say why in the note."
+        )
     candidates = selectors.stoppable_records(review=review)
     locked = list(candidates.select_for_update().order_by("pk").values_list("pk", flat=True))
     # Re-read after the locks: a vote committed meanwhile keeps its record with people.

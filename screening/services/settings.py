@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from reviewapp.models import Review
+from screening.highlight import MAX_TERM_LENGTH, MAX_TERMS
 from screening.models import (
     SETTINGS_FIELDS,
     ExclusionReason,
@@ -63,15 +64,29 @@ def screening_settings_for(review: Review) -> ScreeningSettings:
 
 
 def clean_terms(terms) -> list[str]:
-    """Highlight terms from a list or from text with one term per line or comma."""
+    """Highlight terms from a list or from text with one term per line or comma.
+
+    Refused with a clear message: a term longer than `MAX_TERM_LENGTH` characters, more
+    than `MAX_TERMS` terms (the highlighter's budget, see `screening.highlight`)."""
     if isinstance(terms, str):
         terms = terms.replace(",", "\n").splitlines()
     cleaned: list[str] = []
+    seen: set[str] = set()
     for term in terms:
         term = " ".join(str(term).split())
-        if term and term.lower() not in {t.lower() for t in cleaned}:
-            cleaned.append(term[:100])
-    return cleaned[:200]
+        if len(term) > MAX_TERM_LENGTH:
+            raise ValidationError(
+                f"A highlight term can be at most {MAX_TERM_LENGTH} characters "
+                f"(“{term[:30]}…” has {len(term)})."
+            )
+        if term and term.lower() not in seen:
+            seen.add(term.lower())
+            cleaned.append(term)
+    if len(cleaned) > MAX_TERMS:
+        raise ValidationError(
+            f"At most {MAX_TERMS} highlight terms per colour ({len(cleaned)} given)."
+        )
+    return cleaned
 
 
 @transaction.atomic

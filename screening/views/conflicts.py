@@ -109,6 +109,6 @@ def record_detail(
 
 urlpatterns = [
     path("conflicts/<str:stage>/", conflicts, name="conflicts"),
-    path("conflicts/<str:stage>/records/<int:record_id>/decide/", lead_decide, name="lead_decide"),
-    path("records/<int:record_id>/screening/", record_detail, name="record_detail"),
+    path("conflicts/<str:stage>/records/<id:record_id>/decide/", lead_decide, name="lead_decide"),
+    path("records/<id:record_id>/screening/", record_detail, name="record_detail"),
 ]

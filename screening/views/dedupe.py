@@ -135,10 +135,10 @@ def group_primary(
 
 urlpatterns = [
     path("duplicates/", duplicates, name="duplicates"),
-    path("duplicates/pairs/<int:pair_id>/confirm/", pair_confirm, name="pair_confirm"),
-    path("duplicates/pairs/<int:pair_id>/reject/", pair_reject, name="pair_reject"),
+    path("duplicates/pairs/<id:pair_id>/confirm/", pair_confirm, name="pair_confirm"),
+    path("duplicates/pairs/<id:pair_id>/reject/", pair_reject, name="pair_reject"),
     path("duplicates/pairs/bulk/", pairs_bulk, name="pairs_bulk"),
     path("duplicates/groups/", duplicate_groups, name="duplicate_groups"),
-    path("duplicates/groups/<int:group_id>/unmerge/", group_unmerge, name="group_unmerge"),
-    path("duplicates/groups/<int:group_id>/primary/", group_primary, name="group_primary"),
+    path("duplicates/groups/<id:group_id>/unmerge/", group_unmerge, name="group_unmerge"),
+    path("duplicates/groups/<id:group_id>/primary/", group_primary, name="group_primary"),
 ]

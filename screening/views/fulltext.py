@@ -126,11 +126,11 @@ def fulltext_file(
 
 urlpatterns = [
     path("fulltext/", fulltext_list, name="fulltext_list"),
-    path("records/<int:record_id>/fulltext/upload/", fulltext_upload, name="fulltext_upload"),
+    path("records/<id:record_id>/fulltext/upload/", fulltext_upload, name="fulltext_upload"),
     path(
-        "records/<int:record_id>/fulltext/not-retrieved/",
+        "records/<id:record_id>/fulltext/not-retrieved/",
         fulltext_not_retrieved,
         name="fulltext_not_retrieved",
     ),
-    path("records/<int:record_id>/fulltext.pdf", fulltext_file, name="fulltext_file"),
+    path("records/<id:record_id>/fulltext.pdf", fulltext_file, name="fulltext_file"),
 ]

@@ -138,8 +138,8 @@ def import_delete(
 urlpatterns = [
     path("imports/", import_list, name="import_list"),
     path("imports/new/", import_create, name="import_create"),
-    path("imports/<int:import_id>/", import_detail, name="import_detail"),
-    path("imports/<int:import_id>/status/", import_status, name="import_status"),
-    path("imports/<int:import_id>/retry/", import_retry, name="import_retry"),
-    path("imports/<int:import_id>/delete/", import_delete, name="import_delete"),
+    path("imports/<id:import_id>/", import_detail, name="import_detail"),
+    path("imports/<id:import_id>/status/", import_status, name="import_status"),
+    path("imports/<id:import_id>/retry/", import_retry, name="import_retry"),
+    path("imports/<id:import_id>/delete/", import_delete, name="import_delete"),
 ]

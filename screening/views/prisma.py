@@ -59,7 +59,13 @@ def prisma_download(
 ) -> HttpResponse:
     if fmt not in CONTENT_TYPES:
         raise Http404("Unknown format")
-    base = request.build_absolute_uri(reverse("record_list", args=[review.pk]))
+    # ?links=relative (the SVG's default: paths only, no host baked into a shared file),
+    # absolute (full addresses: the other formats' default) or none (for publication).
+    links = request.GET.get("links") or ("relative" if fmt == "svg" else "absolute")
+    path = reverse("record_list", args=[review.pk])
+    base = {"relative": path, "absolute": request.build_absolute_uri(path), "none": None}.get(
+        links, path
+    )
     response = HttpResponse(
         flow_document(review, fmt, base_url=base), content_type=CONTENT_TYPES[fmt]
     )

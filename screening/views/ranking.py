@@ -77,5 +77,5 @@ urlpatterns = [
     path("ranking/", ranking, name="ranking"),
     path("ranking/retrain/", ranking_retrain, name="ranking_retrain"),
     path("ranking/stop/", ranking_stop, name="ranking_stop"),
-    path("ranking/stops/<int:stop_id>/undo/", ranking_undo, name="ranking_undo"),
+    path("ranking/stops/<id:stop_id>/undo/", ranking_undo, name="ranking_undo"),
 ]

@@ -224,7 +224,7 @@ def my_votes(request: HttpRequest, review: Review, membership: Membership) -> Ht
 urlpatterns = [
     path("screen/<str:stage>/", screen, name="screen"),
     path("screen/<str:stage>/back/", screen_back, name="screen_back"),
-    path("screen/<str:stage>/records/<int:record_id>/", screen_record, name="screen_record"),
-    path("screen/<str:stage>/records/<int:record_id>/vote/", screen_vote, name="screen_vote"),
+    path("screen/<str:stage>/records/<id:record_id>/", screen_record, name="screen_record"),
+    path("screen/<str:stage>/records/<id:record_id>/vote/", screen_vote, name="screen_vote"),
     path("votes/", my_votes, name="my_votes"),
 ]

@@ -86,5 +86,5 @@ def reason_update(
 urlpatterns = [
     path("screening/settings/", screening_settings, name="screening_settings"),
     path("screening/reasons/", reason_add, name="reason_add"),
-    path("screening/reasons/<int:reason_id>/", reason_update, name="reason_update"),
+    path("screening/reasons/<id:reason_id>/", reason_update, name="reason_update"),
 ]

@@ -5,6 +5,9 @@
   "use strict";
   let busy = false;
   let excludeMode = false;
+  let wentBack = false;
+  let pendingVote = null; // what was just sent, shown once the server has taken it
+  const LABELS = { include: "Include", maybe: "Maybe", exclude: "Exclude" };
 
   const panel = () => document.getElementById("screen-panel");
   const form = () => document.getElementById("vote-form");
@@ -15,6 +18,9 @@
     if (!f || busy) return;
     f.querySelector("input[name=verdict]").value = verdict;
     f.querySelector("input[name=reason]").value = reason || "";
+    const reasonButton = reason && reasons() && reasons().querySelector(`[data-reason="${CSS.escape(String(reason))}"]`);
+    const reasonText = reasonButton ? reasonButton.textContent.replace(/^\s*\d\s*/, "").trim() : "";
+    pendingVote = LABELS[verdict] + (reasonText ? ` (${reasonText})` : "");
     busy = true;
     // htmx.ajax, not a "submit" event: it works even when a key arrives before htmx has
     // processed the freshly swapped form.
@@ -39,6 +45,7 @@
     const p = panel();
     if (!p || busy) return;
     busy = true;
+    wentBack = true;
     const from = p.dataset.record ? `?from=${encodeURIComponent(p.dataset.record)}` : "";
     htmx.ajax("GET", p.dataset.backUrl + from, { target: "#screen", swap: "innerHTML" });
   }
@@ -85,6 +92,49 @@
     else if (el.hasAttribute("data-reason")) submitVote("exclude", el.dataset.reason);
   });
 
-  document.addEventListener("htmx:afterRequest", () => { busy = false; });
-  document.addEventListener("htmx:afterSwap", () => { excludeMode = false; busy = false; });
+  // A visible line above the record after each vote: what was recorded, and how to undo it.
+  function statusLine() {
+    let line = document.getElementById("last-vote");
+    const screen = document.getElementById("screen");
+    if (!line && screen) {
+      line = document.createElement("p");
+      line.id = "last-vote";
+      line.className = "last-vote small mb-2";
+      line.setAttribute("role", "status");
+      line.setAttribute("data-testid", "last-vote");
+      screen.parentNode.insertBefore(line, screen);
+    }
+    return line;
+  }
+
+  function showLastVote(text) {
+    const line = statusLine();
+    if (!line) return;
+    line.replaceChildren();
+    const icon = document.createElement("i");
+    icon.className = "bi bi-check-circle-fill me-1";
+    icon.setAttribute("aria-hidden", "true");
+    const strong = document.createElement("strong");
+    strong.textContent = text;
+    const kbd = document.createElement("kbd");
+    kbd.textContent = "u";
+    line.append(icon, "Last vote: ", strong, " — ", kbd, " to undo (back to that record)");
+  }
+
+  document.addEventListener("htmx:afterRequest", (event) => {
+    busy = false;
+    if (!event.detail.successful) pendingVote = null;
+  });
+  document.addEventListener("htmx:afterSwap", (event) => {
+    excludeMode = false;
+    busy = false;
+    if (pendingVote && event.detail.target && event.detail.target.id === "screen") {
+      showLastVote(pendingVote);
+    } else if (wentBack && event.detail.target && event.detail.target.id === "screen") {
+      const line = document.getElementById("last-vote");
+      if (line) line.textContent = "Back to your previous vote: change it, or move on with i, m or e.";
+    }
+    pendingVote = null;
+    wentBack = false;
+  });
 })();

@@ -67,6 +67,8 @@ def test_the_respiratory_endnote_export_imports_whole(world, capsys):
         "scientopy_wos_tab/wos_3054.txt",
         "asysd_testthat/zotero_export.bib",
         "metaknowledge_tests/badFile.isi",
+        "asreview_demo_data/ovid_psycinfo.ris",
+        "synthesisr_testdata/Ovid_ris_example.ris",
     ],
 )
 def test_manifest_counts_hold_through_the_database(world, capsys, name):

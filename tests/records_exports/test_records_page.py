@@ -133,8 +133,9 @@ def test_it_runs_the_same_number_of_queries_whatever_the_page_size(
         make_record(batch, title=f"Bulk record {i}")
     client = client_for(world.lead)
     page(client, world)  # warm the session and the screening settings
-    # session, user, membership, settings, count, records, outcomes, votes, sources, reasons
-    with django_assert_num_queries(10):
+    # session, user, membership, settings, count, records, outcomes, votes, sources, reasons,
+    # and the navigation's review switcher (the member's other reviews)
+    with django_assert_num_queries(11):
         response = page(client, world, f"per_page={per_page}")
     assert len(listed(response)) == per_page
 

@@ -23,8 +23,24 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "Load (or refresh) the demo review and print the demo users' passwords."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url",
+            default=None,
+            help="the address the server will listen on, printed for logging in "
+            "(default: SITE_URL; `make run` passes its HOST and PORT)",
+        )
+
     def handle(self, *args, **options):
+        from django.conf import settings
+
+        url = (options["url"] or settings.SITE_URL).rstrip("/") + "/"
         User = get_user_model()
+        existing = set(
+            User.objects.filter(username__in=[u for u, *_ in DEMO_USERS]).values_list(
+                "username", flat=True
+            )
+        )
         passwords = {}
         users = {}
         for username, _role, first, last in DEMO_USERS:
@@ -66,6 +82,13 @@ class Command(BaseCommand):
                 f"Demo review {'created' if created else 'already there'}: id {review.pk}"
             )
         )
-        self.stdout.write("Log in at http://127.0.0.1:8000/ with one of:")
+        if existing:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The demo users' passwords were reset ({', '.join(sorted(existing))}): "
+                    "the old ones no longer work; use these."
+                )
+            )
+        self.stdout.write(f"Log in at {url} with one of:")
         for username, role, _first, _last in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {passwords[username]:<14} ({role})")

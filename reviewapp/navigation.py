@@ -1,0 +1,126 @@
+"""The review's navigation: its pages grouped by the stages of a systematic review.
+
+One list says which pages exist and in which group; whether a member sees a link is read
+from the page's own access rule (`review_view(role)` leaves `review_role` on the view), so
+the menu never offers a page the member's role cannot open. Rendered by
+`{% review_nav %}` (reviewapp/templatetags/navigation.py) into templates/reviewapp/_review_nav.html.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import resolve, reverse
+
+from reviewapp.models import Membership, Role
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    url_name: str
+    args: tuple = ()
+    # Sub-paths (after /reviews/<id>/) that also count as being on this page.
+    also: tuple[str, ...] = ()
+    exact: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    items: tuple[Item, ...] = field(default_factory=tuple)
+
+
+GROUPS: tuple[Group, ...] = (
+    Group("Review", (Item("Overview", "review_dashboard", exact=True),)),
+    Group(
+        "Identify",
+        (
+            Item("Imports", "import_list"),
+            Item("Duplicates", "duplicates"),
+            Item("Records", "record_list"),
+        ),
+    ),
+    Group(
+        "Screen",
+        (
+            Item("Title/abstract", "screen", ("ta",), also=("votes/",)),
+            Item("Full text", "fulltext_list", also=("screen/ft/",)),
+            Item("Conflicts", "conflicts", ("ta",), also=("conflicts/",)),
+            Item("Agreement", "agreement"),
+            Item("Ranking", "ranking"),
+        ),
+    ),
+    Group(
+        "Included",
+        (
+            Item("Extraction", "extraction_home", also=("studies/",)),
+            Item("Risk of bias", "extraction_rob"),
+            Item("Evidence", "extraction_evidence"),
+        ),
+    ),
+    Group("Report", (Item("PRISMA", "prisma"), Item("Exports", "exports"))),
+    Group(
+        "Team",
+        (
+            Item("Members", "members"),
+            Item("Settings", "review_edit"),
+            Item("Screening settings", "screening_settings", also=("screening/",)),
+        ),
+    ),
+)
+
+
+@dataclass
+class Link:
+    label: str
+    url: str
+    current: bool
+
+
+def required_role(url: str) -> Role:
+    """The role the page at `url` asks for (viewer when the view does not say)."""
+    return Role(getattr(resolve(url).func, "review_role", Role.VIEWER))
+
+
+def _is_current(item: Item, url: str, base: str, path: str) -> bool:
+    if item.exact:
+        return path == url
+    if path.startswith(url):
+        return True
+    return any(path.startswith(base + prefix) for prefix in item.also)
+
+
+def review_menu(review, membership: Membership, path: str) -> list[tuple[str, list[Link]]]:
+    """[(group label, [Link])] for `membership`, groups without a visible page left out.
+
+    At most one link is current: the longest matching URL wins (so /screening/settings/
+    is "Screening settings", not also something shorter)."""
+    base = reverse("review_dashboard", args=[review.pk])
+    menu: list[tuple[str, list[Link]]] = []
+    candidates: list[tuple[int, Link]] = []
+    for group in GROUPS:
+        links = []
+        for item in group.items:
+            url = reverse(item.url_name, args=[review.pk, *item.args])
+            if not membership.can(required_role(url)):
+                continue
+            link = Link(item.label, url, False)
+            if _is_current(item, url, base, path):
+                candidates.append((len(url), link))
+            links.append(link)
+        if links:
+            menu.append((group.label, links))
+    if candidates:
+        max(candidates, key=lambda c: c[0])[1].current = True
+    return menu
+
+
+def other_reviews(user, review, limit: int = 15):
+    """The user's other reviews for the switcher, most recently created first."""
+    return list(
+        Membership.objects.filter(user=user)
+        .exclude(review=review)
+        .select_related("review")
+        .order_by("-review__created_at")[:limit]
+    )
