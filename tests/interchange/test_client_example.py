@@ -100,7 +100,8 @@ def test_the_python_example_reads_a_review(worker, live_server, django_user_mode
         assert example.main(["x", live_server.url, str(review.pk), str(out)]) == 0
     finally:
         del os.environ["REVIEWAPP_TOKEN"]
-    assert out.read_bytes().decode("utf-8-sig").startswith("Study,")
+    saved = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert saved[0][0] == "Study" and saved[1][0] == study.label
 
     outsider = example.ReviewappClient(live_server.url, Token.objects.create(user=stranger).key)
     with pytest.raises(urllib.error.HTTPError) as refused:
