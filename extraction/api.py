@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -19,7 +24,7 @@ from extraction.models import Instrument, Study
 from extraction.services import forms as form_services
 from extraction.services import sheets as sheet_services
 from extraction.services import studies as study_services
-from extraction.views.evidence import export_response
+from extraction.views.evidence import export_response, r_file_response
 from reviewapp.access import ReviewRolePermission
 from reviewapp.http import object_of_review_or_404
 from reviewapp.models import Role
@@ -342,6 +347,33 @@ class EvidenceTableExport(APIView):
         kind = request.accepted_renderer.format
         return export_response(
             review=request.review, kind=kind if kind in ("csv", "xlsx") else "json"
+        )
+
+
+class EvidenceForR(APIView):
+    """The evidence table as CSV for R: `robvis-rob2` (Study, D1..D5, Overall, Weight),
+    `robvis-domain` (Study, one column per domain, Overall, Weight), `long` (one row per
+    study and item), `meta` (outcome, studlab, n.e, mean.e, sd.e, n.c, mean.c, sd.c,
+    event.e, event.c; `?outcome=<section key>` for one outcome)."""
+
+    permission_classes = [ReviewRolePermission]
+
+    @extend_schema(
+        operation_id="reviews_evidence_table_for_r",
+        parameters=[
+            OpenApiParameter(
+                "kind",
+                str,
+                OpenApiParameter.PATH,
+                enum=["robvis-rob2", "robvis-domain", "long", "meta"],
+            ),
+            OpenApiParameter("outcome", str, description="meta: one outcome's section key"),
+        ],
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
+    )
+    def get(self, request, review_id, kind):
+        return r_file_response(
+            review=request.review, kind=kind, outcome=request.query_params.get("outcome")
         )
 
 

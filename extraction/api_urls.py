@@ -23,5 +23,6 @@ urlpatterns = [
         name="extraction_consensus",
     ),
     path("evidence-table/", api.EvidenceTableExport.as_view(), name="evidence_table"),
+    path("evidence-table/<slug:kind>/", api.EvidenceForR.as_view(), name="evidence_table_for_r"),
     path("risk-of-bias/summary/", api.RiskOfBiasSummary.as_view(), name="rob_summary"),
 ]

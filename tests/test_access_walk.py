@@ -100,6 +100,8 @@ ROUTES: dict[str, object] = {
     "export_votes": {"GET": Role.REVIEWER},
     "export_conflicts": {"GET": Role.LEAD},
     "export_included": {"GET": Role.VIEWER},
+    "export_asreview": {"GET": Role.VIEWER},
+    "export_revman": {"GET": Role.VIEWER},
     "api:record_list": {"GET": Role.VIEWER},
     "api:export_records": {"GET": Role.VIEWER},
     "api:export_votes": {"GET": Role.REVIEWER},
@@ -119,6 +121,8 @@ ROUTES: dict[str, object] = {
     "api:record_comments": {"GET": Role.VIEWER, "POST": Role.REVIEWER},
     "api:comment_detail": {"PATCH": Role.REVIEWER, "DELETE": Role.REVIEWER},
     "api:records_bulk": {"POST": Role.LEAD},
+    "api:export_asreview": {"GET": Role.VIEWER},
+    "api:export_revman": {"GET": Role.VIEWER},
     # extraction: studies, form, sheets, consensus, evidence table, risk of bias
     "extraction_home": {"GET": Role.VIEWER},
     "extraction_settings": {"GET": Role.LEAD, "POST": Role.LEAD},
@@ -135,6 +139,7 @@ ROUTES: dict[str, object] = {
     "extraction_consensus": {"POST": Role.REVIEWER},
     "extraction_evidence": {"GET": Role.VIEWER},
     "extraction_evidence_export": {"GET": Role.VIEWER},
+    "extraction_evidence_r_file": {"GET": Role.VIEWER},
     "extraction_rob": {"GET": Role.VIEWER},
     "extraction_rob_svg": {"GET": Role.VIEWER},
     "extraction_rob_png": {"GET": Role.VIEWER},
@@ -144,6 +149,7 @@ ROUTES: dict[str, object] = {
     "api:extraction_sheets": {"GET": Role.REVIEWER},
     "api:extraction_consensus": {"GET": Role.VIEWER, "PUT": Role.REVIEWER},
     "api:evidence_table": {"GET": Role.VIEWER},
+    "api:evidence_table_for_r": {"GET": Role.VIEWER},
     "api:rob_summary": {"GET": Role.VIEWER},
     # PRISMA
     "prisma": {"GET": Role.VIEWER},

@@ -39,6 +39,20 @@ class FieldType(StrEnum):
 CHOICE_TYPES = frozenset({FieldType.CHOICE, FieldType.MULTIPLE_CHOICE})
 NUMERIC_TYPES = frozenset({FieldType.INTEGER, FieldType.DECIMAL})
 
+# What a numeric field means to R's meta (metacont/metabin) and metafor (escalc): the
+# column it becomes in the per-outcome export. ".e" is the experimental arm, ".c" the
+# control arm. Every field of one section with such roles is one outcome.
+META_ROLES: dict[str, tuple[str, FieldType]] = {
+    "n.e": ("Participants, experimental arm", FieldType.INTEGER),
+    "mean.e": ("Mean, experimental arm", FieldType.DECIMAL),
+    "sd.e": ("SD, experimental arm", FieldType.DECIMAL),
+    "n.c": ("Participants, control arm", FieldType.INTEGER),
+    "mean.c": ("Mean, control arm", FieldType.DECIMAL),
+    "sd.c": ("SD, control arm", FieldType.DECIMAL),
+    "event.e": ("Events, experimental arm", FieldType.INTEGER),
+    "event.c": ("Events, control arm", FieldType.INTEGER),
+}
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -69,6 +83,7 @@ class FieldDef:
     max_value: float | None = None
     allow_not_reported: bool = True
     order: int = 0
+    meta_role: str = ""  # one of META_ROLES: the field's column in the outcome export
 
 
 @dataclass(frozen=True)
@@ -103,6 +118,10 @@ class FormDefinition:
 
     def section_of(self, key: str) -> Section | None:
         return next((s for s in self.sections if any(f.key == key for f in s.fields)), None)
+
+    def outcome_sections(self) -> tuple[Section, ...]:
+        """Sections holding outcome data (at least one field with a meta role)."""
+        return tuple(s for s in self.ordered_sections() if any(f.meta_role for f in s.fields))
 
 
 class FormDefinitionError(ValueError):
@@ -164,6 +183,13 @@ def _field_problems(field: FieldDef) -> list[str]:
         and field.min_value > field.max_value
     ):
         problems.append(f"{where}: the minimum is greater than the maximum.")
+    if field.meta_role:
+        if field.meta_role not in META_ROLES:
+            problems.append(
+                f"{where}: outcome role {field.meta_role!r} is not one of {', '.join(META_ROLES)}."
+            )
+        elif field.type not in NUMERIC_TYPES:
+            problems.append(f"{where}: only integer and decimal fields have an outcome role.")
     return problems
 
 
@@ -197,6 +223,9 @@ def validate_definition(definition: FormDefinition) -> tuple[str, ...]:
                 problems.append(f"Field key {field.key!r} is used twice.")
             field_keys.add(field.key)
             problems.extend(_field_problems(field))
+        roles = [f.meta_role for f in section.fields if f.meta_role]
+        for role in sorted({r for r in roles if roles.count(r) > 1}):
+            problems.append(f"Section {section.key!r} has two fields with the outcome role {role}.")
     return tuple(problems)
 
 
@@ -215,6 +244,8 @@ def _field_to_dict(field: FieldDef) -> dict[str, Any]:
         data["choices"] = [{"value": c.value, "label": c.label} for c in field.choices]
     if field.type in NUMERIC_TYPES:
         data.update(unit=field.unit, min_value=field.min_value, max_value=field.max_value)
+    if field.meta_role:
+        data["meta_role"] = field.meta_role
     return data
 
 
@@ -291,6 +322,25 @@ def _field_from(raw: Mapping, problems: list[str]) -> FieldDef | None:
         max_value=_number_or_none(raw.get("max_value"), f"{where}: max_value", problems),
         allow_not_reported=bool(raw.get("allow_not_reported", True)),
         order=int(raw.get("order", 0)),
+        meta_role=str(raw.get("meta_role") or ""),
+    )
+
+
+def outcome_block(*, prefix: str, order_from: int = 1) -> tuple[FieldDef, ...]:
+    """The "outcome data" block of the form builder: one field per meta/metafor column
+    (arm sizes, means and SDs for continuous outcomes, events for binary ones), keys
+    starting with `prefix`. Extractors fill what their outcome reports; the rest stays
+    empty (or NR)."""
+    return tuple(
+        FieldDef(
+            key=f"{prefix}_{role.replace('.', '_')}",
+            label=label,
+            type=field_type,
+            min_value=0 if role.startswith(("n.", "event.", "sd.")) else None,
+            meta_role=role,
+            order=order_from + index,
+        )
+        for index, (role, (label, field_type)) in enumerate(META_ROLES.items())
     )
 
 

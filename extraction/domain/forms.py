@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from extraction.domain.form_schema import (
     FORMAT,
+    META_ROLES,
     SCHEMA_VERSION,
     Choice,
     FieldDef,
@@ -26,6 +27,7 @@ from extraction.domain.form_schema import (
     dumps_definition,
     loads_definition,
     normalise_text,
+    outcome_block,
     validate_definition,
 )
 from extraction.domain.form_values import (
@@ -43,6 +45,7 @@ from extraction.domain.form_values import (
 
 __all__ = [
     "FORMAT",
+    "META_ROLES",
     "NOT_REPORTED",
     "SCHEMA_VERSION",
     "Agreement",
@@ -65,6 +68,7 @@ __all__ = [
     "loads_definition",
     "normalise_text",
     "orphaned_keys",
+    "outcome_block",
     "seed_template",
     "validate_definition",
 ]

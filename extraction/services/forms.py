@@ -20,6 +20,7 @@ from extraction.domain.forms import (
     Section,
     definition_to_dict,
     loads_definition,
+    outcome_block,
     seed_template,
     validate_definition,
 )
@@ -128,6 +129,24 @@ def add_section(definition: FormDefinition, *, title: str) -> FormDefinition:
     return replace(definition, sections=_renumbered(sections))
 
 
+def add_outcome_block(definition: FormDefinition, *, title: str) -> FormDefinition:
+    """A section for one outcome whose fields map to meta/metafor's columns
+    (`n.e, mean.e, sd.e, event.e, n.c, mean.c, sd.c, event.c`): the per-outcome export
+    (`extraction.interchange.meta_rows`) reads them."""
+    title = title.strip()
+    if not title:
+        raise ValidationError("Name the outcome (e.g. Pain at 12 weeks).")
+    with_section = add_section(definition, title=title)
+    section = with_section.ordered_sections()[-1]
+    taken = {f.key for f in definition.ordered_fields()}
+    base, n = section.key[:40], 2
+    prefix = base
+    while any(f.key in taken for f in outcome_block(prefix=prefix)):
+        prefix, n = f"{base}_{n}", n + 1
+    fields = outcome_block(prefix=prefix)
+    return _with_section(with_section, section.key, lambda s: replace(s, fields=fields))
+
+
 def update_section(definition: FormDefinition, *, key: str, title: str, description: str):
     return _with_section(
         definition, key, lambda s: replace(s, title=title.strip(), description=description.strip())
@@ -231,6 +250,8 @@ def update_field(definition: FormDefinition, *, key: str, **attrs) -> FormDefini
         raise ValidationError("No such field.")
     old = definition.field(key)
     new = replace(build_field(key=key, **attrs), order=old.order)
+    if old.meta_role and new.type in (FieldType.INTEGER, FieldType.DECIMAL):
+        new = replace(new, meta_role=old.meta_role)  # the outcome role survives an edit
 
     def change(s: Section) -> Section:
         return replace(s, fields=tuple(new if f.key == key else f for f in s.fields))

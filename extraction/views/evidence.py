@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
-from extraction import exports, figures, selectors
+from extraction import exports, figures, interchange, selectors
 from extraction.models import Instrument
 from extraction.services import studies as study_services
 from extraction.views.studies import study_rows
@@ -37,6 +37,43 @@ def export_response(*, review: Review, kind: str) -> HttpResponse:
     return response
 
 
+# Files for R (robvis, meta, metafor): name -> (file name part, description).
+R_FILES = {
+    "robvis-rob2": ("robvis-rob2", 'RoB 2 for robvis (tool = "ROB2")'),
+    "robvis-domain": ("robvis-domain-tool", 'Domain tool for robvis (tool = "ROB1"/Generic)'),
+    "long": ("evidence-long", "Evidence table, long format"),
+    "meta": ("outcomes-meta", "Outcome data for meta/metafor"),
+}
+
+
+def r_file_response(*, review: Review, kind: str, outcome: str | None = None) -> HttpResponse:
+    """One of `R_FILES` as a CSV download (no byte-order mark, formula-safe); shared
+    by the page and the API. Unknown kinds are 404."""
+    if kind not in R_FILES:
+        raise Http404("Download robvis-rob2, robvis-domain, long or meta.")
+    table = selectors.evidence_table(review=review)
+    if kind == "robvis-rob2":
+        rows = interchange.robvis_rows(table, tool="rob2")
+    elif kind == "robvis-domain":
+        rows = interchange.robvis_rows(table, tool="rob-domain")
+    elif kind == "long":
+        rows = interchange.long_rows(table)
+    else:
+        rows = interchange.meta_rows(table, outcome=outcome or None)
+    response = HttpResponse(interchange.csv_for_r(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{R_FILES[kind][0]}-review-{review.pk}.csv"'
+    )
+    return response
+
+
+@review_view(Role.VIEWER)
+def evidence_r_file(
+    request: HttpRequest, review: Review, membership: Membership, kind: str
+) -> HttpResponse:
+    return r_file_response(review=review, kind=kind, outcome=request.GET.get("outcome"))
+
+
 @review_view(Role.VIEWER)
 def evidence_table(request: HttpRequest, review: Review, membership: Membership) -> HttpResponse:
     study_services.ensure_studies(review=review)
@@ -51,7 +88,14 @@ def evidence_table(request: HttpRequest, review: Review, membership: Membership)
         )
         for row in table.rows
     ]
-    context = {"review": review, "membership": membership, "table": table, "rows": rows}
+    context = {
+        "review": review,
+        "membership": membership,
+        "table": table,
+        "rows": rows,
+        "r_files": [(kind, label) for kind, (_name, label) in R_FILES.items()],
+        "outcomes": interchange.outcomes(table),
+    }
     return render(request, "extraction/evidence.html", context)
 
 
@@ -111,6 +155,7 @@ def rob_chart_png(request: HttpRequest, review: Review, membership: Membership) 
 urlpatterns = [
     path("evidence/", evidence_table, name="extraction_evidence"),
     path("evidence/export/", evidence_export, name="extraction_evidence_export"),
+    path("evidence/export/<slug:kind>/", evidence_r_file, name="extraction_evidence_r_file"),
     path("risk-of-bias/", rob_overview, name="extraction_rob"),
     path("risk-of-bias/chart.svg", rob_chart_svg, name="extraction_rob_svg"),
     path("risk-of-bias/chart.png", rob_chart_png, name="extraction_rob_png"),

@@ -81,6 +81,11 @@ def _edited(definition, post):
         return form_services.add_field(
             with_section, section=key, key=post.get("key", ""), **_field_attrs(post)
         ), f"Added section {title}"
+    if action == "add_outcome_block":
+        title = post.get("title", "").strip()
+        return form_services.add_outcome_block(definition, title=title), (
+            f"Added outcome data for {title}"
+        )
     if action == "update_section":
         return form_services.update_section(
             definition,

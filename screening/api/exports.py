@@ -84,7 +84,11 @@ def export_view(name: str) -> type[APIView]:
                 if filters.errors:
                     raise ValidationError({"detail": list(filters.errors)})
             context = ExportContext(
-                review=request.review, access=access, user_id=request.user.pk, filters=filters
+                review=request.review,
+                access=access,
+                user_id=request.user.pk,
+                filters=filters,
+                labels=request.query_params.get("labels", ""),
             )
             return export_response(
                 table=name, fmt=request.accepted_renderer.format, context=context

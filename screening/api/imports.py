@@ -11,7 +11,7 @@ from reviewapp.access import ReviewRolePermission
 from reviewapp.http import object_of_review_or_404
 from reviewapp.models import Role
 from screening.importers import FORMATS
-from screening.models import ImportBatch, SearchLogEntry, SearchRound, SourceKind
+from screening.models import ImportBatch, KeepDecisions, SearchLogEntry, SearchRound, SourceKind
 from screening.services import imports as services
 
 
@@ -43,6 +43,8 @@ class ImportSerializer(serializers.ModelSerializer):
             "imported",
             "rejected",
             "duplicates",
+            "keep_decisions",
+            "decisions_kept",
             "error",
             "progress",
             "created_at",
@@ -71,6 +73,13 @@ class ImportInput(serializers.Serializer):
     )
     log_entry = serializers.IntegerField(
         required=False, min_value=1, help_text="Search log entry id to attach the import to"
+    )
+    keep_decisions = serializers.ChoiceField(
+        choices=KeepDecisions.choices,
+        required=False,
+        default="",
+        help_text="file: keep ASReview/Rayyan labels; include/exclude: every record "
+        "passed/was excluded at title/abstract (a Covidence stage list).",
     )
 
 
@@ -107,6 +116,7 @@ class ImportList(APIView):
             fmt=values["format"],
             allow_same_file=values["allow_same_file"],
             **_search_log_place(request.review, values),
+            keep_decisions=values["keep_decisions"],
         )
         return Response(ImportSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
 

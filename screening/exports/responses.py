@@ -11,8 +11,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from reviewapp.spreadsheet import csv_chunks, xlsx_file
-from screening.exports.ris import ris_entries
-from screening.exports.tables import TABLES, ExportContext, included_records
+from screening.exports.tables import TABLES, ExportContext
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -25,9 +24,9 @@ def export_filename(*, review_id: int, table: str, fmt: str) -> str:
     return f"review-{review_id}-{table}-{timezone.localdate():%Y%m%d}.{fmt}"
 
 
-def _ris_chunks(context: ExportContext, *, per_chunk: int = 200):
+def _ris_chunks(table: str, context: ExportContext, *, per_chunk: int = 200):
     entries = []
-    for entry in ris_entries(included_records(context)):
+    for entry in TABLES[table].ris(context):
         entries.append(entry)
         if len(entries) >= per_chunk:
             yield "".join(entries).encode("utf-8")
@@ -49,7 +48,7 @@ def export_response(*, table: str, fmt: str, context: ExportContext):
             filename=filename,
             content_type=CONTENT_TYPES["xlsx"],
         )
-    chunks = _ris_chunks(context) if fmt == "ris" else csv_chunks(spec.rows(context))
+    chunks = _ris_chunks(table, context) if fmt == "ris" else csv_chunks(spec.rows(context))
     response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

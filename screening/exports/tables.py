@@ -14,6 +14,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from reviewapp.models import Review, Role
+from screening.exports import interchange
+from screening.exports.ris import ris_entries
 from screening.models import (
     CITATION_FIELDS,
     Comment,
@@ -52,6 +54,7 @@ class ExportContext:
     access: VoteAccess
     user_id: int
     filters: RecordFilters = RecordFilters()
+    labels: str = ""  # ASReview file: "" title/abstract decisions, "final" final ones
 
 
 class _Cursor:
@@ -417,6 +420,7 @@ class ExportTable:
     formats: tuple[str, ...]
     rows: Callable[[ExportContext], Iterator[Row]]
     filterable: bool = False
+    ris: Callable[[ExportContext], Iterator[str]] | None = None  # RIS entries, if offered
 
 
 TABLES: dict[str, ExportTable] = {
@@ -455,6 +459,27 @@ TABLES: dict[str, ExportTable] = {
             Role.VIEWER,
             ("ris", "csv", "xlsx"),
             included_rows,
+            ris=lambda context: ris_entries(included_records(context)),
+        ),
+        ExportTable(
+            "asreview",
+            "ASReview labelled data set",
+            "Every screened record with its title/abstract decision as ASReview's label: "
+            "CSV with included = 1/0/empty, or RIS with ASReview_relevant/irrelevant/not_seen "
+            "notes. ?labels=final labels the final decision instead.",
+            Role.VIEWER,
+            ("csv", "ris"),
+            interchange.asreview_rows,
+            ris=interchange.asreview_ris,
+        ),
+        ExportTable(
+            "revman",
+            "Included studies for RevMan",
+            "RIS of the included reports grouped by study, each with its study id.",
+            Role.VIEWER,
+            ("ris",),
+            lambda context: iter(()),
+            ris=interchange.revman_ris,
         ),
     )
 }

@@ -1,7 +1,7 @@
 from django import forms
 
 from screening.importers import FORMATS
-from screening.models import SearchRound, SourceKind
+from screening.models import KeepDecisions, SearchRound, SourceKind
 
 KNOWN_SOURCES = [
     "PubMed",
@@ -61,6 +61,15 @@ class ImportForm(forms.Form):
     allow_same_file = forms.BooleanField(
         required=False,
         label="Import anyway if the same file was imported before",
+    )
+    keep_decisions = forms.ChoiceField(
+        label="Decisions made in another tool",
+        choices=KeepDecisions.choices,
+        required=False,
+        help_text=(
+            "Moving in from ASReview, Rayyan or Covidence: keep the title/abstract "
+            "decisions as settled decisions (recorded in the history with their origin)."
+        ),
     )
 
     search_round = forms.ModelChoiceField(

@@ -186,6 +186,7 @@ class SettledBy(models.TextChoices):
     VOTES = "votes", "Votes agreed"
     RESOLUTION = "resolution", "Resolved by the lead"
     OVERRULE = "overrule", "Overruled by the lead"
+    IMPORT = "import", "Imported with the records"
 
 
 class StageOutcomeQuerySet(models.QuerySet):
@@ -307,6 +308,7 @@ class VoteAction(models.TextChoices):
     TAG = "tag", "Tagged"
     UNTAG = "untag", "Untagged"
     COMMENT = "comment", "Commented"
+    IMPORT = "import", "Decision imported"
 
 
 class VoteEvent(models.Model):

@@ -39,6 +39,17 @@ class ImportBatchQuerySet(models.QuerySet):
         return self.filter(review=review)
 
 
+class KeepDecisions(models.TextChoices):
+    """What an import does with screening decisions made elsewhere (moving in from
+    ASReview, Rayyan or Covidence): `screening.services.imported_decisions`."""
+
+    NONE = "", "Ignore any decisions in the file"
+    FROM_FILE = "file", "Keep the decisions in the file (ASReview, Rayyan labels)"
+    VOTES_FROM_FILE = "votes", "Keep them as votes of an 'imported' reviewer"
+    ALL_INCLUDED = "include", "Every record passed title/abstract (e.g. a Covidence list)"
+    ALL_EXCLUDED = "exclude", "Every record was excluded at title/abstract"
+
+
 class ImportBatch(models.Model):
     """One uploaded export file and what became of it."""
 
@@ -80,6 +91,10 @@ class ImportBatch(models.Model):
     )
     error = models.TextField(blank=True)
     duplicates_found = models.PositiveIntegerField(null=True, blank=True)
+    keep_decisions = models.CharField(
+        max_length=8, choices=KeepDecisions.choices, blank=True, default=KeepDecisions.NONE
+    )
+    decisions_kept = models.PositiveIntegerField(default=0)
     attempts = models.PositiveSmallIntegerField(default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -44,8 +44,16 @@ from screening.importers import (
     open_container,
     sniff_encoding,
 )
-from screening.models import ImportBatch, ImportStatus, Record, RecordState, SourceKind
+from screening.models import (
+    ImportBatch,
+    ImportStatus,
+    KeepDecisions,
+    Record,
+    RecordState,
+    SourceKind,
+)
 from screening.services.bulk import insert_records
+from screening.services.imported_decisions import apply_imported_decisions
 from screening.services.journey import flow_changed
 
 log = logging.getLogger(__name__)
@@ -104,6 +112,7 @@ def create_import(
     allow_same_file: bool = False,
     search_round=None,
     log_entry=None,
+    keep_decisions: str = "",
 ) -> ImportBatch:
     """Store an uploaded export and queue its import. Raises ValidationError on bad input.
 
@@ -124,6 +133,8 @@ def create_import(
         raise ValidationError("Say which database or register this file came from.")
     if source_kind not in SourceKind.values:
         raise ValidationError(f"Unknown source kind {source_kind!r}.")
+    if keep_decisions not in KeepDecisions.values:
+        raise ValidationError(f"Unknown choice for decisions: {keep_decisions!r}.")
     if fmt and fmt not in FORMATS:
         raise ValidationError(
             f"Unknown format {fmt!r}; leave it empty to recognise the file from its content."
@@ -151,6 +162,7 @@ def create_import(
         sha256=digest,
         requested_format=fmt,
         uploaded_by=uploaded_by,
+        keep_decisions=keep_decisions,
     )
     from screening.services.search_log import entry_for_import
 
@@ -289,6 +301,10 @@ def execute_import(*, batch_id: int) -> ImportBatch | None:
             batch.rejected = rejected
             batch.finished_at = timezone.now()
             batch.save()
+            # Moving in from another tool: its title/abstract decisions, kept.
+            kept = apply_imported_decisions(batch=batch)
+            if kept:
+                ImportBatch.objects.filter(pk=batch.pk).update(decisions_kept=kept)
             from screening.tasks import run_dedupe
 
             flow_changed(batch.review_id)

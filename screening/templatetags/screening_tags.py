@@ -30,4 +30,6 @@ def snapshot(data):
     what = data.get("verdict") or data.get("decision") or data.get("status") or ""
     if data.get("reason"):
         what += f" — {data['reason']}"
+    if data.get("origin"):  # a decision imported from another tool
+        what += f" (imported from {data['origin']}: {data.get('said', '')}; {data.get('file', '')})"
     return what

@@ -27,7 +27,13 @@ def export_context(request, review: Review, membership: Membership, *, table: st
         if TABLES[table].filterable
         else RecordFilters()
     )
-    return ExportContext(review=review, access=access, user_id=request.user.pk, filters=filters)
+    return ExportContext(
+        review=review,
+        access=access,
+        user_id=request.user.pk,
+        filters=filters,
+        labels=request.GET.get("labels", ""),
+    )
 
 
 @review_view(Role.VIEWER)

@@ -59,6 +59,7 @@ def import_create(request: HttpRequest, review: Review, membership: Membership) 
                     fmt=form.cleaned_data["format"],
                     allow_same_file=form.cleaned_data["allow_same_file"],
                     search_round=form.cleaned_data["search_round"],
+                    keep_decisions=form.cleaned_data["keep_decisions"] or "",
                 )
             )
         except ValidationError as exc:

@@ -52,4 +52,8 @@ def make_study(review, **fields) -> Study:
 
 def walk_objects(world) -> dict:
     """URL values for tests/test_access_walk.py: a study of one included report."""
-    return {"study_id": make_study(world.review).pk, "instrument": "extraction"}
+    return {
+        "study_id": make_study(world.review).pk,
+        "instrument": "extraction",
+        "kind": "robvis-rob2",  # the evidence table's files for R
+    }
