@@ -33,6 +33,19 @@ from screening.selectors.records import vote_access
 from screening.services.settings import screening_settings_for
 from screening.services.votes import cast_vote
 
+# A vote as every vote endpoint shows it (plus what each adds).
+VOTE_FIELDS = [
+    "id",
+    "record",
+    "stage",
+    "reviewer",
+    "verdict",
+    "reason",
+    "note",
+    "created_at",
+    "updated_at",
+]
+
 
 class VoteSerializer(serializers.ModelSerializer):
     reviewer = serializers.CharField(source="reviewer.username", read_only=True)
@@ -45,18 +58,7 @@ class VoteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Vote
-        fields = [
-            "id",
-            "record",
-            "stage",
-            "reviewer",
-            "verdict",
-            "reason",
-            "note",
-            "created_at",
-            "updated_at",
-        ]
-        fields += ["settled", "decision"]
+        fields = [*VOTE_FIELDS, "settled", "decision"]
 
     def _outcome(self, vote) -> StageOutcome | None:
         return self.context.get("outcomes", {}).get((vote.record_id, vote.stage))
@@ -113,20 +115,7 @@ class VoteSavedSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Vote
-        fields = [
-            "id",
-            "record",
-            "stage",
-            "reviewer",
-            "verdict",
-            "reason",
-            "note",
-            "created_at",
-            "updated_at",
-            "votes_in",
-            "votes_needed",
-            "message",
-        ]
+        fields = [*VOTE_FIELDS, "votes_in", "votes_needed", "message"]
 
 
 def _result_data(result) -> dict:

@@ -147,12 +147,15 @@
     if (!event.detail.successful) pendingVote = null;
   });
   document.addEventListener("htmx:afterSwap", (event) => {
+    busy = false;
+    // Only a new record on screen ends the modes: a tag chip swapped in (its own small
+    // target) must not undo a "t" pressed meanwhile.
+    if (!event.detail.target || event.detail.target.id !== "screen") return;
     excludeMode = false;
     tagMode = false;
-    busy = false;
-    if (pendingVote && event.detail.target && event.detail.target.id === "screen") {
+    if (pendingVote) {
       showLastVote(pendingVote);
-    } else if (wentBack && event.detail.target && event.detail.target.id === "screen") {
+    } else if (wentBack) {
       const line = document.getElementById("last-vote");
       if (line) line.textContent = "Back to your previous vote: change it, or move on with i, m or e.";
     }
