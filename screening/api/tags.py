@@ -4,7 +4,6 @@ screening.visibility's to say, as on the pages."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -43,10 +42,6 @@ class ShownTagSerializer(serializers.Serializer):
     )
 
 
-def _validation(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError({"detail": exc.messages})
-
-
 class TagList(ScreeningAPIView):
     """The review's tags (any member); POST creates one (lead)."""
 
@@ -60,10 +55,7 @@ class TagList(ScreeningAPIView):
     def post(self, request, review_id):
         data = TagSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            tag = tag_service.create_tag(review=request.review, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+        tag = tag_service.create_tag(review=request.review, **data.validated_data)
         return Response(TagSerializer(tag).data, status=status.HTTP_201_CREATED)
 
 
@@ -81,10 +73,7 @@ class TagDetail(ScreeningAPIView):
         tag = object_of_review_or_404(Tag, request.review, tag_id)
         data = TagSerializer(tag, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        try:
-            tag_service.update_tag(tag, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+        tag_service.update_tag(tag, **data.validated_data)
         return Response(TagSerializer(tag).data)
 
     @extend_schema(responses={204: None})
@@ -208,12 +197,9 @@ class RecordComments(ScreeningAPIView):
     @extend_schema(request=_TEXT_IN, responses={201: CommentSerializer(many=True)})
     def post(self, request, review_id, record_id):
         record = object_of_review_or_404(Record, request.review, record_id)
-        try:
-            comment_service.add_comment(
-                record=record, author=request.user, text=str(request.data.get("text", ""))
-            )
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+        comment_service.add_comment(
+            record=record, author=request.user, text=str(request.data.get("text", ""))
+        )
         return Response(
             CommentSerializer(_comments(request, record), many=True).data,
             status=status.HTTP_201_CREATED,
@@ -238,21 +224,15 @@ class CommentDetail(ScreeningAPIView):
     @extend_schema(request=_TEXT_IN, responses=CommentSerializer(many=True))
     def patch(self, request, review_id, comment_id):
         record, comment = self._comment(request, comment_id)
-        try:
-            comment_service.edit_comment(
-                comment, by=request.user, text=str(request.data.get("text", ""))
-            )
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+        comment_service.edit_comment(
+            comment, by=request.user, text=str(request.data.get("text", ""))
+        )
         return Response(CommentSerializer(_comments(request, record), many=True).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, review_id, comment_id):
         _, comment = self._comment(request, comment_id)
-        try:
-            comment_service.delete_comment(comment, by=request.user, membership=request.membership)
-        except DjangoValidationError as exc:
-            raise _validation(exc) from None
+        comment_service.delete_comment(comment, by=request.user, membership=request.membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -61,7 +61,11 @@
   function pickTag(key) {
     const button = document.querySelector(`#screen-panel [data-tag-key="${key}"]`);
     showTags(false);
-    if (button) button.form.requestSubmit(button);
+    if (!button) return;
+    // The chips may have just been swapped in: make sure HTMX has bound their form (it
+    // does so when the swap settles), or the browser would post it as a whole page.
+    if (window.htmx) htmx.process(button.form);
+    button.form.requestSubmit(button);
   }
 
   function toggleHelp() {
