@@ -10,15 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewapp.services import create_review
-from screening.models import CandidatePair, Record, RecordState, Stage, StageOutcome
+from screening.models import Record, RecordState
 from screening.selectors.prisma import review_flow
-from screening.services import dedupe as dedupe_services
 from screening.services import search_log
-from screening.services.conflicts import decide_as_lead
-from screening.services.fulltext import mark_not_retrieved
-from screening.services.votes import cast_vote
 from tests.factories import make_batch, make_record
-from tests.screening.factories import attach_pdf
+from tests.prisma_app.operations import apply_screening_op
 
 OPS = st.lists(
     st.tuples(
@@ -47,13 +43,7 @@ OPS = st.lists(
 _names = itertools.count()
 
 
-def _pick(queryset, n):
-    items = list(queryset.order_by("pk"))
-    return items[n % len(items)] if items else None
-
-
 def _apply(review, users, op, a, b, verdict):
-    records = Record.objects.filter(review=review)
     if op == "round":
         search_log.add_round(review=review)
     elif op == "import":
@@ -64,70 +54,8 @@ def _apply(review, users, op, a, b, verdict):
         )
         for _ in range(1 + a % 4):
             make_record(batch)
-    elif op == "merge":
-        first, second = _pick(records, a), _pick(records, b)
-        if first and second and first.pk != second.pk:
-            low, high = sorted([first, second], key=lambda r: r.pk)
-            pair, _ = CandidatePair.objects.get_or_create(
-                review=review,
-                record_a=low,
-                record_b=high,
-                defaults={"score": 0.9, "automatic": False},
-            )
-            if pair.status == "pending":
-                dedupe_services.confirm_pair(pair=pair, actor=users[0])
-    elif op == "unmerge":
-        record = _pick(records.filter(duplicate_group__isnull=False), a)
-        if record:
-            dedupe_services.unmerge(review=review, record_ids=[record.pk], actor=users[0])
-    elif op == "vote":
-        record = _pick(records.filter(state__in=[RecordState.TA, RecordState.FT]), a)
-        if record:
-            stage = Stage.TITLE_ABSTRACT if record.state == RecordState.TA else Stage.FULL_TEXT
-            reason = (
-                review.exclusion_reasons.filter(stage=stage).first()
-                if verdict == "exclude"
-                else None
-            )
-            if stage == Stage.FULL_TEXT and verdict == "maybe":
-                verdict = "include"
-            cast_vote(
-                record=record,
-                stage=stage,
-                reviewer=users[1 + b % 2],
-                verdict=verdict,
-                reason=reason.pk if reason else None,
-            )
-    elif op in ("resolve", "overrule"):
-        outcome = _pick(
-            StageOutcome.objects.filter(
-                review=review, status="conflict" if op == "resolve" else "settled"
-            ),
-            a,
-        )
-        if outcome:
-            final = "exclude" if verdict == "exclude" else "include"
-            reason = (
-                review.exclusion_reasons.filter(stage=outcome.stage).first()
-                if final == "exclude"
-                else None
-            )
-            decide_as_lead(
-                record=outcome.record,
-                stage=outcome.stage,
-                lead=users[0],
-                verdict=final,
-                reason=reason.pk if reason else None,
-            )
-    elif op == "pdf":
-        record = _pick(records.filter(state=RecordState.FT_RETRIEVAL), a)
-        if record:
-            attach_pdf(record)
-            Record.objects.filter(pk=record.pk).update(state=RecordState.FT)
-    elif op == "lost":
-        record = _pick(records.filter(state=RecordState.FT_RETRIEVAL), a)
-        if record:
-            mark_not_retrieved(record=record, reason="Not held by any library", by=users[0])
+    else:
+        apply_screening_op(review, users, op, a, b, verdict)
 
 
 @settings(

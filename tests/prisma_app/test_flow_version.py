@@ -15,25 +15,19 @@ from extraction.models import Study
 from extraction.services.studies import ensure_studies, link_studies, unlink_report
 from reviewapp.services import create_review
 from screening.models import (
-    CandidatePair,
     ExclusionReason,
     ImportBatch,
-    Record,
     RecordState,
     Stage,
     StageOutcome,
     StoppingDecision,
 )
 from screening.selectors.prisma import flow_version, review_flow
-from screening.services import dedupe as dedupe_services
-from screening.services.conflicts import decide_as_lead
-from screening.services.fulltext import mark_not_retrieved, upload_fulltext
 from screening.services.imports import create_import, delete_import
 from screening.services.ranking import stop_screening, undo_stop
 from screening.services.settings import update_reason
-from screening.services.votes import cast_vote
 from tests.factories import make_batch, make_record
-from tests.screening.factories import PDF_BYTES
+from tests.prisma_app.operations import apply_screening_op, pick
 
 OPS = st.lists(
     st.tuples(
@@ -71,11 +65,6 @@ _names = itertools.count()
 _files = itertools.count()
 
 
-def _pick(queryset, n):
-    items = list(queryset.order_by("pk"))
-    return items[n % len(items)] if items else None
-
-
 def _ris(n: int) -> bytes:
     unique = next(_files)
     return "".join(
@@ -86,7 +75,6 @@ def _ris(n: int) -> bytes:
 
 
 def _apply(review, users, op, a, b, verdict):
-    records = Record.objects.filter(review=review)
     lead = users[0]
     if op == "import":
         create_import(
@@ -96,78 +84,9 @@ def _apply(review, users, op, a, b, verdict):
             uploaded_by=lead,
         )
     elif op == "delete_import":
-        batch = _pick(ImportBatch.objects.filter(review=review), a)
+        batch = pick(ImportBatch.objects.filter(review=review), a)
         if batch:
             delete_import(batch=batch, actor=lead, confirmed=True)
-    elif op == "merge":
-        first, second = _pick(records, a), _pick(records, b)
-        if first and second and first.pk != second.pk:
-            low, high = sorted([first, second], key=lambda r: r.pk)
-            pair, _ = CandidatePair.objects.get_or_create(
-                review=review,
-                record_a=low,
-                record_b=high,
-                defaults={"score": 0.9, "automatic": False},
-            )
-            if pair.status == "pending":
-                dedupe_services.confirm_pair(pair=pair, actor=lead)
-    elif op == "unmerge":
-        record = _pick(records.filter(duplicate_group__isnull=False), a)
-        if record:
-            dedupe_services.unmerge(review=review, record_ids=[record.pk], actor=lead)
-    elif op == "vote":
-        record = _pick(records.filter(state__in=[RecordState.TA, RecordState.FT]), a)
-        if record:
-            stage = Stage.TITLE_ABSTRACT if record.state == RecordState.TA else Stage.FULL_TEXT
-            reason = (
-                review.exclusion_reasons.filter(stage=stage).first()
-                if verdict == "exclude"
-                else None
-            )
-            if stage == Stage.FULL_TEXT and verdict == "maybe":
-                verdict = "include"
-            cast_vote(
-                record=record,
-                stage=stage,
-                reviewer=users[1 + b % 2],
-                verdict=verdict,
-                reason=reason.pk if reason else None,
-            )
-    elif op in ("resolve", "overrule"):
-        outcome = _pick(
-            StageOutcome.objects.filter(
-                review=review, status="conflict" if op == "resolve" else "settled"
-            ),
-            a,
-        )
-        if outcome:
-            final = "exclude" if verdict == "exclude" else "include"
-            reason = (
-                review.exclusion_reasons.filter(stage=outcome.stage).order_by("pk")[b % 2]
-                if final == "exclude"
-                else None
-            )
-            decide_as_lead(
-                record=outcome.record,
-                stage=outcome.stage,
-                lead=lead,
-                verdict=final,
-                reason=reason.pk if reason else None,
-            )
-    elif op == "pdf":
-        record = _pick(
-            records.filter(state__in=[RecordState.FT_RETRIEVAL, RecordState.FT_NOT_RETRIEVED]), a
-        )
-        if record:
-            upload_fulltext(
-                record=record,
-                upload=SimpleUploadedFile("paper.pdf", PDF_BYTES),
-                uploaded_by=lead,
-            )
-    elif op == "lost":
-        record = _pick(records.filter(state=RecordState.FT_RETRIEVAL), a)
-        if record:
-            mark_not_retrieved(record=record, reason="Not held by any library", by=lead)
     elif op == "studies":
         ensure_studies(review=review)
     elif op == "link":
@@ -178,20 +97,22 @@ def _apply(review, users, op, a, b, verdict):
             if other.pk != target.pk:
                 link_studies(review=review, target=target, others=[other], by=lead)
     elif op == "unlink":
-        study = _pick(Study.objects.filter(review=review), a)
+        study = pick(Study.objects.filter(review=review), a)
         if study and study.reports.count() > 1:
-            report = _pick(study.reports.all(), b)
+            report = pick(study.reports.all(), b)
             unlink_report(review=review, study=study, record_id=report.record_id, by=lead)
     elif op == "rename_reason":
-        reason = _pick(ExclusionReason.objects.filter(review=review, stage=Stage.FULL_TEXT), a)
+        reason = pick(ExclusionReason.objects.filter(review=review, stage=Stage.FULL_TEXT), a)
         if reason:
             update_reason(reason=reason, label=f"{reason.label.split(' #')[0]} #{a}")
     elif op == "stop":
-        stop_screening(review=review, by=lead, rule="lead")
+        stop_screening(review=review, by=lead, rule="lead", note="Property test: stop anyway.")
     elif op == "unstop":
-        decision = _pick(StoppingDecision.objects.filter(review=review, undone_at=None), a)
+        decision = pick(StoppingDecision.objects.filter(review=review, undone_at=None), a)
         if decision:
             undo_stop(decision=decision, by=lead)
+    else:
+        apply_screening_op(review, users, op, a, b, verdict)
 
 
 def _seed(review) -> None:
