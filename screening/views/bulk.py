@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from reviewapp.access import review_view
-from reviewapp.http import parse_id
+from reviewapp.http import parse_id, refusal_text
 from reviewapp.models import Membership, Review, Role
 from screening.models import Record, Tag
 from screening.selectors.records import RecordFilters, filter_records, vote_access
@@ -87,7 +87,7 @@ def records_bulk(request: HttpRequest, review: Review, membership: Membership) -
     try:
         changed = service(review=review, record_ids=ids, tag=tag, by=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
         return redirect(back)
     verb = "tagged" if action == "tag" else "untagged"
     messages.success(

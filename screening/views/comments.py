@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import path
 
 from reviewapp.access import review_view
-from reviewapp.http import is_htmx, object_of_review_or_404
+from reviewapp.http import is_htmx, object_of_review_or_404, refusal_text
 from reviewapp.models import Membership, Review, Role
 from screening.models import Comment, Record
 from screening.selectors.comments import visible_comments
@@ -66,7 +66,7 @@ def record_comments(
                 record=record, author=request.user, text=request.POST.get("text", "")
             )
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            error = refusal_text(exc)
     return _render(request, review, membership, record, error)
 
 
@@ -86,7 +86,7 @@ def comment_change(
                 comment, by=request.user, text=request.POST.get("text", "")
             )
     except ValidationError as exc:
-        error = " ".join(exc.messages)
+        error = refusal_text(exc)
     return _render(request, review, membership, record, error)
 
 

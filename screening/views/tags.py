@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from reviewapp.access import review_view
-from reviewapp.http import is_htmx, object_of_review_or_404, parse_id
+from reviewapp.http import is_htmx, object_of_review_or_404, parse_id, refusal_text
 from reviewapp.models import Membership, Review, Role
 from screening.models import Record, Tag
 from screening.models.tags import COLOURS
@@ -41,7 +41,7 @@ def tag_list(request: HttpRequest, review: Review, membership: Membership) -> Ht
             tag = tag_service.create_tag(review=review, **_tag_fields(request.POST))
             messages.success(request, f"Tag {tag.name} added.")
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, refusal_text(exc))
         return redirect("tag_list", review.pk)
     context = {
         "review": review,
@@ -66,7 +66,7 @@ def tag_update(
             tag_service.update_tag(tag, **_tag_fields(request.POST))
             messages.success(request, f"Tag {tag.name} saved.")
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
     return redirect("tag_list", review.pk)
 
 

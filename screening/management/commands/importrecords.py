@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max
 
+from reviewapp.http import refusal_text
 from reviewapp.models import Review
 from screening.importers import FORMATS
 from screening.models import CandidatePair, ImportBatch, PairStatus, Record, RecordState, SourceKind
@@ -86,7 +87,7 @@ class Command(BaseCommand):
                     search_round=search_round,
                 )
             except ValidationError as exc:
-                summary["errors"].append({"file": name, "error": " ".join(exc.messages)})
+                summary["errors"].append({"file": name, "error": refusal_text(exc)})
                 continue
             # The command waits for its imports: run them here unless a worker already did.
             execute_import(batch_id=batch.pk)
