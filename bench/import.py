@@ -36,6 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # Its own database (dropped and recreated) and Redis db; override both to run beside
 # another bench on the same machine.
 DB_NAME = os.environ.get("BENCH_DB_NAME", "reviewapp_bench_import")
+
+from _db import recreate_database  # noqa: E402  (bench/ is on sys.path)
+
 os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/11")
 # Production settings: with DEBUG on, Django would keep every SQL statement in memory.
@@ -81,18 +84,6 @@ def write_records(path: Path, records) -> None:
             if record.doi:
                 out.write(f"DO  - {record.doi}\n")
             out.write(f"AB  - {rng.choice(texts)}\nER  - \n\n")
-
-
-def recreate_database() -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cur.execute(f"CREATE DATABASE {DB_NAME}")
-    conn.close()
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
 
 
 def start_worker(log: Path) -> subprocess.Popen:
@@ -256,7 +247,7 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 30_000, 100_000])
     parser.add_argument("--update", nargs=3, type=int, metavar=("BASE", "UPDATE", "AGAIN"))
     args = parser.parse_args()
-    recreate_database()
+    recreate_database(DB_NAME)
     if args.update:
         base, update, again = args.update
         with tempfile.TemporaryDirectory() as tmp:

@@ -17,13 +17,15 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "reviewapp_bench_prisma"
+
+from _db import recreate_database  # noqa: E402  (bench/ is on sys.path)
+
 os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "bench-" + "p1q2r3" * 10)
@@ -47,18 +49,6 @@ REASONS = [
     "Outcome not assessed",
     "Wrong study design",
 ]
-
-
-def recreate_database() -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cur.execute(f"CREATE DATABASE {DB_NAME}")
-    conn.close()
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
 
 
 def build_review(size: int):
@@ -157,7 +147,7 @@ def main() -> None:
     )
     parser.add_argument("--sizes", nargs="+", type=int, default=[1_000, 10_000, 100_000])
     args = parser.parse_args()
-    recreate_database()
+    recreate_database(DB_NAME)
     import django
 
     django.setup()

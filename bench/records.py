@@ -20,13 +20,15 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "reviewapp_bench_records"
+
+from _db import recreate_database  # noqa: E402  (bench/ is on sys.path)
+
 os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reviewapp.settings")
@@ -123,18 +125,6 @@ SURNAMES = [
 ]
 JOURNALS = ["Pain", "Pain Med", "BMJ", "Lancet", "J Pain Res", "Arthritis Rheum", "PLoS One"]
 STATES = [("ta", 0.3), ("ta_excluded", 0.5), ("duplicate", 0.1), ("ft", 0.05), ("included", 0.05)]
-
-
-def recreate_database() -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cur.execute(f"CREATE DATABASE {DB_NAME}")
-    conn.close()
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
 
 
 def build_review(size: int):
@@ -263,7 +253,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    recreate_database()
+    recreate_database(DB_NAME)
     import django
 
     django.setup()
