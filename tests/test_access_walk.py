@@ -184,6 +184,10 @@ ROUTES: dict[str, object] = {
     "api:ranking_stopping": {"GET": Role.LEAD},
     "api:ranking_stops": {"GET": Role.LEAD, "POST": Role.LEAD},
     "api:ranking_stop_undo": {"POST": Role.LEAD},
+    "known_relevant": {"GET": Role.LEAD, "POST": Role.LEAD},
+    "known_relevant_remove": {"POST": Role.LEAD},
+    "api:known_relevant": {"GET": Role.LEAD, "POST": Role.LEAD},
+    "api:known_relevant_entry": {"DELETE": Role.LEAD},
     "api:root": PUBLIC,
     "api:schema": PUBLIC,
     "api:docs": PUBLIC,
@@ -272,7 +276,13 @@ def _screening_objects(world) -> dict:
 
     update = add_round(review=world.review)
     entry = create_entry(review=world.review, round_=update, source_name="Embase")
+    from screening.models import KnownRelevant
+
+    known = KnownRelevant.objects.create(
+        review=world.review, line=a.title, kind="title", key=f"record {a.pk}", record=a
+    )
     return {
+        "known_id": known.pk,
         "round_id": update.pk,
         "entry_id": entry.pk,
         "stop_id": stop.pk,

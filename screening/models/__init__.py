@@ -9,6 +9,7 @@
 - search_log.py: SearchRound (initial search and updates) and SearchLogEntry (PRISMA-S).
 - ranking.py: per-reviewer relevance models, their scores, the retraining schedule and
   the lead's stopping decisions.
+- known_relevant.py: papers the lead pasted as already known relevant (cold start).
 - tags.py: the review's tags and who put which on which record.
 - comments.py: the discussion per record and its @mentions.
 """
@@ -49,6 +50,7 @@ from screening.models.imports import (
     RecordState,
     SourceKind,
 )
+from screening.models.known_relevant import KnownKind, KnownRelevant
 from screening.models.prisma import PrismaOptions
 from screening.models.ranking import (
     ModelStatus,
@@ -62,6 +64,8 @@ from screening.models.search_log import SearchLogEntry, SearchRound
 from screening.models.tags import RecordTag, Tag
 
 __all__ = [
+    "KnownKind",
+    "KnownRelevant",
     "CITATION_FIELDS",
     "SETTINGS_FIELDS",
     "CandidatePair",
