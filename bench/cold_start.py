@@ -13,6 +13,11 @@ one relevant and one irrelevant record given as priors, then ELAS u4 (our
 reproduction, which reads in ASReview's exact order on the small sets). Printed:
 records screened until the first relevant one and recall after 10 % of the records.
 For (3) the first relevant is given, so its cost is the random order's wait for one.
+
+``--known`` adds (4): the query plus one "known relevant" paper pasted by the lead
+(the same relevant record ASReview's start is given with each seed, and no
+irrelevant one): the app's known-relevant page. The known record is not screened
+again, and recall counts the relevant records left, as for (3).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from ranking import SETS, shared_data  # noqa: E402
 from screening.ranking.cold_start import random_cold_start, simulate_cold_start  # noqa: E402
 from screening.ranking.dataset import load_labelled_csv  # noqa: E402
 from screening.ranking.model import build_features  # noqa: E402
-from screening.ranking.simulate import simulate  # noqa: E402
+from screening.ranking.simulate import choose_priors, simulate  # noqa: E402
 
 # One query per set, written from its topic only (not from its relevant records).
 QUERIES = {
@@ -48,7 +53,7 @@ QUERIES = {
 }
 
 
-def run(name: str, seeds: list[int]) -> dict:
+def run(name: str, seeds: list[int], known: bool = False) -> dict:
     data = load_labelled_csv(shared_data() / SETS[name])
     features = build_features(data.texts, n_jobs=1)
     cold = simulate_cold_start(data.labels, features, query=QUERIES[name])
@@ -57,7 +62,24 @@ def run(name: str, seeds: list[int]) -> dict:
         simulate(data.texts, data.labels, seed=seed, model="elas_u4", features=features)
         for seed in seeds
     ]
+    with_known = [
+        simulate_cold_start(
+            data.labels,
+            features,
+            query=QUERIES[name],
+            known_relevant=choose_priors(data.labels, seed=seed)[:1],
+        )
+        for seed in (seeds if known else [])
+    ]
     return {
+        "known": (
+            (
+                mean(r.to_first_relevant for r in with_known),
+                mean(r.recall_at_10 for r in with_known),
+            )
+            if with_known
+            else None
+        ),
         "name": name,
         "records": len(data.labels),
         "relevant": data.n_relevant,
@@ -74,17 +96,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument(
+        "--known", action="store_true", help="also: the query plus one known relevant paper"
+    )
     args = parser.parse_args()
     print(f"cold start, no priors; random and ASReview-style rows: mean of seeds {args.seeds}")
     print(f"{'set':15} {'N':>5} {'rel':>4} | {'to 1st relevant':^17} | {'recall@10%':^26}")
     print(f"{'':26}| {'query  random':^17} | {'query  random  1+1 priors':^26}")
     print("-" * 75)
     for name in args.sets:
-        row = run(name, args.seeds)
+        row = run(name, args.seeds, args.known)
+        known = ""
+        if row["known"]:
+            known = f" | query + 1 known: {row['known'][0]:5.1f} to 1st, {row['known'][1]:.3f}"
         print(
             f"{name:15} {row['records']:5} {row['relevant']:4} | "
             f"{row['cold'][0]:5} {row['random'][0]:8.1f}    | "
-            f"{row['cold'][1]:.3f}  {row['random'][1]:.3f}  {row['priors']:.3f}",
+            f"{row['cold'][1]:.3f}  {row['random'][1]:.3f}  {row['priors']:.3f}{known}",
             flush=True,
         )
     print("queries:")

@@ -91,6 +91,9 @@ class ModelSettings:
       and 0.012 recall@10%, NSAIDS 0.006 and 0.025, Triptans 0.032 WSS@95;
       w=0.1, 0.2, 0.5 and 1.0, keyword words instead of whole keywords, and
       dropping keywords found in > 50 % of records trade the same way.
+      Re-measured as ``keyword_weight`` (``screening.ranking.keywords``, whole
+      keywords as tokens) leave-one-set-out: see bench/keywords.py and the
+      README's Benchmarks for the per-set figures; still off by default.
     * Title words again as a block of their own (w=0.3 / 0.5): NSAIDS WSS@95
       +0.03, but Antihistamines -0.07 / -0.18, Triptans -0.04 / -0.10, nudging
       -0.04 / -0.09.
@@ -134,6 +137,9 @@ class ModelSettings:
     # models' scores, each standardised over all records, are added with
     # weights (1 - w, w). Needs ``Features.dense``; without it the weight is ignored.
     semantic_weight: float = 0.0
+    # Keywords / MeSH as a block beside the words (``screening.ranking.keywords``): the
+    # block's weight before rows are re-normalised; 0 leaves keywords out (ELAS u4).
+    keyword_weight: float = 0.0
 
     @property
     def uses_semantic(self) -> bool:
