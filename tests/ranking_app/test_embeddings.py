@@ -12,6 +12,7 @@ from screening.ranking import semantic
 from screening.ranking.model import DEFAULT_SETTINGS, SEMANTIC_SETTINGS
 from screening.services import embeddings
 from screening.services import ranking as services
+from screening.services.cold_start import ReviewQuery
 from screening.services.queue import next_record
 from tests.ranking_app.builders import make_corpus, settle_as
 
@@ -32,7 +33,7 @@ def test_the_block_is_off_by_default(world, settings):
     state = RankingModelState.objects.get(review=world.review, reviewer=world.reviewer)
     assert state.status == ModelStatus.READY
     assert state.fingerprint == services._fingerprint(
-        services._FEATURES[world.review.pk][0] + "|",  # no question, no terms
+        f"{services._FEATURES[world.review.pk][0]}|{ReviewQuery()}",  # no question, terms, papers
         {relevant[0].pk: 1, irrelevant[0].pk: 0},
         DEFAULT_SETTINGS,
     )
@@ -102,7 +103,8 @@ def test_the_ranking_page_says_what_the_model_reads(world, client_for, settings)
     said = _inputs_sentence(client_for(world.lead), world.review)
     assert "words and word pairs" in said and "meaning" not in said
     assert "does not read authors, journals, years or keywords" in said
-    assert "research question and the include highlight terms" in said
+    assert "research question, the include highlight terms and the" in said
+    assert "papers you know are relevant</a>" in said  # the known relevant page
 
 
 @needs_extra
