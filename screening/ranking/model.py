@@ -92,8 +92,15 @@ class ModelSettings:
       w=0.1, 0.2, 0.5 and 1.0, keyword words instead of whole keywords, and
       dropping keywords found in > 50 % of records trade the same way.
       Re-measured as ``keyword_weight`` (``screening.ranking.keywords``, whole
-      keywords as tokens) leave-one-set-out: see bench/keywords.py and the
-      README's Benchmarks for the per-set figures; still off by default.
+      keywords as tokens; bench/keywords.py, seeds 1-3, WSS@95 change against
+      ELAS u4 at w = 0.1 / 0.3 / 0.5): ADHD +0.006 / +0.038 / +0.052, Estrogens
+      +0.029 / +0.082 / +0.108, Antihistamines +0.001 / +0.015 / +0.045, NSAIDS
+      -0.002 / 0.000 / -0.017, Triptans 0.000 / -0.016 / -0.066 (recall@10%
+      +0.17 at 0.3), BetaBlockers 0.000 / -0.020 / -0.097; the other three sets
+      have no keywords. Weight chosen leave-one-set-out from {0, 0.1, 0.3, 0.5}:
+      mean WSS@95 change over the 9 sets +0.003 (BetaBlockers held out picks 0.5
+      and loses 0.097); from {0, 0.1, 0.3}: +0.011, BetaBlockers -0.020 and
+      Triptans -0.016. It hurts a set either way, so it stays off.
     * Title words again as a block of their own (w=0.3 / 0.5): NSAIDS WSS@95
       +0.03, but Antihistamines -0.07 / -0.18, Triptans -0.04 / -0.10, nudging
       -0.04 / -0.09.
