@@ -13,6 +13,11 @@ figures do not move. Then, leave one set out: for each set the weight is the one
 the best mean WSS@95 over the *other* sets, and the set's change at that weight is
 what enabling the block by rule would have done to a review we had not looked at.
 Results are cached in var/keywords-cache/ (one JSON per set, weight and seed).
+
+``--fused`` tries the other way of adding keywords: a second linear SVM on the
+keyword TF-IDF alone, its scores fused with ELAS u4's by standardised score with
+weight w (the semantic block's fusion, ``ModelSettings.semantic_weight``, with the
+keyword matrix standing in for the embeddings).
 """
 
 from __future__ import annotations
@@ -30,14 +35,16 @@ sys.path.insert(0, str(ROOT))
 from ranking import SETS, shared_data  # noqa: E402
 
 from screening.ranking.dataset import load_labelled_csv  # noqa: E402
-from screening.ranking.keywords import with_keyword_block  # noqa: E402
-from screening.ranking.model import ELAS_U4, build_features  # noqa: E402
+from screening.ranking.keywords import keyword_matrix, with_keyword_block  # noqa: E402
+from screening.ranking.model import ELAS_U4, ModelSettings, build_features  # noqa: E402
 from screening.ranking.simulate import simulate  # noqa: E402
 
 CACHE = ROOT / "var" / "keywords-cache"
 
 
-def run(name: str, weights: list[float], seeds: list[int]) -> dict[float, list[tuple]]:
+def run(
+    name: str, weights: list[float], seeds: list[int], fused: bool = False
+) -> dict[float, list[tuple]]:
     """{weight: [(wss95, recall@10%) per seed]} for one set (cached)."""
     CACHE.mkdir(parents=True, exist_ok=True)
     data = load_labelled_csv(shared_data() / SETS[name])
@@ -46,14 +53,21 @@ def run(name: str, weights: list[float], seeds: list[int]) -> dict[float, list[t
     for weight in weights:
         out[weight] = []
         for seed in seeds:
-            path = CACHE / f"{name}-w{weight}-s{seed}.json"
+            kind = "fused-" if fused and weight else ""
+            path = CACHE / f"{kind}{name}-w{weight}-s{seed}.json"
             if path.exists():
                 out[weight].append(tuple(json.loads(path.read_text())))
                 continue
             if words is None:
                 words = build_features(data.texts, n_jobs=1)
-            features = with_keyword_block(words, data.keywords, weight)
-            result = simulate(data.texts, data.labels, seed=seed, model=ELAS_U4, features=features)
+            settings = ELAS_U4
+            if fused and weight:
+                block = keyword_matrix(words.record_ids, data.keywords).toarray()
+                features = words.with_dense(block)
+                settings = ModelSettings(classifier="svm", semantic_weight=weight)
+            else:
+                features = with_keyword_block(words, data.keywords, weight)
+            result = simulate(data.texts, data.labels, seed=seed, model=settings, features=features)
             row = (result.wss95, result.recall_at_10)
             path.write_text(json.dumps(row))
             out[weight].append(row)
@@ -65,6 +79,7 @@ def main() -> None:
     parser.add_argument("--weights", type=float, nargs="+", default=[0.1, 0.3])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--fused", action="store_true", help="a second SVM, fused by score")
     args = parser.parse_args()
     weights = [0.0, *args.weights]
     with_keywords = [
@@ -74,11 +89,14 @@ def main() -> None:
     ]
     others = [name for name in SETS if name not in with_keywords]
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {name: pool.submit(run, name, weights, args.seeds) for name in with_keywords}
+        futures = {
+            name: pool.submit(run, name, weights, args.seeds, args.fused) for name in with_keywords
+        }
         results = {name: futures[name].result() for name in with_keywords}
     wss = {n: {w: mean(r[0] for r in results[n][w]) for w in weights} for n in with_keywords}
     rec = {n: {w: mean(r[1] for r in results[n][w]) for w in weights} for n in with_keywords}
-    print(f"keyword block, ELAS u4 on the same priors; mean of seeds {args.seeds}")
+    how = "fused by score (second SVM)" if args.fused else "stacked beside the words"
+    print(f"keyword block {how}, ELAS u4 on the same priors; mean of seeds {args.seeds}")
     print("WSS@95 / recall@10% per keyword weight (0 = ELAS u4, title + abstract only)")
     print(f"{'set':15} " + " ".join(f"{'w=' + str(w):>15}" for w in weights))
     for name in with_keywords:

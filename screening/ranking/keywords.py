@@ -40,15 +40,11 @@ def keyword_tokens(keywords: Iterable[str]) -> list[str]:
     return sorted(tokens)
 
 
-def with_keyword_block(
-    features: Features, keywords: Mapping[RecordId, Iterable[str]], weight: float
-) -> Features:
-    """``features`` with a keyword block of weight ``weight`` (unchanged when 0 or none)."""
-    if weight <= 0:
-        return features
-    documents = [keyword_tokens(keywords.get(r, ())) for r in features.record_ids]
-    if not any(documents):
-        return features
+def _keyword_tfidf(
+    record_ids: Iterable[RecordId], keywords: Mapping[RecordId, Iterable[str]]
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """(TF-IDF of the keywords, one unit row per record; hash of each column's keyword)."""
+    documents = [keyword_tokens(keywords.get(r, ())) for r in record_ids]
     hasher = HashingVectorizer(
         analyzer=lambda tokens: tokens,
         n_features=HASH_SPACE,
@@ -61,7 +57,24 @@ def with_keyword_block(
     counts = sp.csr_matrix(
         (counts.data, columns, counts.indptr), shape=(counts.shape[0], len(kw_terms))
     )
-    block = _tfidf(counts, len(kw_terms), MAX_DF)[:, : len(kw_terms)] * weight
+    return _tfidf(counts, len(kw_terms), MAX_DF)[:, : len(kw_terms)], kw_terms
+
+
+def keyword_matrix(
+    record_ids: Iterable[RecordId], keywords: Mapping[RecordId, Iterable[str]]
+) -> sp.csr_matrix:
+    """TF-IDF of the keywords alone, one unit row per record (empty rows for none)."""
+    return _keyword_tfidf(record_ids, keywords)[0]
+
+
+def with_keyword_block(
+    features: Features, keywords: Mapping[RecordId, Iterable[str]], weight: float
+) -> Features:
+    """``features`` with a keyword block of weight ``weight`` (unchanged when 0 or none)."""
+    if weight <= 0 or not any(keywords.get(r) for r in features.record_ids):
+        return features
+    block, kw_terms = _keyword_tfidf(features.record_ids, keywords)
+    block = block * weight
     words = features.matrix[:, : len(features.terms)]
     stacked = sp.hstack([words, block], format="csr")
     terms = np.concatenate([features.terms, kw_terms])
