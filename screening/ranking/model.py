@@ -100,7 +100,11 @@ class ModelSettings:
       have no keywords. Weight chosen leave-one-set-out from {0, 0.1, 0.3, 0.5}:
       mean WSS@95 change over the 9 sets +0.003 (BetaBlockers held out picks 0.5
       and loses 0.097); from {0, 0.1, 0.3}: +0.011, BetaBlockers -0.020 and
-      Triptans -0.016. It hurts a set either way, so it stays off.
+      Triptans -0.016. As a second SVM on the keywords fused by score instead
+      (the semantic block's fusion, w=0.3; bench/keywords.py --fused): ADHD
+      +0.055, Antihistamines +0.094 (recall@10% -0.156), Estrogens +0.107,
+      NSAIDS -0.010, Triptans -0.083, BetaBlockers -0.107; leave-one-set-out
+      mean -0.016. It hurts a set either way, so it stays off.
     * Title words again as a block of their own (w=0.3 / 0.5): NSAIDS WSS@95
       +0.03, but Antihistamines -0.07 / -0.18, Triptans -0.04 / -0.10, nudging
       -0.04 / -0.09.
