@@ -148,8 +148,11 @@ class ModelSettings:
     # models' scores, each standardised over all records, are added with
     # weights (1 - w, w). Needs ``Features.dense``; without it the weight is ignored.
     semantic_weight: float = 0.0
-    # Keywords / MeSH as a block beside the words (``screening.ranking.keywords``): the
-    # block's weight before rows are re-normalised; 0 leaves keywords out (ELAS u4).
+    # Keywords / MeSH as a block beside the words: the weight ``with_keyword_block``
+    # (``screening.ranking.keywords``) builds the features with, before rows are
+    # re-normalised; 0 leaves keywords out (ELAS u4). The block lives in the features,
+    # so the classifier does not read this field: it names the recipe (and is part of
+    # a stored model's fingerprint). Off: the app builds no keyword block.
     keyword_weight: float = 0.0
 
     @property
