@@ -13,6 +13,13 @@ The policy, in terms of evidence (issue 12):
   PMIDs, disjoint issue numbers, different first pages, different volumes, years
   more than one apart, and a different last page beside any of those. A pair with a
   conflict is at most "maybe", whatever else agrees — a shared DOI included.
+* Data-entry slips that cannot describe two different articles are not conflicts
+  (tests/dedupe/cases/7_data_entry_typos.json): a page range that runs backwards
+  ("2297-2108": its pages are unknown), two multi-page ranges of one volume ending
+  on the same page ("2141-2147" / "2142-2147"), and an issue that alone differs
+  between records with the same long, non-recurring title, authors, journal,
+  volume, year and numeric first page (or DOI). A year one apart is online-first
+  when journal and volume agree.
 * Never evidence: a generic or recurring heading ("Editorial", "Editor's comments",
   "In this issue", "Book reviews", "Index", in several languages) — such a pair with
   a conflict is "distinct", without one it is "maybe"; two titles that normalise to
@@ -34,6 +41,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import ratio, token_set_ratio
 
+from screening.dedupe.journals import journal_agreement
 from screening.dedupe.normalise import Author, NormRecord
 from screening.dedupe.records import DISTINCT, DUPLICATE, MAYBE
 
@@ -115,56 +123,6 @@ def _author_agreement(a: NormRecord, b: NormRecord) -> tuple[bool | None, float]
     return first, found / len(shorter)
 
 
-def _journal_agreement(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
-    """Whether two journals are the same, None if either is unknown.
-
-    Each side may carry alternative names; any agreeing pair counts. Abbreviations
-    ("curr opin lipidol" / "current opinion lipidology") and acronyms ("bmj" /
-    "british medical journal") are accepted.
-    """
-    if not a or not b:
-        return None
-    return any(_same_journal(x, y) for x in a for y in b)
-
-
-def _same_journal(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    words_a, words_b = a.split(), b.split()
-    if _abbreviates(words_a, words_b) or _abbreviates(words_b, words_a):
-        return True
-    for short, long_ in ((words_a, words_b), (words_b, words_a)):
-        # An acronym: "bmj" for "british medical journal".
-        acronym = len(short) == 1 and 2 < len(short[0]) <= 6 and len(long_) == len(short[0])
-        if acronym and "".join(w[0] for w in long_) == short[0]:
-            return True
-    return token_set_ratio(a, b) >= 90
-
-
-def _abbreviates(short: list[str], full: list[str]) -> bool:
-    """Whether `short` is `full` with words abbreviated ISO 4 style, in order."""
-    if len(short) != len(full) and not (len(short) >= 3 and len(full) - len(short) == 1):
-        return False
-    position = 0
-    for word in short:
-        while position < len(full) and not _abbreviates_word(word, full[position]):
-            position += 1
-        if position == len(full):
-            return False
-        position += 1
-    return True
-
-
-def _abbreviates_word(word: str, full: str) -> bool:
-    if full.startswith(word):
-        return True
-    # "natl" for "national": the letters in order, starting alike.
-    if word[0] != full[0]:
-        return False
-    remaining = iter(full)
-    return all(ch in remaining for ch in word)
-
-
 def _pages_agreement(a: NormRecord, b: NormRecord) -> bool | None:
     """Whether the first pages agree; None when either is unknown or uninformative.
 
@@ -177,6 +135,8 @@ def _pages_agreement(a: NormRecord, b: NormRecord) -> bool | None:
         return True
     if _within(a, b) or _within(b, a):
         return True  # "488" is the last page of "487-488"
+    if _same_range_end(a, b):
+        return True
     letters_a, letters_b = a.page_start[0].isalpha(), b.page_start[0].isalpha()
     if letters_a != letters_b:
         digits_a, digits_b = a.page_start.lstrip(_LETTERS), b.page_start.lstrip(_LETTERS)
@@ -189,6 +149,22 @@ def _pages_agreement(a: NormRecord, b: NormRecord) -> bool | None:
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _same_range_end(a: NormRecord, b: NormRecord) -> bool:
+    """Two ranges of several pages in the same volume ending on the same page ("2141-2147"
+    and "2142-2147"): two articles cannot overlap like that, so one first page is a typo.
+    """
+    return bool(
+        a.volume
+        and a.volume == b.volume
+        and a.page_end
+        and a.page_end == b.page_end
+        and a.page_start.isdigit()
+        and b.page_start.isdigit()
+        and a.page_end.isdigit()
+        and not (a.issues and b.issues and not a.issues & b.issues)
+    )
 
 
 def _within(single: NormRecord, ranged: NormRecord) -> bool:
@@ -212,8 +188,11 @@ def _numbers_conflict(a: NormRecord, b: NormRecord) -> bool:
 
 
 def _is_article(record: NormRecord) -> bool:
-    """A journal record with a page range: a full paper rather than an abstract."""
-    return bool(record.page_end) and not record.is_conference
+    """A journal record with a page range: a full paper rather than an abstract.
+
+    A supplement's range is the abstract book's ("v9 s2 p499-711"), not a paper's.
+    """
+    return bool(record.page_end) and not record.is_conference and not record.in_supplement
 
 
 def _last_pages_conflict(a: NormRecord, b: NormRecord) -> bool:
@@ -227,6 +206,36 @@ def _last_pages_conflict(a: NormRecord, b: NormRecord) -> bool:
     )
 
 
+def _mistyped_issue(a: NormRecord, b: NormRecord, same_doi: bool, journal: bool | None) -> bool:
+    """Only the issue differs between two records of one article: the same long,
+    non-recurring title at the same journal, volume and first page (or DOI).
+
+    Two articles do not start on the same page of one volume under one title; a
+    column that recurs in every issue is excluded by its generic title or by
+    `recurring` (its title seen at three places). Authors and year are checked by
+    the caller.
+    """
+    return bool(
+        a.title_key == b.title_key
+        and a.informative_title
+        and b.informative_title
+        and a.title_words >= 6
+        and not (a.recurring or b.recurring)
+        and journal
+        and a.volume
+        and a.volume == b.volume
+        # Roman front matter and page 1 restart in every issue: no shared place.
+        and (
+            same_doi
+            or (a.page_start.isdigit() and a.page_start != "1" and a.page_start == b.page_start)
+        )
+        and not _last_pages_conflict(a, b)
+    )
+
+
+_ISSUE_TYPO = "issue taken for a typo: same title, volume and first page"
+
+
 def _issue_text(numbers: frozenset[str]) -> str:
     return "/".join(sorted(numbers, key=lambda n: (len(n), n)))
 
@@ -234,6 +243,8 @@ def _issue_text(numbers: frozenset[str]) -> str:
 def _pages_text(a: NormRecord, b: NormRecord) -> str:
     if a.raw_pages == b.raw_pages:
         return f"same pages {a.raw_pages}"
+    if a.page_start != b.page_start and _same_range_end(a, b):
+        return f"page ranges end alike ({a.raw_pages} vs {b.raw_pages})"
     return f"pages {a.raw_pages} = {b.raw_pages}"
 
 
@@ -268,7 +279,7 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
     ev = _Evidence()
     title_sim, title_kind = _title_likeness(a, b)
     first_author, author_share = _author_agreement(a, b)
-    journal = _journal_agreement(a.journal, b.journal)
+    journal = journal_agreement(a.journal, b.journal)
     pages = _pages_agreement(a, b)
     volume = None if not a.volume or not b.volume else a.volume == b.volume
     issue = None if not a.issues or not b.issues else bool(a.issues & b.issues)
@@ -345,6 +356,15 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
         ev.support.append(f"same issue {_issue_text(a.issues & b.issues)}")
     elif issue is False:
         ev.against.append(f"issues differ ({_issue_text(a.issues)} vs {_issue_text(b.issues)})")
+    authors_agree = _authors_agree(a, b, first_author, author_share)
+    issue_typo = (
+        issue is False
+        and year_gap == 0
+        and authors_agree
+        and _mistyped_issue(a, b, same_doi, journal)
+    )
+    if issue_typo:
+        ev.support.append(_ISSUE_TYPO)
     if pages:
         ev.support.append(_pages_text(a, b))
     elif pages is False:
@@ -361,12 +381,12 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
         score = max(score, 0.9)
     facts = _Facts(
         same_id=same_doi or same_pmid, title_sim=title_sim, title_kind=title_kind,
-        first_author=first_author, authors_agree=_authors_agree(a, b, first_author, author_share),
+        first_author=first_author, authors_agree=authors_agree,
         author_share=author_share, year_gap=year_gap, volume=volume, pages=pages,
         journal=journal, multi_page=bool(a.page_end or b.page_end),
         different_ids=bool(a.doi and b.doi and a.doi_base != b.doi_base)
         or bool(a.pmid and b.pmid and a.pmid != b.pmid),
-        issue=issue, end_conflict=end_conflict,
+        issue=issue, end_conflict=end_conflict, issue_typo=issue_typo,
         informative=a.informative_title and b.informative_title,
         preprint_pair=a.is_preprint != b.is_preprint,
     )  # fmt: skip
@@ -431,6 +451,7 @@ class _Facts:
     preprint_pair: bool  # one is a preprint, the other not: its own DOI and venue
     issue: bool | None = None  # issue numbers overlap / are disjoint / unknown
     end_conflict: bool = False  # same first page, different last page
+    issue_typo: bool = False  # the issues differ, everything identifying agrees
 
     def conflicts(self) -> list[str]:
         """Identifying fields on which the two records disagree: each one vetoes an
@@ -442,7 +463,7 @@ class _Facts:
             found.append("year")
         if self.volume is False:
             found.append("volume")
-        if self.issue is False:
+        if self.issue is False and not self.issue_typo:
             found.append("issue")
         if self.pages is False:
             found.append("first page")
@@ -528,7 +549,8 @@ def _decide(f: _Facts, *, capped: bool, generic_only: bool = False) -> str:
     if not f.authors_agree and f.first_author is not None:
         return MAYBE
     if strong_title:
-        if f.year_gap == 1 and not same_place:
+        if f.year_gap == 1 and not same_place and not (f.volume and f.journal):
+            # Online first vs print; the same volume of the same journal pins it.
             return MAYBE
         if f.authors_agree and (f.volume or f.pages or f.journal):
             return DUPLICATE

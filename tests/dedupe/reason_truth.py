@@ -131,6 +131,21 @@ def check(reason: str, a: DedupeRecord, b: DedupeRecord) -> bool:  # noqa: C901,
         return (a.pages.strip(), b.pages.strip()) == m.groups() and _pages_compatible(
             pages_a, pages_b
         )
+    if m := re.fullmatch(r"page ranges end alike \((.*) vs (.*)\)", reason):
+        return (
+            (a.pages.strip(), b.pages.strip()) == m.groups()
+            and pages_a[1] == pages_b[1] != ""
+            and pages_a[0] != pages_b[0]
+            and normalise_volume(a.volume) == normalise_volume(b.volume) != ""
+        )
+    if reason == "issue taken for a typo: same title, volume and first page":
+        same_start = pages_a[0] == pages_b[0] != "" or doi_a == doi_b != ""
+        return (
+            normalise_title(a.title) == normalise_title(b.title) != ""
+            and normalise_volume(a.volume) == normalise_volume(b.volume) != ""
+            and same_start
+            and not issue_numbers(a.issue) & issue_numbers(b.issue)
+        )
     if m := re.fullmatch(r"pages differ \((.*) vs (.*)\)", reason):
         return (a.pages.strip(), b.pages.strip()) == m.groups() and pages_a[0] != pages_b[0]
     if m := re.fullmatch(r"last pages differ \((.*) vs (.*)\)", reason):
