@@ -236,6 +236,24 @@ def _mistyped_issue(a: NormRecord, b: NormRecord, same_doi: bool, journal: bool 
 _ISSUE_TYPO = "issue taken for a typo: same title, volume and first page"
 
 
+_ERRATUM_OF = "one is an erratum notice under the other's title: never merged automatically"
+
+
+def _erratum_of(a: NormRecord, b: NormRecord) -> bool:
+    """An erratum notice under the article's (informative) title, in the same journal
+    and volume, by the same first author where both name one."""
+    first, _ = _author_agreement(a, b)
+    return bool(
+        a.informative_title
+        and b.informative_title
+        and _title_likeness(a, b)[0] >= 0.95
+        and journal_agreement(a.journal, b.journal)
+        and a.volume
+        and a.volume == b.volume
+        and first is not False
+    )
+
+
 def _issue_text(numbers: frozenset[str]) -> str:
     return "/".join(sorted(numbers, key=lambda n: (len(n), n)))
 
@@ -272,6 +290,10 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
         else:
             kind = a.notice or b.notice
             reason = f"one is {'an' if kind[0] in 'aeiou' else 'a'} {kind} notice: never merged"
+            if kind == "erratum" and _erratum_of(a, b):
+                # The erratum of this very article: a person may link the two (the
+                # labelled sets count them as one), the matcher never merges them.
+                return Comparison(round(_title_likeness(a, b)[0], 3), MAYBE, (_ERRATUM_OF,))
         return Comparison(0.0, DISTINCT, (reason,))
     if a.part and b.part and a.part != b.part:
         return Comparison(0.0, DISTINCT, (f"part {a.part} vs part {b.part}: different papers",))

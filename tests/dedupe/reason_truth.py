@@ -23,6 +23,7 @@ from screening.dedupe.normalise import (
     is_preprint,
     issue_numbers,
     normalise_journal,
+    notice_kind,
     normalise_pmid,
     normalise_title,
     normalise_volume,
@@ -131,6 +132,13 @@ def check(reason: str, a: DedupeRecord, b: DedupeRecord) -> bool:  # noqa: C901,
         return (a.pages.strip(), b.pages.strip()) == m.groups() and _pages_compatible(
             pages_a, pages_b
         )
+    if reason == "one is an erratum notice under the other's title: never merged automatically":
+        kinds = {notice_kind(a.title, a.publication_type), notice_kind(b.title, b.publication_type)}
+        ta, tb = normalise_title(a.title), normalise_title(b.title)
+        if kinds != {"erratum", ""} or not (ta and tb):
+            return False
+        short, long_ = sorted((ta, tb), key=len)  # a title cut short counts as the same
+        return max(ratio(ta, tb), ratio(short, long_[: len(short)])) >= 95
     if m := re.fullmatch(r"page ranges end alike \((.*) vs (.*)\)", reason):
         return (
             (a.pages.strip(), b.pages.strip()) == m.groups()

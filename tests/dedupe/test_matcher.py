@@ -91,11 +91,17 @@ def test_it_asks_a_person_about_one_year_without_other_evidence():
 
 
 def test_it_never_merges_an_erratum_with_its_article():
+    """Under the article's title in its volume it is offered to a person, no more."""
     erratum = copy(title="Erratum: " + ARTICLE.title, pages="1001")
-    result = verdict(ARTICLE, erratum)
+    (pair,) = find_duplicates([ARTICLE, erratum])
+    assert pair.decision == MAYBE
+    assert pair.reasons == ("one is an erratum notice under the other's title: never merged "
+                            "automatically",)  # fmt: skip
+    elsewhere = copy(title="Erratum: " + ARTICLE.title, pages="1001", volume="20")
+    result = verdict(ARTICLE, elsewhere)
     assert result.decision == DISTINCT
     assert any("erratum notice: never merged" in r for r in result.reasons)
-    assert find_duplicates([ARTICLE, erratum]) == []
+    assert find_duplicates([ARTICLE, elsewhere]) == []
 
 
 def test_it_never_merges_a_notice_even_sharing_the_doi():
