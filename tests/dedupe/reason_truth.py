@@ -23,10 +23,10 @@ from screening.dedupe.normalise import (
     is_preprint,
     issue_numbers,
     normalise_journal,
-    notice_kind,
     normalise_pmid,
     normalise_title,
     normalise_volume,
+    notice_kind,
 )
 from screening.identifiers import doi_base, normalise_doi, normalise_pages
 
