@@ -19,7 +19,8 @@ The policy, in terms of evidence (issue 12):
   on the same page ("2141-2147" / "2142-2147"), and an issue that alone differs
   between records with the same long, non-recurring title, authors, journal,
   volume, year and numeric first page (or DOI). A year one apart is online-first
-  when journal and volume agree.
+  when journal and volume agree, or when one record has an online-first record's
+  shape (no volume or issue, paged from 1, a year before the other).
 * Never evidence: a generic or recurring heading ("Editorial", "Editor's comments",
   "In this issue", "Book reviews", "Index", in several languages) — such a pair with
   a conflict is "distinct", without one it is "maybe"; two titles that normalise to
@@ -233,6 +234,21 @@ def _mistyped_issue(a: NormRecord, b: NormRecord, same_doi: bool, journal: bool 
     )
 
 
+def _online_first(early: NormRecord, late: NormRecord) -> bool:
+    """`early` has the shape of `late`'s online-first record: a year earlier, no volume
+    or issue yet, paged from 1 (or unpaged), while `late` has its volume."""
+    return bool(
+        early.year is not None
+        and late.year == early.year + 1
+        and not early.volume
+        and not early.issues
+        and early.page_start in ("", "1")
+        and late.volume
+        and not early.is_conference
+        and not late.is_conference
+    )
+
+
 _ISSUE_TYPO = "issue taken for a typo: same title, volume and first page"
 
 
@@ -411,6 +427,7 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
         issue=issue, end_conflict=end_conflict, issue_typo=issue_typo,
         informative=a.informative_title and b.informative_title,
         preprint_pair=a.is_preprint != b.is_preprint,
+        online_first=_online_first(a, b) or _online_first(b, a),
     )  # fmt: skip
     generic_only = ev.cap_maybe == [_GENERIC]
     decision = _decide(facts, capped=bool(ev.cap_maybe), generic_only=generic_only)
@@ -474,6 +491,7 @@ class _Facts:
     issue: bool | None = None  # issue numbers overlap / are disjoint / unknown
     end_conflict: bool = False  # same first page, different last page
     issue_typo: bool = False  # the issues differ, everything identifying agrees
+    online_first: bool = False  # one is the other's online-first record (a year earlier)
 
     def conflicts(self) -> list[str]:
         """Identifying fields on which the two records disagree: each one vetoes an
@@ -571,8 +589,10 @@ def _decide(f: _Facts, *, capped: bool, generic_only: bool = False) -> str:
     if not f.authors_agree and f.first_author is not None:
         return MAYBE
     if strong_title:
-        if f.year_gap == 1 and not same_place and not (f.volume and f.journal):
-            # Online first vs print; the same volume of the same journal pins it.
+        pinned = (f.volume or f.online_first) and f.journal
+        if f.year_gap == 1 and not same_place and not pinned:
+            # Online first vs print, or one abstract at two yearly meetings: the same
+            # volume of the same journal, or an online-first record's shape, tells.
             return MAYBE
         if f.authors_agree and (f.volume or f.pages or f.journal):
             return DUPLICATE
