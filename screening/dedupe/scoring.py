@@ -45,6 +45,13 @@ from rapidfuzz.fuzz import ratio, token_set_ratio
 from screening.dedupe.journals import journal_agreement
 from screening.dedupe.normalise import Author, NormRecord
 from screening.dedupe.records import DISTINCT, DUPLICATE, MAYBE
+from screening.dedupe.slips import (
+    ISSUE_TYPO,
+    last_pages_conflict,
+    mistyped_issue,
+    online_first,
+    same_range_end,
+)
 
 # Below this title likeness (0..100) a pair without a shared identifier is not worth
 # scoring at all; it keeps large imports fast.
@@ -136,7 +143,7 @@ def _pages_agreement(a: NormRecord, b: NormRecord) -> bool | None:
         return True
     if _within(a, b) or _within(b, a):
         return True  # "488" is the last page of "487-488"
-    if _same_range_end(a, b):
+    if same_range_end(a, b):
         return True
     letters_a, letters_b = a.page_start[0].isalpha(), b.page_start[0].isalpha()
     if letters_a != letters_b:
@@ -150,22 +157,6 @@ def _pages_agreement(a: NormRecord, b: NormRecord) -> bool | None:
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def _same_range_end(a: NormRecord, b: NormRecord) -> bool:
-    """Two ranges of several pages in the same volume ending on the same page ("2141-2147"
-    and "2142-2147"): two articles cannot overlap like that, so one first page is a typo.
-    """
-    return bool(
-        a.volume
-        and a.volume == b.volume
-        and a.page_end
-        and a.page_end == b.page_end
-        and a.page_start.isdigit()
-        and b.page_start.isdigit()
-        and a.page_end.isdigit()
-        and not (a.issues and b.issues and not a.issues & b.issues)
-    )
 
 
 def _within(single: NormRecord, ranged: NormRecord) -> bool:
@@ -196,62 +187,6 @@ def _is_article(record: NormRecord) -> bool:
     return bool(record.page_end) and not record.is_conference and not record.in_supplement
 
 
-def _last_pages_conflict(a: NormRecord, b: NormRecord) -> bool:
-    """Same first page but different last pages ("101-110" vs "101-111")."""
-    return bool(
-        a.page_start
-        and a.page_start == b.page_start
-        and a.page_end.isdigit()
-        and b.page_end.isdigit()
-        and a.page_end != b.page_end
-    )
-
-
-def _mistyped_issue(a: NormRecord, b: NormRecord, same_doi: bool, journal: bool | None) -> bool:
-    """Only the issue differs between two records of one article: the same long,
-    non-recurring title at the same journal, volume and first page (or DOI).
-
-    Two articles do not start on the same page of one volume under one title; a
-    column that recurs in every issue is excluded by its generic title or by
-    `recurring` (its title seen at three places). Authors and year are checked by
-    the caller.
-    """
-    return bool(
-        a.title_key == b.title_key
-        and a.informative_title
-        and b.informative_title
-        and a.title_words >= 6
-        and not (a.recurring or b.recurring)
-        and journal
-        and a.volume
-        and a.volume == b.volume
-        # Roman front matter and page 1 restart in every issue: no shared place.
-        and (
-            same_doi
-            or (a.page_start.isdigit() and a.page_start != "1" and a.page_start == b.page_start)
-        )
-        and not _last_pages_conflict(a, b)
-    )
-
-
-def _online_first(early: NormRecord, late: NormRecord) -> bool:
-    """`early` has the shape of `late`'s online-first record: a year earlier, no volume
-    or issue yet, paged from 1 (or unpaged), while `late` has its volume."""
-    return bool(
-        early.year is not None
-        and late.year == early.year + 1
-        and not early.volume
-        and not early.issues
-        and early.page_start in ("", "1")
-        and late.volume
-        and not early.is_conference
-        and not late.is_conference
-    )
-
-
-_ISSUE_TYPO = "issue taken for a typo: same title, volume and first page"
-
-
 _ERRATUM_OF = "one is an erratum notice under the other's title: never merged automatically"
 
 
@@ -277,7 +212,7 @@ def _issue_text(numbers: frozenset[str]) -> str:
 def _pages_text(a: NormRecord, b: NormRecord) -> str:
     if a.raw_pages == b.raw_pages:
         return f"same pages {a.raw_pages}"
-    if a.page_start != b.page_start and _same_range_end(a, b):
+    if a.page_start != b.page_start and same_range_end(a, b):
         return f"page ranges end alike ({a.raw_pages} vs {b.raw_pages})"
     return f"pages {a.raw_pages} = {b.raw_pages}"
 
@@ -321,7 +256,7 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
     pages = _pages_agreement(a, b)
     volume = None if not a.volume or not b.volume else a.volume == b.volume
     issue = None if not a.issues or not b.issues else bool(a.issues & b.issues)
-    end_conflict = _last_pages_conflict(a, b)
+    end_conflict = last_pages_conflict(a, b)
     year_gap = None if a.year is None or b.year is None else abs(a.year - b.year)
 
     # An abstract and the full paper (a page range) are different reports; an Embase
@@ -399,10 +334,10 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
         issue is False
         and year_gap == 0
         and authors_agree
-        and _mistyped_issue(a, b, same_doi, journal)
+        and mistyped_issue(a, b, same_doi, journal)
     )
     if issue_typo:
-        ev.support.append(_ISSUE_TYPO)
+        ev.support.append(ISSUE_TYPO)
     if pages:
         ev.support.append(_pages_text(a, b))
     elif pages is False:
@@ -427,7 +362,7 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
         issue=issue, end_conflict=end_conflict, issue_typo=issue_typo,
         informative=a.informative_title and b.informative_title,
         preprint_pair=a.is_preprint != b.is_preprint,
-        online_first=_online_first(a, b) or _online_first(b, a),
+        online_first=online_first(a, b) or online_first(b, a),
     )  # fmt: skip
     generic_only = ev.cap_maybe == [_GENERIC]
     decision = _decide(facts, capped=bool(ev.cap_maybe), generic_only=generic_only)
