@@ -193,7 +193,7 @@ _ERRATUM_OF = "one is an erratum notice under the other's title: never merged au
 def _erratum_of(a: NormRecord, b: NormRecord) -> bool:
     """An erratum notice under the article's (informative) title, in the same journal
     and volume, by the same first author where both name one."""
-    first, _ = _author_agreement(a, b)
+    first, share = _author_agreement(a, b)
     return bool(
         a.informative_title
         and b.informative_title
@@ -201,7 +201,7 @@ def _erratum_of(a: NormRecord, b: NormRecord) -> bool:
         and journal_agreement(a.journal, b.journal)
         and a.volume
         and a.volume == b.volume
-        and first is not False
+        and (first is not False or share >= 0.5)
     )
 
 
@@ -502,7 +502,13 @@ def _decide(f: _Facts, *, capped: bool, generic_only: bool = False) -> str:
         # One disagreement is worth a look (a typo, online-first pages); two or
         # more mean another report of the work, not another record of this one.
         near = f.title_sim >= 0.9 and (f.authors_agree or same_place)
-        return MAYBE if near and len(conflicts) + journal_differs == 1 else DISTINCT
+        if near and len(conflicts) + journal_differs == 1:
+            return MAYBE
+        # The same title by the same authors elsewhere in one volume: a correction
+        # or a second printing more often than another paper; a person decides.
+        same_volume = f.volume and f.journal and f.year_gap == 0 and f.authors_agree
+        elsewhere = set(conflicts) == {"issue", "first page"} and not journal_differs
+        return MAYBE if same_volume and elsewhere and f.title_kind == "same" else DISTINCT
     if capped:
         if generic_only and f.title_kind == "same" and _same_issue_place(f):
             # A generic title is no evidence, but the place is: the same journal,
