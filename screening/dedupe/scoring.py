@@ -26,7 +26,12 @@ The policy, in terms of evidence (issue 12):
   a conflict is "distinct", without one it is "maybe"; two titles that normalise to
   nothing.
 * Vetoes before anything else: erratum/retraction/comment/reply notices vs their
-  article, Part I vs Part II.
+  article, Part I vs Part II. An erratum notice under the article's title in its
+  journal and volume is offered to a person ("maybe"), never merged: the labelled
+  sets disagree on whether an erratum is its article.
+* For a person, not merged: one conflict with near-identical titles, and the same
+  title by the same authors at another issue and first page of one volume (a
+  correction or second printing more often than another paper).
 
 The order of the rules mirrors how a careful reviewer reads a pair: first the vetoes
 (notices, parts, different versions), then shared identifiers, then the
