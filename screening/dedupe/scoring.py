@@ -197,7 +197,8 @@ _ERRATUM_OF = "one is an erratum notice under the other's title: never merged au
 
 def _erratum_of(a: NormRecord, b: NormRecord) -> bool:
     """An erratum notice under the article's (informative) title, in the same journal
-    and volume, by the same first author where both name one."""
+    and volume, by the same first author where both name one, or sharing half the names
+    (errata often name only the corresponding author)."""
     first, share = _author_agreement(a, b)
     return bool(
         a.informative_title
@@ -247,7 +248,7 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
             kind = a.notice or b.notice
             reason = f"one is {'an' if kind[0] in 'aeiou' else 'a'} {kind} notice: never merged"
             if kind == "erratum" and _erratum_of(a, b):
-                # The erratum of this very article: a person may link the two (the
+                # The erratum of this very article: a person may link the two (some
                 # labelled sets count them as one), the matcher never merges them.
                 return Comparison(round(_title_likeness(a, b)[0], 3), MAYBE, (_ERRATUM_OF,))
         return Comparison(0.0, DISTINCT, (reason,))
