@@ -20,7 +20,7 @@ The policy, in terms of evidence (issue 12):
   between records with the same long, non-recurring title, authors, journal,
   volume, year and numeric first page (or DOI). A year one apart is online-first
   when journal and volume agree, or when one record has an online-first record's
-  shape (no volume or issue, paged from 1, a year before the other).
+  shape (no volume or issue, paged 1-N or the same DOI, a year before the other).
 * Never evidence: a generic or recurring heading ("Editorial", "Editor's comments",
   "In this issue", "Book reviews", "Index", in several languages) — such a pair with
   a conflict is "distinct", without one it is "maybe"; two titles that normalise to

@@ -63,13 +63,16 @@ def mistyped_issue(a: NormRecord, b: NormRecord, same_doi: bool, journal: bool |
 
 def online_first(early: NormRecord, late: NormRecord) -> bool:
     """`early` has the shape of `late`'s online-first record: a year earlier, no volume
-    or issue yet, paged from 1 (or unpaged), while `late` has its volume."""
+    or issue yet, and either the online PDF's own pages ("1-17") or `late`'s DOI, while
+    `late` has its volume. A bare record (no pages, no DOI) may be a meeting abstract
+    of the year before: not this shape."""
+    own_pages = early.page_start == "1" and bool(early.page_end)
     return bool(
         early.year is not None
         and late.year == early.year + 1
         and not early.volume
         and not early.issues
-        and early.page_start in ("", "1")
+        and (own_pages or (early.doi and early.doi == late.doi))
         and late.volume
         and not early.is_conference
         and not late.is_conference
