@@ -235,6 +235,10 @@ def main_accuracy(
     print("sensitivity; false: records wrongly merged into another work's group; maybe: pairs")
     print("left for a person (not already grouped); m-true: of those, true duplicates;")
     print("secs: matching time.")
+    print("true pairs left for a person, and recall once a person confirms them:")
+    for r in ours_all:
+        print(f"  {r['name']:19} {r['maybe_true']:4} of {r['maybe']:4} queued pairs are true; "
+              f"recall {r['recall']:.4f} -> {r['recall_after']:.4f}")  # fmt: skip
     if not bib_dedupe:
         print("* bib-dedupe 0.11.0: PUBLISHED figures (shared/data/README.md), not run here;")
         print("  run it with --bib-dedupe /tmp/bibdedupe-venv/bin/python.")

@@ -34,6 +34,24 @@ def drop_counter_issues(records: list[NormRecord]) -> list[NormRecord]:
     return [replace(r, issues=frozenset()) if r.issues else r for r in records]
 
 
+# An informative title found at this many different places (volume, issues, first
+# page, year) is a recurring item of a serial ("Clinical quiz", "Images in
+# haematology"): the rules that forgive a mistyped issue or page do not apply to it.
+RECURRING_PLACES = 3
+
+
+def mark_recurring_titles(records: list[NormRecord]) -> list[NormRecord]:
+    """`records`, with `recurring` set on informative titles found at several places."""
+    places: dict[str, set] = {}
+    for r in records:
+        if r.informative_title:
+            places.setdefault(r.title_key, set()).add((r.volume, r.issues, r.page_start, r.year))
+    recurring = {key for key, seen in places.items() if len(seen) >= RECURRING_PLACES}
+    if not recurring:
+        return records
+    return [replace(r, recurring=True) if r.title_key in recurring else r for r in records]
+
+
 def find_duplicates(
     records: Sequence[DedupeRecord], *, new_ids: Collection | None = None
 ) -> list[PairVerdict]:
@@ -43,7 +61,7 @@ def find_duplicates(
     so a fresh import can be checked against everything already in the review.
     Results are sorted by pair for reproducibility.
     """
-    normalised = drop_counter_issues([normalise_record(r) for r in records])
+    normalised = mark_recurring_titles(drop_counter_issues([normalise_record(r) for r in records]))
     is_new = None
     if new_ids is not None:
         wanted = set(new_ids)

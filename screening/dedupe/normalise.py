@@ -89,6 +89,10 @@ class NormRecord:
     is_preprint: bool
     isbn: str
     issues: frozenset[str] = frozenset()  # every issue number named ("3/4" -> {"3", "4"})
+    in_supplement: bool = False  # issue or volume names a supplement (meeting abstracts)
+    # The same informative title at three or more places (volume, issue, first page,
+    # year) in the set: a recurring item of a serial; set by the matcher.
+    recurring: bool = False
 
 
 def fold(text: str) -> str:
@@ -117,11 +121,19 @@ def normalise_title(title: str) -> str:
     if is_placeholder(title):
         return ""
     text = _ANNOTATION.sub(" ", title)
+    # "Erratum: <the article's title>": the notice kind is read from the raw title
+    # (notice_kind); the title itself is the article's, so that two notices about
+    # one article compare alike. A bare "Erratum" stays a (generic) title.
+    text = _NOTICE_PREFIX.sub("", text)
     text = _TRAILING_TAG.sub(" ", _TRANSLATION_NOTE.sub(" ", text))
     text = _ERRATUM_CITATION.sub(" ", text)
     text = re.sub(r"(?<=\d)[,.](?=\d{3}\b)", "", text)  # "10,000" is one number
     return _squeeze(fold(text), " ").strip()
 
+
+_NOTICE_PREFIX = re.compile(
+    r"^\s*(?:erratum|errata|corrigendum|correction)(?:\s+to)?\s*:\s*(?=\S+(?:\s+\S+){2})", re.I
+)
 
 # Erratum notices that cite the corrected article after its title: Web of Science
 # "Title (vol 360, pg 542, 2009)" and Embase "Title (N Engl J Med (2009) 360 (542-544))".
@@ -360,9 +372,10 @@ _JOURNAL_STOP = {"the", "of", "and", "in", "for", "on", "de", "la", "le", "der",
 
 @lru_cache(maxsize=20_000)
 def normalise_journal(journal: str) -> tuple[str, ...]:
-    """Journal name(s) as words without stop words; conference suffixes dropped.
+    """Journal name(s) as words without stop words.
 
     Embase glues the meeting onto the journal ("J Thromb Haemost.Conference: ...");
+    the meeting's name comes last, as an alternative (other exports name only it);
     some exports give alternatives ("CMAJ : Canadian Medical Association journal =
     Journal de l'Association medicale canadienne"). Every alternative is returned,
     the full name first.
@@ -370,10 +383,11 @@ def normalise_journal(journal: str) -> tuple[str, ...]:
     if is_placeholder(journal):
         return ()
     text = fold(journal if journal.isascii() else anyascii(journal))
-    text = re.split(r"\.\s*conference\s*:", text)[0]
+    text, *meeting = re.split(r"\.\s*conference\s*:", text, maxsplit=1)
     text = re.sub(r"\((?:online|print|electronic)\)|\[electronic resource\]", " ", text)
     names: list[str] = []
-    for part in [text, *re.split(r"=|:|\s-\s|\(|/", text)]:
+    # The meeting's own name last: another export may give only that as the venue.
+    for part in [text, *re.split(r"=|:|\s-\s|\(|/", text), *meeting]:
         words = [w for w in _squeeze(part, " ").split() if w not in _JOURNAL_STOP]
         name = " ".join(words)
         if name and name not in names:
@@ -483,6 +497,10 @@ def normalise_record(record: DedupeRecord) -> NormRecord:
     doi = normalise_doi(record.doi)
     doi = doi if identifies_an_article(doi) else ""
     page_start, page_end = normalise_pages(record.pages)
+    if page_end.isdigit() and page_start.isdigit() and int(page_end) < int(page_start):
+        # "2297-2108": a range that ends before it starts has a mistyped page in it,
+        # and nothing tells which one; neither is evidence either way.
+        page_start = page_end = ""
     numbers = tuple(sorted(w for w in title.split() if w.isdigit() or w in _ROMAN_NUMERALS))
     return NormRecord(
         id=record.id,
@@ -511,7 +529,12 @@ def normalise_record(record: DedupeRecord) -> NormRecord:
         is_conference=is_conference(record.publication_type, record.journal),
         is_preprint=is_preprint(record.publication_type, record.journal, doi),
         isbn=record.isbn,
+        in_supplement=bool(_SUPPLEMENT.search(record.issue) or _SUPPLEMENT.search(record.volume)),
     )
+
+
+# "Suppl 2", "SUPPL. 3", "Supplement 1", "s2": an issue of meeting abstracts.
+_SUPPLEMENT = re.compile(r"suppl|^\s*s\s*\d+\s*$", re.I)
 
 
 # Roman numerals that matter in titles ("Part II", "type 2"); "i" and "v" are too

@@ -13,12 +13,25 @@ The policy, in terms of evidence (issue 12):
   PMIDs, disjoint issue numbers, different first pages, different volumes, years
   more than one apart, and a different last page beside any of those. A pair with a
   conflict is at most "maybe", whatever else agrees — a shared DOI included.
+* Data-entry slips that cannot describe two different articles are not conflicts
+  (tests/dedupe/cases/7_data_entry_typos.json): a page range that runs backwards
+  ("2297-2108": its pages are unknown), two multi-page ranges of one volume ending
+  on the same page ("2141-2147" / "2142-2147"), and an issue that alone differs
+  between records with the same long, non-recurring title, authors, journal,
+  volume, year and numeric first page (or DOI). A year one apart is online-first
+  when journal and volume agree, or when one record has an online-first record's
+  shape (no volume or issue, paged 1-N or the same DOI, a year before the other).
 * Never evidence: a generic or recurring heading ("Editorial", "Editor's comments",
   "In this issue", "Book reviews", "Index", in several languages) — such a pair with
   a conflict is "distinct", without one it is "maybe"; two titles that normalise to
   nothing.
 * Vetoes before anything else: erratum/retraction/comment/reply notices vs their
-  article, Part I vs Part II.
+  article, Part I vs Part II. An erratum notice under the article's title in its
+  journal and volume is offered to a person ("maybe"), never merged: the labelled
+  sets disagree on whether an erratum is its article.
+* For a person, not merged: one conflict with near-identical titles, and the same
+  title by the same authors at another issue and first page of one volume (a
+  correction or second printing more often than another paper).
 
 The order of the rules mirrors how a careful reviewer reads a pair: first the vetoes
 (notices, parts, different versions), then shared identifiers, then the
@@ -34,8 +47,16 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import ratio, token_set_ratio
 
+from screening.dedupe.journals import journal_agreement
 from screening.dedupe.normalise import Author, NormRecord
 from screening.dedupe.records import DISTINCT, DUPLICATE, MAYBE
+from screening.dedupe.slips import (
+    ISSUE_TYPO,
+    last_pages_conflict,
+    mistyped_issue,
+    online_first,
+    same_range_end,
+)
 
 # Below this title likeness (0..100) a pair without a shared identifier is not worth
 # scoring at all; it keeps large imports fast.
@@ -115,56 +136,6 @@ def _author_agreement(a: NormRecord, b: NormRecord) -> tuple[bool | None, float]
     return first, found / len(shorter)
 
 
-def _journal_agreement(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
-    """Whether two journals are the same, None if either is unknown.
-
-    Each side may carry alternative names; any agreeing pair counts. Abbreviations
-    ("curr opin lipidol" / "current opinion lipidology") and acronyms ("bmj" /
-    "british medical journal") are accepted.
-    """
-    if not a or not b:
-        return None
-    return any(_same_journal(x, y) for x in a for y in b)
-
-
-def _same_journal(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    words_a, words_b = a.split(), b.split()
-    if _abbreviates(words_a, words_b) or _abbreviates(words_b, words_a):
-        return True
-    for short, long_ in ((words_a, words_b), (words_b, words_a)):
-        # An acronym: "bmj" for "british medical journal".
-        acronym = len(short) == 1 and 2 < len(short[0]) <= 6 and len(long_) == len(short[0])
-        if acronym and "".join(w[0] for w in long_) == short[0]:
-            return True
-    return token_set_ratio(a, b) >= 90
-
-
-def _abbreviates(short: list[str], full: list[str]) -> bool:
-    """Whether `short` is `full` with words abbreviated ISO 4 style, in order."""
-    if len(short) != len(full) and not (len(short) >= 3 and len(full) - len(short) == 1):
-        return False
-    position = 0
-    for word in short:
-        while position < len(full) and not _abbreviates_word(word, full[position]):
-            position += 1
-        if position == len(full):
-            return False
-        position += 1
-    return True
-
-
-def _abbreviates_word(word: str, full: str) -> bool:
-    if full.startswith(word):
-        return True
-    # "natl" for "national": the letters in order, starting alike.
-    if word[0] != full[0]:
-        return False
-    remaining = iter(full)
-    return all(ch in remaining for ch in word)
-
-
 def _pages_agreement(a: NormRecord, b: NormRecord) -> bool | None:
     """Whether the first pages agree; None when either is unknown or uninformative.
 
@@ -177,6 +148,8 @@ def _pages_agreement(a: NormRecord, b: NormRecord) -> bool | None:
         return True
     if _within(a, b) or _within(b, a):
         return True  # "488" is the last page of "487-488"
+    if same_range_end(a, b):
+        return True
     letters_a, letters_b = a.page_start[0].isalpha(), b.page_start[0].isalpha()
     if letters_a != letters_b:
         digits_a, digits_b = a.page_start.lstrip(_LETTERS), b.page_start.lstrip(_LETTERS)
@@ -212,18 +185,29 @@ def _numbers_conflict(a: NormRecord, b: NormRecord) -> bool:
 
 
 def _is_article(record: NormRecord) -> bool:
-    """A journal record with a page range: a full paper rather than an abstract."""
-    return bool(record.page_end) and not record.is_conference
+    """A journal record with a page range: a full paper rather than an abstract.
+
+    A supplement's range is the abstract book's ("v9 s2 p499-711"), not a paper's.
+    """
+    return bool(record.page_end) and not record.is_conference and not record.in_supplement
 
 
-def _last_pages_conflict(a: NormRecord, b: NormRecord) -> bool:
-    """Same first page but different last pages ("101-110" vs "101-111")."""
+_ERRATUM_OF = "one is an erratum notice under the other's title: never merged automatically"
+
+
+def _erratum_of(a: NormRecord, b: NormRecord) -> bool:
+    """An erratum notice under the article's (informative) title, in the same journal
+    and volume, by the same first author where both name one, or sharing half the names
+    (errata often name only the corresponding author)."""
+    first, share = _author_agreement(a, b)
     return bool(
-        a.page_start
-        and a.page_start == b.page_start
-        and a.page_end.isdigit()
-        and b.page_end.isdigit()
-        and a.page_end != b.page_end
+        a.informative_title
+        and b.informative_title
+        and _title_likeness(a, b)[0] >= 0.95
+        and journal_agreement(a.journal, b.journal)
+        and a.volume
+        and a.volume == b.volume
+        and (first is not False or share >= 0.5)
     )
 
 
@@ -234,6 +218,8 @@ def _issue_text(numbers: frozenset[str]) -> str:
 def _pages_text(a: NormRecord, b: NormRecord) -> str:
     if a.raw_pages == b.raw_pages:
         return f"same pages {a.raw_pages}"
+    if a.page_start != b.page_start and same_range_end(a, b):
+        return f"page ranges end alike ({a.raw_pages} vs {b.raw_pages})"
     return f"pages {a.raw_pages} = {b.raw_pages}"
 
 
@@ -261,6 +247,10 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
         else:
             kind = a.notice or b.notice
             reason = f"one is {'an' if kind[0] in 'aeiou' else 'a'} {kind} notice: never merged"
+            if kind == "erratum" and _erratum_of(a, b):
+                # The erratum of this very article: a person may link the two (some
+                # labelled sets count them as one), the matcher never merges them.
+                return Comparison(round(_title_likeness(a, b)[0], 3), MAYBE, (_ERRATUM_OF,))
         return Comparison(0.0, DISTINCT, (reason,))
     if a.part and b.part and a.part != b.part:
         return Comparison(0.0, DISTINCT, (f"part {a.part} vs part {b.part}: different papers",))
@@ -268,11 +258,11 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
     ev = _Evidence()
     title_sim, title_kind = _title_likeness(a, b)
     first_author, author_share = _author_agreement(a, b)
-    journal = _journal_agreement(a.journal, b.journal)
+    journal = journal_agreement(a.journal, b.journal)
     pages = _pages_agreement(a, b)
     volume = None if not a.volume or not b.volume else a.volume == b.volume
     issue = None if not a.issues or not b.issues else bool(a.issues & b.issues)
-    end_conflict = _last_pages_conflict(a, b)
+    end_conflict = last_pages_conflict(a, b)
     year_gap = None if a.year is None or b.year is None else abs(a.year - b.year)
 
     # An abstract and the full paper (a page range) are different reports; an Embase
@@ -345,6 +335,15 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
         ev.support.append(f"same issue {_issue_text(a.issues & b.issues)}")
     elif issue is False:
         ev.against.append(f"issues differ ({_issue_text(a.issues)} vs {_issue_text(b.issues)})")
+    authors_agree = _authors_agree(a, b, first_author, author_share)
+    issue_typo = (
+        issue is False
+        and year_gap == 0
+        and authors_agree
+        and mistyped_issue(a, b, same_doi, journal)
+    )
+    if issue_typo:
+        ev.support.append(ISSUE_TYPO)
     if pages:
         ev.support.append(_pages_text(a, b))
     elif pages is False:
@@ -361,14 +360,15 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
         score = max(score, 0.9)
     facts = _Facts(
         same_id=same_doi or same_pmid, title_sim=title_sim, title_kind=title_kind,
-        first_author=first_author, authors_agree=_authors_agree(a, b, first_author, author_share),
+        first_author=first_author, authors_agree=authors_agree,
         author_share=author_share, year_gap=year_gap, volume=volume, pages=pages,
         journal=journal, multi_page=bool(a.page_end or b.page_end),
         different_ids=bool(a.doi and b.doi and a.doi_base != b.doi_base)
         or bool(a.pmid and b.pmid and a.pmid != b.pmid),
-        issue=issue, end_conflict=end_conflict,
+        issue=issue, end_conflict=end_conflict, issue_typo=issue_typo,
         informative=a.informative_title and b.informative_title,
         preprint_pair=a.is_preprint != b.is_preprint,
+        online_first=online_first(a, b) or online_first(b, a),
     )  # fmt: skip
     generic_only = ev.cap_maybe == [_GENERIC]
     decision = _decide(facts, capped=bool(ev.cap_maybe), generic_only=generic_only)
@@ -431,6 +431,8 @@ class _Facts:
     preprint_pair: bool  # one is a preprint, the other not: its own DOI and venue
     issue: bool | None = None  # issue numbers overlap / are disjoint / unknown
     end_conflict: bool = False  # same first page, different last page
+    issue_typo: bool = False  # the issues differ, everything identifying agrees
+    online_first: bool = False  # one is the other's online-first record (a year earlier)
 
     def conflicts(self) -> list[str]:
         """Identifying fields on which the two records disagree: each one vetoes an
@@ -442,7 +444,7 @@ class _Facts:
             found.append("year")
         if self.volume is False:
             found.append("volume")
-        if self.issue is False:
+        if self.issue is False and not self.issue_typo:
             found.append("issue")
         if self.pages is False:
             found.append("first page")
@@ -506,7 +508,13 @@ def _decide(f: _Facts, *, capped: bool, generic_only: bool = False) -> str:
         # One disagreement is worth a look (a typo, online-first pages); two or
         # more mean another report of the work, not another record of this one.
         near = f.title_sim >= 0.9 and (f.authors_agree or same_place)
-        return MAYBE if near and len(conflicts) + journal_differs == 1 else DISTINCT
+        if near and len(conflicts) + journal_differs == 1:
+            return MAYBE
+        # The same title by the same authors elsewhere in one volume: a correction
+        # or a second printing more often than another paper; a person decides.
+        same_volume = f.volume and f.journal and f.year_gap == 0 and f.authors_agree
+        elsewhere = set(conflicts) == {"issue", "first page"} and not journal_differs
+        return MAYBE if same_volume and elsewhere and f.title_kind == "same" else DISTINCT
     if capped:
         if generic_only and f.title_kind == "same" and _same_issue_place(f):
             # A generic title is no evidence, but the place is: the same journal,
@@ -528,7 +536,10 @@ def _decide(f: _Facts, *, capped: bool, generic_only: bool = False) -> str:
     if not f.authors_agree and f.first_author is not None:
         return MAYBE
     if strong_title:
-        if f.year_gap == 1 and not same_place:
+        pinned = (f.volume or f.online_first) and f.journal
+        if f.year_gap == 1 and not same_place and not pinned:
+            # Online first vs print, or one abstract at two yearly meetings: the same
+            # volume of the same journal, or an online-first record's shape, tells.
             return MAYBE
         if f.authors_agree and (f.volume or f.pages or f.journal):
             return DUPLICATE

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch
 
 from reviewapp.models import Review
-from screening.dedupe.normalise import normalise_title
+from screening.dedupe.normalise import normalise_title, notice_kind
 from screening.identifiers import normalise_doi, normalise_pages
 from screening.models import (
     CITATION_FIELDS,
@@ -39,7 +39,8 @@ def _text(record: Record, name: str) -> str:
 
 def _same(name: str, a: str, b: str) -> bool:
     if name == "title":
-        return normalise_title(a) == normalise_title(b)
+        # "Erratum: <title>" normalises to the article's title; the notice still differs.
+        return normalise_title(a) == normalise_title(b) and notice_kind(a) == notice_kind(b)
     if name == "doi":
         return normalise_doi(a) == normalise_doi(b)
     if name == "pages":

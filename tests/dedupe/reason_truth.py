@@ -26,6 +26,7 @@ from screening.dedupe.normalise import (
     normalise_pmid,
     normalise_title,
     normalise_volume,
+    notice_kind,
 )
 from screening.identifiers import doi_base, normalise_doi, normalise_pages
 
@@ -130,6 +131,28 @@ def check(reason: str, a: DedupeRecord, b: DedupeRecord) -> bool:  # noqa: C901,
     if m := re.fullmatch(r"pages (.+) = (.+)", reason):
         return (a.pages.strip(), b.pages.strip()) == m.groups() and _pages_compatible(
             pages_a, pages_b
+        )
+    if reason == "one is an erratum notice under the other's title: never merged automatically":
+        kinds = {notice_kind(a.title, a.publication_type), notice_kind(b.title, b.publication_type)}
+        ta, tb = normalise_title(a.title), normalise_title(b.title)
+        if kinds != {"erratum", ""} or not (ta and tb):
+            return False
+        short, long_ = sorted((ta, tb), key=len)  # a title cut short counts as the same
+        return max(ratio(ta, tb), ratio(short, long_[: len(short)])) >= 95
+    if m := re.fullmatch(r"page ranges end alike \((.*) vs (.*)\)", reason):
+        return (
+            (a.pages.strip(), b.pages.strip()) == m.groups()
+            and pages_a[1] == pages_b[1] != ""
+            and pages_a[0] != pages_b[0]
+            and normalise_volume(a.volume) == normalise_volume(b.volume) != ""
+        )
+    if reason == "issue taken for a typo: same title, volume and first page":
+        same_start = pages_a[0] == pages_b[0] != "" or doi_a == doi_b != ""
+        return (
+            normalise_title(a.title) == normalise_title(b.title) != ""
+            and normalise_volume(a.volume) == normalise_volume(b.volume) != ""
+            and same_start
+            and not issue_numbers(a.issue) & issue_numbers(b.issue)
         )
     if m := re.fullmatch(r"pages differ \((.*) vs (.*)\)", reason):
         return (a.pages.strip(), b.pages.strip()) == m.groups() and pages_a[0] != pages_b[0]

@@ -91,11 +91,17 @@ def test_it_asks_a_person_about_one_year_without_other_evidence():
 
 
 def test_it_never_merges_an_erratum_with_its_article():
+    """Under the article's title in its volume it is offered to a person, no more."""
     erratum = copy(title="Erratum: " + ARTICLE.title, pages="1001")
-    result = verdict(ARTICLE, erratum)
+    (pair,) = find_duplicates([ARTICLE, erratum])
+    assert pair.decision == MAYBE
+    assert pair.reasons == ("one is an erratum notice under the other's title: never merged "
+                            "automatically",)  # fmt: skip
+    elsewhere = copy(title="Erratum: " + ARTICLE.title, pages="1001", volume="20")
+    result = verdict(ARTICLE, elsewhere)
     assert result.decision == DISTINCT
     assert any("erratum notice: never merged" in r for r in result.reasons)
-    assert find_duplicates([ARTICLE, erratum]) == []
+    assert find_duplicates([ARTICLE, elsewhere]) == []
 
 
 def test_it_never_merges_a_notice_even_sharing_the_doi():
@@ -188,3 +194,26 @@ def test_group_duplicates_chains_certain_pairs_and_ignores_maybes():
     ]
     assert group_duplicates(pairs) == [frozenset({1, 2, 3}), frozenset({5, 6})]
     assert group_duplicates([]) == []
+
+
+def test_a_mistyped_issue_is_forgiven_for_a_one_off_title():
+    a = copy(id=1, issue="3", doi="")
+    b = copy(id=2, issue="4", doi="")
+    pair = only_pair([a, b])
+    assert pair.decision == DUPLICATE
+    assert mentions(pair, "issue taken for a typo")
+
+
+def test_a_title_at_three_places_is_a_recurring_item_whose_issues_count():
+    """A column under one title in three issues at the same first page (per-issue
+    pagination): the issue is no typo, and the records are never merged."""
+    records = [copy(id=n, issue=str(n), doi="") for n in (1, 2, 3)]
+    pairs = find_duplicates(records)
+    assert pairs and all(p.decision != DUPLICATE for p in pairs)
+    assert not any(mentions(p, "issue taken for a typo") for p in pairs)
+
+
+def test_a_range_running_backwards_is_no_page_evidence():
+    a, b = normalise_record(copy(pages="2297-2108")), normalise_record(copy(pages="2097-2108"))
+    assert (a.page_start, a.page_end) == ("", "")
+    assert (b.page_start, b.page_end) == ("2097", "2108")

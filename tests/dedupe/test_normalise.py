@@ -74,7 +74,10 @@ def test_translated_title_brackets_and_tags_are_dropped():
 
 
 def test_journal_alternatives_and_conference_suffix():
-    assert normalise_journal("J Thromb Haemost.Conference: 22nd Congress")[0] == "j thromb haemost"
+    assert normalise_journal("J Thromb Haemost.Conference: 22nd Congress") == (
+        "j thromb haemost",
+        "22nd congress",  # the meeting, last: another export may name only it
+    )
     assert "canadian medical association journal" in normalise_journal(
         "CMAJ : Canadian Medical Association journal = Journal de l'Association medicale canadienne"
     )
@@ -101,3 +104,20 @@ def test_title_part_reads_roman_and_arabic():
     assert title_part("clinical trials part ii design") == "2"
     assert title_part("clinical trials part 2 design") == "2"
     assert title_part("a partial view") == ""
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Erratum: Severe deficiency of ADAMTS13", "severe deficiency of adamts13"),
+        ("Correction to: Severe deficiency of ADAMTS13", "severe deficiency of adamts13"),
+        ("Erratum", "erratum"),  # a bare heading stays (generic) title text
+        ("Erratum: Table 2", "erratum table 2"),  # too short to be an article's title
+        (
+            "Correction of iron deficiency in pregnancy",
+            "correction of iron deficiency in pregnancy",
+        ),
+    ],
+)
+def test_a_notice_prefix_leaves_the_articles_title(title, expected):
+    assert normalise_title(title) == expected

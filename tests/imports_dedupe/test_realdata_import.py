@@ -40,10 +40,10 @@ def test_a_labelled_set_is_imported_and_deduplicated(world, capsys, name):
     recall = len(found & expected) / len(expected)
     assert precision >= 0.999, f"precision {precision:.4f}"
     # bib-dedupe's pairwise recall on these sets: 0.9253, 0.8282, 0.9846. Haematology's
-    # truth joins errata and conference versions to the article; those pairs conflict on
-    # issue or first page and are never merged automatically (issue 12).
+    # truth joins some errata to their article (and not others) and the same abstract
+    # given at two meetings; those pairs are never merged automatically (issue 12).
     assert (
-        recall >= {"respiratory": 0.93, "haematology": 0.77, "cytology_screening": 0.985}[name]
+        recall >= {"respiratory": 0.93, "haematology": 0.82, "cytology_screening": 0.985}[name]
     ), f"recall {recall:.4f}"
 
 
