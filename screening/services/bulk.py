@@ -121,7 +121,11 @@ def insert_select(model: type[models.Model], queryset: models.QuerySet, columns:
     targets = ", ".join(connection.ops.quote_name(model._meta.get_field(n).column) for n in names)
     table = connection.ops.quote_name(model._meta.db_table)
     # SQLite needs a WHERE before ON CONFLICT to parse the SELECT's end unambiguously.
-    sql = f"INSERT INTO {table} ({targets}) SELECT * FROM ({select}) AS rows WHERE true ON CONFLICT DO NOTHING"
+    # Names are quoted by the backend and the SELECT is the ORM's, values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({targets}) SELECT * FROM ({select}) AS rows "  # noqa: S608
+        "WHERE true ON CONFLICT DO NOTHING"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
