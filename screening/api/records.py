@@ -102,6 +102,13 @@ FILTER_PARAMETERS = [
         "year:2019..2021 (README, Records and exports)",
     ),
     OpenApiParameter("import", int, description="One import's records (its id)"),
+    OpenApiParameter("round", int, description="One search round's records (its id)"),
+    OpenApiParameter(
+        "screened_by",
+        int,
+        description="Leads: records this member (user id) voted on, counting only the votes "
+        "the lead may see under blinding",
+    ),
     OpenApiParameter("year_from", int, description="Published in or after this year"),
     OpenApiParameter("year_to", int, description="Published in or before this year"),
     OpenApiParameter("fulltext", str, enum=["yes", "no"], description="A PDF is attached"),
@@ -109,7 +116,8 @@ FILTER_PARAMETERS = [
     OpenApiParameter(
         "ordering",
         str,
-        description="year, title, first_author, journal, source, imported, state, id; votes "
+        description="year, title, first_author, journal, source, imported, state, activity "
+        "(last activity everyone may see, or one's own), id; votes "
         "(reviewers and leads); score (leads: their relevance score); prefix - for descending. "
         "Exports stay in id order.",
     ),
