@@ -9,6 +9,7 @@ live diagram's version when the transaction commits.
 
 States (DOMAIN.md, "The PRISMA flow"):
 ta → ta_excluded | ft_retrieval | ft | ft_not_retrieved;  ft_retrieval → ft | ft_not_retrieved;
+ft_not_retrieved → ft_retrieval (sought again);
 ft → ft_excluded | included;  any state → duplicate (merge) and back;
 ta → automation (stopping) and back.
 """
@@ -40,6 +41,9 @@ class Event(StrEnum):
     TA_INCLUDE_NOT_RETRIEVED = "ta_include_not_retrieved"  # ... passed, known not retrievable
     RETRIEVED = "retrieved"  # the full text was uploaded
     NOT_RETRIEVED = "not_retrieved"  # the full text cannot be obtained
+    SOUGHT_AGAIN = (
+        "sought_again"  # back on the retrieval list (the lead's bulk action, or its undo)
+    )
     FT_EXCLUDE = "ft_exclude"  # full text decided: out (with one reason)
     FT_INCLUDE = "ft_include"  # full text decided: included
     MERGE = "merge"  # removed as a duplicate of another record
@@ -71,6 +75,7 @@ TABLE: dict[tuple[State, Event], str] = {
     (State.FT_RETRIEVAL, Event.NOT_RETRIEVED): State.FT_NOT_RETRIEVED,
     (State.FT_NOT_RETRIEVED, Event.NOT_RETRIEVED): State.FT_NOT_RETRIEVED,
     (State.FT, Event.NOT_RETRIEVED): State.FT_NOT_RETRIEVED,  # before any full-text vote
+    (State.FT_NOT_RETRIEVED, Event.SOUGHT_AGAIN): State.FT_RETRIEVAL,
     # Full text decided by votes or the lead (and overruled by the lead).
     **{(s, Event.FT_EXCLUDE): State.FT_EXCLUDED for s in (State.FT, State.INCLUDED)},
     **{(s, Event.FT_INCLUDE): State.INCLUDED for s in (State.FT, State.FT_EXCLUDED)},
@@ -115,6 +120,13 @@ def stage_of(event: str) -> str:
     """The screening stage an event belongs to in the history ("ta" or "ft")."""
     return (
         "ft"
-        if event in (Event.FT_EXCLUDE, Event.FT_INCLUDE, Event.RETRIEVED, Event.NOT_RETRIEVED)
+        if event
+        in (
+            Event.FT_EXCLUDE,
+            Event.FT_INCLUDE,
+            Event.RETRIEVED,
+            Event.NOT_RETRIEVED,
+            Event.SOUGHT_AGAIN,
+        )
         else "ta"
     )

@@ -116,11 +116,15 @@ ROUTES: dict[str, object] = {
     "api:record_tags": {"GET": Role.VIEWER, "POST": Role.REVIEWER},
     "api:record_tag_detail": {"DELETE": Role.REVIEWER},
     "records_bulk": {"POST": Role.LEAD},
+    "records_actions": {"GET": Role.LEAD},
+    "records_action_undo": {"POST": Role.LEAD},
     "record_comments": {"GET": Role.VIEWER, "POST": Role.REVIEWER},
     "comment_change": {"POST": Role.REVIEWER},
     "api:record_comments": {"GET": Role.VIEWER, "POST": Role.REVIEWER},
     "api:comment_detail": {"PATCH": Role.REVIEWER, "DELETE": Role.REVIEWER},
     "api:records_bulk": {"POST": Role.LEAD},
+    "api:records_actions": {"GET": Role.LEAD},
+    "api:records_action_undo": {"POST": Role.LEAD},
     "api:export_asreview": {"GET": Role.VIEWER},
     "api:export_revman": {"GET": Role.VIEWER},
     # extraction: studies, form, sheets, consensus, evidence table, risk of bias
@@ -276,13 +280,17 @@ def _screening_objects(world) -> dict:
 
     update = add_round(review=world.review)
     entry = create_entry(review=world.review, round_=update, source_name="Embase")
-    from screening.models import KnownRelevant
+    from screening.models import KnownRelevant, RecordsAction
 
     known = KnownRelevant.objects.create(
         review=world.review, line=a.title, kind="title", key=f"record {a.pk}", record=a
     )
+    records_action = RecordsAction.objects.create(
+        review=world.review, actor=world.lead, kind="not_retrieved", count=0
+    )
     return {
         "known_id": known.pk,
+        "action_id": records_action.pk,
         "round_id": update.pk,
         "entry_id": entry.pk,
         "stop_id": stop.pk,

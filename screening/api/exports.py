@@ -23,6 +23,7 @@ from screening.exports import TABLES
 from screening.exports.responses import CONTENT_TYPES, export_response
 from screening.exports.tables import ExportContext
 from screening.selectors.records import RecordFilters, vote_access
+from screening.services.records_actions import log_export
 from screening.services.settings import screening_settings_for
 
 
@@ -89,6 +90,9 @@ def export_view(name: str) -> type[APIView]:
                 user_id=request.user.pk,
                 filters=filters,
                 labels=request.query_params.get("labels", ""),
+            )
+            log_export(
+                context=context, table=name, fmt=request.accepted_renderer.format, by=request.user
             )
             return export_response(
                 table=name, fmt=request.accepted_renderer.format, context=context

@@ -9,8 +9,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from reviewapp.access import ReviewRolePermission
+from reviewapp.http import object_of_review_or_404
 from reviewapp.models import Role
-from screening.models import RecordState, SourceKind, Stage, Tag
+from screening.models import RecordsAction, RecordState, SourceKind, Stage, Tag
 from screening.selectors.records import (
     STATUSES,
     RecordFilters,
@@ -19,9 +20,10 @@ from screening.selectors.records import (
     vote_access,
 )
 from screening.selectors.tags import status_of_listed, visible_tags
+from screening.services import records_actions
+from screening.services.records_actions import clean_reason
 from screening.services.settings import screening_settings_for
-from screening.services.tags import tag_records, untag_records
-from screening.views.bulk import bulk_target
+from screening.views.bulk import ACTIONS, TAG_ACTIONS, apply_bulk, bulk_target
 
 
 class VoteOut(serializers.Serializer):
@@ -100,6 +102,13 @@ FILTER_PARAMETERS = [
         "year:2019..2021 (README, Records and exports)",
     ),
     OpenApiParameter("import", int, description="One import's records (its id)"),
+    OpenApiParameter("round", int, description="One search round's records (its id)"),
+    OpenApiParameter(
+        "screened_by",
+        int,
+        description="Leads: records this member (user id) voted on, counting only the votes "
+        "the lead may see under blinding",
+    ),
     OpenApiParameter("year_from", int, description="Published in or after this year"),
     OpenApiParameter("year_to", int, description="Published in or before this year"),
     OpenApiParameter("fulltext", str, enum=["yes", "no"], description="A PDF is attached"),
@@ -107,7 +116,8 @@ FILTER_PARAMETERS = [
     OpenApiParameter(
         "ordering",
         str,
-        description="year, title, first_author, journal, source, imported, state, id; votes "
+        description="year, title, first_author, journal, source, imported, state, activity "
+        "(last activity everyone may see, or one's own), id; votes "
         "(reviewers and leads); score (leads: their relevance score); prefix - for descending. "
         "Exports stay in id order.",
     ),
@@ -179,8 +189,11 @@ urlpatterns = [
 
 
 class BulkIn(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["tag", "untag"])
-    tag = serializers.IntegerField(help_text="The tag's id")
+    action = serializers.ChoiceField(choices=list(ACTIONS))
+    tag = serializers.IntegerField(required=False, help_text="The tag's id (tag, untag)")
+    reason = serializers.CharField(
+        required=False, max_length=300, help_text="Why not retrieved (not_retrieved)"
+    )
     ids = serializers.ListField(
         child=serializers.IntegerField(), required=False, max_length=1000, help_text="Records"
     )
@@ -194,14 +207,20 @@ class BulkIn(serializers.Serializer):
 
 class BulkOut(serializers.Serializer):
     count = serializers.IntegerField(help_text="Records selected")
-    changed = serializers.IntegerField(help_text="Records tagged or untagged (0 unless confirm)")
+    changed = serializers.IntegerField(help_text="Records changed (0 unless confirm)")
     confirmed = serializers.BooleanField()
+    action_id = serializers.IntegerField(
+        allow_null=True, help_text="The log entry (GET records/actions/); undo moves there"
+    )
 
 
 class RecordsBulk(generics.GenericAPIView):
-    """Lead: tag or untag the records `ids`, or (`all`) every record matching the records
-    list's filters given in the query string. Without `confirm` nothing changes and the
-    answer says how many records it would apply to. Each record changed is in its history."""
+    """Lead: on the records `ids`, or (`all`) every record matching the records list's
+    filters given in the query string: `tag` / `untag` (with `tag`), `retrieval` (records
+    marked not retrieved go back on the full-text retrieval list), `not_retrieved` (records
+    on the retrieval list without a PDF, with `reason`). Without `confirm` nothing changes
+    and the answer says how many records it would apply to. Each record changed is in its
+    history; each action in the log (records/actions/), where moves are undone."""
 
     permission_classes = [ReviewRolePermission]
     review_role = Role.LEAD
@@ -212,9 +231,13 @@ class RecordsBulk(generics.GenericAPIView):
         data = BulkIn(data=request.data)
         data.is_valid(raise_exception=True)
         body = data.validated_data
-        tag = Tag.objects.filter(review=request.review, pk=body["tag"]).first()
-        if tag is None:
-            raise ValidationError({"tag": "No such tag in this review."})
+        tag = None
+        if body["action"] in TAG_ACTIONS:
+            tag = Tag.objects.filter(review=request.review, pk=body.get("tag") or 0).first()
+            if tag is None:
+                raise ValidationError({"tag": "No such tag in this review."})
+        if body["action"] == "not_retrieved":
+            clean_reason(body.get("reason", ""))
         if not body["all"] and not body.get("ids"):
             raise ValidationError({"ids": "Give the records' ids, or all=true with filters."})
         filters, records = bulk_target(
@@ -228,11 +251,73 @@ class RecordsBulk(generics.GenericAPIView):
         if filters.errors:
             raise ValidationError({"detail": list(filters.errors)})
         ids = list(records.order_by("pk").values_list("pk", flat=True))
-        changed = 0
+        changed, action_id = 0, None
         if body["confirm"]:
-            service = tag_records if body["action"] == "tag" else untag_records
-            changed = service(review=request.review, record_ids=ids, tag=tag, by=request.user)
-        return Response({"count": len(ids), "changed": changed, "confirmed": body["confirm"]})
+            done = apply_bulk(
+                action=body["action"],
+                review=request.review,
+                ids=ids,
+                tag=tag,
+                reason=body.get("reason", ""),
+                user=request.user,
+                query=filters.as_query(),
+            )
+            changed, action_id = done.count, done.pk
+        return Response(
+            {
+                "count": len(ids),
+                "changed": changed,
+                "confirmed": body["confirm"],
+                "action_id": action_id,
+            }
+        )
 
 
-urlpatterns += [path("records/bulk/", RecordsBulk.as_view(), name="records_bulk")]
+class ActionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField(help_text="tag, untag, retrieval, not_retrieved, export")
+    actor = serializers.CharField(source="actor.username", default="")
+    count = serializers.IntegerField(help_text="Records changed (or exported)")
+    query = serializers.CharField(help_text="The records list's filters it applied to")
+    at = serializers.DateTimeField()
+    undone_at = serializers.DateTimeField(allow_null=True)
+    undoable = serializers.BooleanField()
+
+
+class RecordsActions(generics.ListAPIView):
+    """Lead: the log of bulk actions and records exports, newest first."""
+
+    permission_classes = [ReviewRolePermission]
+    review_role = Role.LEAD
+    serializer_class = ActionOut
+
+    def get_queryset(self):
+        return RecordsAction.objects.filter(review=self.request.review).select_related("actor")
+
+
+class UndoOut(serializers.Serializer):
+    restored = serializers.IntegerField(help_text="Records moved back")
+
+
+class RecordsActionUndo(generics.GenericAPIView):
+    """Lead: undo a bulk move (retrieval, not_retrieved); records that moved on since stay."""
+
+    permission_classes = [ReviewRolePermission]
+    review_role = Role.LEAD
+    serializer_class = UndoOut
+
+    @extend_schema(request=None, responses=UndoOut)
+    def post(self, request, review_id, action_id):
+        action = object_of_review_or_404(RecordsAction, request.review, action_id)
+        return Response({"restored": records_actions.undo(action, by=request.user)})
+
+
+urlpatterns += [
+    path("records/bulk/", RecordsBulk.as_view(), name="records_bulk"),
+    path("records/actions/", RecordsActions.as_view(), name="records_actions"),
+    path(
+        "records/actions/<id:action_id>/undo/",
+        RecordsActionUndo.as_view(),
+        name="records_action_undo",
+    ),
+]

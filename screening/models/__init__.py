@@ -12,8 +12,10 @@
 - known_relevant.py: papers the lead pasted as already known relevant (cold start).
 - tags.py: the review's tags and who put which on which record.
 - comments.py: the discussion per record and its @mentions.
+- actions.py: RecordsAction, the log of the records list's bulk actions and exports.
 """
 
+from screening.models.actions import ActionKind, RecordsAction
 from screening.models.comments import Comment, Mention
 from screening.models.decisions import (
     SETTINGS_FIELDS,
@@ -64,8 +66,10 @@ from screening.models.search_log import SearchLogEntry, SearchRound
 from screening.models.tags import RecordTag, Tag
 
 __all__ = [
+    "ActionKind",
     "KnownKind",
     "KnownRelevant",
+    "RecordsAction",
     "CITATION_FIELDS",
     "SETTINGS_FIELDS",
     "CandidatePair",

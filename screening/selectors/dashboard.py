@@ -18,7 +18,39 @@ def dashboard_cards(*, review: Review, membership: Membership, user) -> dict:
         "imports": _imports(review),
         "overview": _overview(review, membership, user),
         "ranking": _ranking(review, membership),
+        "mentions": mentions_of(review=review, membership=membership, user=user),
     }
+
+
+def mentions_of(*, review: Review, membership: Membership, user, limit: int = 10) -> list:
+    """The latest comments that @mention `user` in this review, newest first, as far as
+    they may read them now (screening.visibility: a mention on a record still blinded to
+    them shows once it is settled). Two queries."""
+    from screening import visibility
+    from screening.models import Mention
+    from screening.selectors.tags import record_statuses
+    from screening.services.settings import screening_settings_for
+
+    mentions = list(
+        Mention.objects.filter(user=user, comment__review=review, comment__deleted_at__isnull=True)
+        .select_related("comment__author", "comment__record")
+        .order_by("-comment__created_at", "-pk")[: limit * 2]
+    )
+    if not mentions:
+        return []
+    audience = visibility.audience(
+        role_rank=membership.role_enum.rank, blind=screening_settings_for(review).blind
+    )
+    statuses = record_statuses([m.comment.record_id for m in mentions])
+    return [
+        m
+        for m in mentions
+        if visibility.comment_visible(
+            audience=audience,
+            mine=False,
+            status=statuses.get(m.comment.record_id, visibility.Status.SETTLED),
+        )
+    ][:limit]
 
 
 def _imports(review: Review) -> dict:

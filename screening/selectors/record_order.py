@@ -2,21 +2,35 @@
 whom, and as what SQL. Every order ends with the record id, so pages never overlap.
 
 Columns: `year`, `title`, `first_author`, `journal`, `source`, `imported` (the import's
-date), `state`, `id` — for everyone; `votes` (how many votes the record has, at every
+date), `state`, `activity` (last activity: the latest event of the record's history that
+the member may see whatever the blinding — a move in the flow, a resolution or overrule,
+an imported decision — or one of their own), `id` — for everyone; `votes` (how many votes the record has, at every
 stage) for members who may see votes (screening.visibility: viewers never do); `score`
 (the member's own relevance score) for leads. `-` before a column sorts descending.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from screening import visibility
-from screening.models import RecordScore, Vote
+from screening.models import RecordScore, Vote, VoteAction, VoteEvent
 
-EVERYONE = ("year", "title", "first_author", "journal", "source", "imported", "state", "id")
+EVERYONE = (
+    "year",
+    "title",
+    "first_author",
+    "journal",
+    "source",
+    "imported",
+    "state",
+    "activity",
+    "id",
+)
+# History events anyone may see (they change what every member sees: the record's state).
+PUBLIC_ACTIONS = (VoteAction.MOVE, VoteAction.RESOLVE, VoteAction.OVERRULE, VoteAction.IMPORT)
 COLUMNS = (*EVERYONE, "votes", "score")
 LABELS = {
     "year": "Year",
@@ -26,6 +40,7 @@ LABELS = {
     "source": "Source",
     "imported": "Imported",
     "state": "State",
+    "activity": "Last activity",
     "votes": "Votes",
     "score": "Score",
     "id": "Id",
@@ -69,6 +84,12 @@ def order(records: QuerySet, ordering: str, *, user_id: int | None) -> QuerySet:
         records = records.alias(
             _sort=Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
         )
+    elif column == "activity":
+        events = VoteEvent.objects.filter(record=OuterRef("pk")).filter(
+            Q(action__in=PUBLIC_ACTIONS) | Q(actor_id=user_id)
+        )
+        latest = events.order_by("-at").values("at")[:1]
+        records = records.alias(_sort=Subquery(latest))
     elif column == "score":
         score = RecordScore.objects.filter(record=OuterRef("pk"), reviewer_id=user_id).values(
             "score"

@@ -24,6 +24,7 @@ from screening.models import (
     Record,
     RecordState,
     ScreeningSettings,
+    SearchRound,
     SourceKind,
     Stage,
     StageOutcome,
@@ -70,6 +71,8 @@ class RecordFilters:
     abstract: str = ""  # "yes": has an abstract; "no": none
     ordering: str = ""  # screening.selectors.record_order; "" = id order
     ids: tuple[int, ...] = ()  # a selection of records (bulk export), at most MAX_IDS
+    search_round: int | None = None  # a SearchRound's id: the records its imports brought
+    screened_by: int | None = None  # leads: records a member voted on (as the lead may see)
     errors: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -135,6 +138,14 @@ class RecordFilters:
                 errors.append("A tag is given by its id.")
             elif tag_id not in tags:
                 tags.append(tag_id)
+        search_round = screened_by = None
+        if (value := params.get("round", "")) and (search_round := parse_id(value)) is None:
+            errors.append("The round is given by its id.")
+        if value := params.get("screened_by", ""):
+            if not is_lead:
+                errors.append("Only the lead may filter by who screened a record.")
+            elif (screened_by := parse_id(value)) is None:
+                errors.append("The screener is given by their user id.")
         ids = tuple(dict.fromkeys(i for v in params.getlist("id") if (i := parse_id(v))))
         if len(params.getlist("id")) != len(ids) and any(
             not parse_id(v) for v in params.getlist("id")
@@ -145,6 +156,8 @@ class RecordFilters:
             ids = ids[:MAX_IDS]
         return cls(
             ids=ids,
+            search_round=search_round,
+            screened_by=screened_by,
             batch=batch,
             year_from=years[0],
             year_to=years[1],
@@ -178,6 +191,8 @@ class RecordFilters:
             or self.fulltext
             or self.abstract
             or self.ids
+            or self.search_round
+            or self.screened_by
         )
 
     def query_items(self, *, ordering: bool = True) -> list[tuple[str, str]]:
@@ -194,6 +209,8 @@ class RecordFilters:
             ("year_to", self.year_to),
             ("fulltext", self.fulltext),
             ("abstract", self.abstract),
+            ("round", self.search_round),
+            ("screened_by", self.screened_by),
         )
         items += [(k, str(v)) for k, v in extra if v not in (None, "")]
         items += [("id", str(i)) for i in self.ids]
@@ -217,6 +234,20 @@ def _status_q(stage: Stage, status: str) -> Q:
     if status == "open":
         return awaiting & unsettled & ~Q(Exists(outcomes.filter(status=OutcomeStatus.CONFLICT)))
     return awaiting & unsettled
+
+
+def _screened_by_q(reviewer_id: int, *, access: VoteAccess, user_id: int | None) -> Q:
+    """Records `reviewer_id` voted on, counting only the votes this member may see
+    (screening.visibility: under blinding a lead sees another's vote once the record is
+    settled or in conflict at that stage; one's own votes always)."""
+    votes = Vote.objects.filter(record=OuterRef("pk"), reviewer_id=reviewer_id)
+    statuses = access.outcome_statuses_with_votes
+    if reviewer_id != user_id and statuses is not None:
+        seen = StageOutcome.objects.filter(
+            record=OuterRef("record"), stage=OuterRef("stage"), status__in=statuses
+        )
+        votes = votes.filter(Exists(seen))
+    return Q(Exists(votes))
 
 
 def filter_records(
@@ -260,6 +291,12 @@ def filter_records(
         records = records.filter(pk__in=filters.ids)
     if filters.batch:
         records = records.filter(batch_id=filters.batch)
+    if filters.search_round:
+        records = records.filter(batch__search_round_id=filters.search_round)
+    if filters.screened_by:
+        records = records.filter(
+            _screened_by_q(filters.screened_by, access=access, user_id=user_id)
+        )
     if filters.year_from is not None:
         records = records.filter(year__gte=filters.year_from)
     if filters.year_to is not None:
@@ -390,20 +427,46 @@ class FilterChoices:
     kinds: list[tuple[str, str]]
     reasons: list[ExclusionReason]
     imports: list[tuple[int, str]]  # (id, "PubMed · export.nbib")
+    rounds: list[tuple[int, str]]  # (SearchRound id, "Initial search"), when there are two+
+    screeners: list[tuple[int, str]]  # (user id, username) of members who may screen
 
 
-def filter_choices(*, review: Review) -> FilterChoices:
-    """What the filter bar offers: the review's sources, their kinds, and its reasons."""
+def filter_choices(*, review: Review, is_lead: bool = False) -> FilterChoices:
+    """What the filter bar offers: the review's sources, their kinds, its reasons, its
+    search rounds (from the imports: no query of its own) and, for the lead, who screens."""
     batches = list(
         ImportBatch.objects.filter(review=review)
         .order_by("pk")
-        .values_list("pk", "source_name", "source_kind", "filename")
+        .values_list(
+            "pk",
+            "source_name",
+            "source_kind",
+            "filename",
+            "search_round_id",
+            "search_round__number",
+        )
     )
-    pairs = {(name, kind) for _, name, kind, _ in batches}
+    pairs = {(name, kind) for _, name, kind, _, _, _ in batches}
     kinds = {kind for _, kind in pairs}
+    numbers = {pk: number for *_, pk, number in batches if pk is not None}
+    rounds = [
+        (pk, SearchRound(number=number).label)
+        for pk, number in sorted(numbers.items(), key=lambda item: item[1])
+    ]
+    screeners = []
+    if is_lead:
+        screeners = [
+            (m.user_id, m.user.username)
+            for m in Membership.objects.filter(review=review)
+            .select_related("user")
+            .order_by("user__username")
+            if m.role_enum.rank >= 1
+        ]
     return FilterChoices(
         sources=sorted({name for name, _ in pairs}, key=str.lower),
         kinds=[(value, label) for value, label in SourceKind.choices if value in kinds],
         reasons=list(ExclusionReason.objects.filter(review=review)),
-        imports=[(pk, f"{name} · {filename}") for pk, name, _, filename in batches],
+        imports=[(pk, f"{name} · {filename}") for pk, name, _, filename, _, _ in batches],
+        rounds=rounds if len(rounds) > 1 else [],
+        screeners=screeners,
     )

@@ -66,12 +66,20 @@ def _matches(document: str, query: str, params: list, *, negate: bool = False) -
     return Q(RawSQL(sql, [*params, *params], output_field=BooleanField()))  # noqa: S611 - fixed SQL
 
 
+def _doi_fragment(text: str) -> Q:
+    """DOIs containing `text`, case-insensitively: `ILIKE`, which the trigram index serves
+    (Django's `icontains` is `UPPER(doi) LIKE UPPER(…)`, which no index serves)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    sql = f'("{_TABLE}"."doi" ILIKE %s)'
+    return Q(RawSQL(sql, [f"%{escaped}%"], output_field=BooleanField()))  # noqa: S611 - fixed SQL
+
+
 def _postgres_q(plan: search.Plan) -> Q:
     q = Q()
     positive = []
     for term in plan.terms:
         if term.field == "doi" or (term.field == search.ANY and search.is_doi(term.text)):
-            hit = Q(doi__icontains=term.text)
+            hit = _doi_fragment(term.text)
         elif term.field == "pmid":
             hit = Q(pmid=term.text)
         else:

@@ -105,3 +105,27 @@ def _sql_type(field: models.Field) -> str:
     if isinstance(field, models.BooleanField):
         return "boolean"
     return "text" if connection.vendor == "postgresql" else "TEXT"
+
+
+def insert_select(model: type[models.Model], queryset: models.QuerySet, columns: dict) -> int:
+    """`INSERT INTO model (columns) SELECT … FROM queryset`: one statement, no row through
+    Python (bulk tagging 10,000 records and their history). `columns` maps each field name
+    of `model` to an expression of `queryset` (annotate constants with `Value`). Rows that
+    break a unique constraint are skipped (`ON CONFLICT DO NOTHING`, PostgreSQL and
+    SQLite alike); returns how many went in."""
+    names = list(columns)
+    query = queryset.annotate(**{f"_ins_{n}": e for n, e in columns.items()}).values_list(
+        *(f"_ins_{n}" for n in names)
+    )
+    select, params = query.query.sql_with_params()
+    targets = ", ".join(connection.ops.quote_name(model._meta.get_field(n).column) for n in names)
+    table = connection.ops.quote_name(model._meta.db_table)
+    # SQLite needs a WHERE before ON CONFLICT to parse the SELECT's end unambiguously.
+    # Names are quoted by the backend and the SELECT is the ORM's, values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({targets}) SELECT * FROM ({select}) AS rows "  # noqa: S608
+        "WHERE true ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

@@ -7,14 +7,19 @@ private tag events exactly as it hides their votes (screening.visibility).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, DateTimeField, Exists, F, JSONField, OuterRef, Value, When
+from django.db.models.functions import Cast, Substr
+from django.utils import timezone
 
 from reviewapp.models import Review
 from screening.models import Record, RecordTag, Stage, Tag, VoteAction, VoteEvent
 from screening.models.tags import COLOURS, RESERVED_KEYS
+from screening.services.bulk import insert_select
 
 _CHUNK = 2000
 _FT_STATES = ("ft", "ft_excluded", "included", "ft_retrieval", "ft_not_retrieved")
@@ -168,28 +173,59 @@ def remove_tag(*, record: Record, tag: Tag, by) -> bool:
     return bool(deleted)
 
 
+def _history_select(records, *, action: str, by, tag: Tag) -> None:
+    """One history event per record of the queryset `records`, in one INSERT … SELECT."""
+    after = {"tag": tag.name, "tag_id": tag.pk, "private": tag.private}
+    insert_select(
+        VoteEvent,
+        records,
+        {
+            "review": F("review_id"),
+            "record": F("pk"),
+            "record_pk": F("pk"),
+            "record_title": Substr("title", 1, 1000),
+            "stage": Case(
+                When(state__in=_FT_STATES, then=Value(Stage.FULL_TEXT.value)),
+                default=Value(Stage.TITLE_ABSTRACT.value),
+            ),
+            "actor": Value(by.pk),
+            "action": Value(str(action)),
+            "after": Cast(Value(json.dumps(after)), JSONField()),
+            "at": Value(timezone.now(), output_field=DateTimeField()),
+        },
+    )
+
+
+def _chunks(record_ids: list[int]):
+    for start in range(0, len(record_ids), _CHUNK):
+        yield record_ids[start : start + _CHUNK]
+
+
 def tag_records(*, review: Review, record_ids: list[int], tag: Tag, by) -> int:
     """Bulk: put `tag` on every record of `record_ids` that lacks it (for `by`, if private);
-    returns how many were tagged. One history event per record tagged."""
+    returns how many were tagged. One history event per record tagged. Two INSERT …
+    SELECT statements per 2,000 records: no record passes through Python."""
     if tag.review_id != review.pk:
         raise ValidationError("This tag belongs to another review.")
     tagged = 0
+    now = timezone.now()
     with transaction.atomic():
-        for start in range(0, len(record_ids), _CHUNK):
-            chunk = record_ids[start : start + _CHUNK]
-            have = RecordTag.objects.filter(tag=tag, record_id__in=chunk)
+        for chunk in _chunks(record_ids):
+            have = RecordTag.objects.filter(tag=tag, record=OuterRef("pk"))
             if tag.private:
                 have = have.filter(added_by=by)
-            done = set(have.values_list("record_id", flat=True))
-            records = list(
-                Record.objects.filter(review=review, pk__in=chunk)
-                .exclude(pk__in=done)
-                .only("pk", "title", "state", "review_id")
+            todo = Record.objects.filter(review=review, pk__in=chunk).exclude(Exists(have))
+            _history_select(todo, action=VoteAction.TAG, by=by, tag=tag)
+            tagged += insert_select(
+                RecordTag,
+                todo,
+                {
+                    "record": F("pk"),
+                    "tag": Value(tag.pk),
+                    "added_by": Value(by.pk),
+                    "added_at": Value(now, output_field=DateTimeField()),
+                },
             )
-            rows = [RecordTag(record=r, tag=tag, added_by=by) for r in records]
-            RecordTag.objects.bulk_create(rows, batch_size=_CHUNK, ignore_conflicts=True)
-            _history(rows, action=VoteAction.TAG, by=by, tag=tag)
-            tagged += len(rows)
     return tagged
 
 
@@ -199,19 +235,14 @@ def untag_records(*, review: Review, record_ids: list[int], tag: Tag, by) -> int
         raise ValidationError("This tag belongs to another review.")
     removed = 0
     with transaction.atomic():
-        for start in range(0, len(record_ids), _CHUNK):
-            chunk = record_ids[start : start + _CHUNK]
+        for chunk in _chunks(record_ids):
             rows = RecordTag.objects.filter(tag=tag, record_id__in=chunk)
             if tag.private:
                 rows = rows.filter(added_by=by)
-            ids = sorted(set(rows.values_list("record_id", flat=True)))
-            records = list(Record.objects.filter(pk__in=ids).only("pk", "title", "state"))
-            rows.delete()
-            _history(
-                [RecordTag(record=r, tag=tag, added_by=by) for r in records],
-                action=VoteAction.UNTAG,
-                by=by,
-                tag=tag,
+            having = Record.objects.filter(review=review, pk__in=chunk).filter(
+                Exists(rows.filter(record=OuterRef("pk")))
             )
-            removed += len(records)
+            _history_select(having, action=VoteAction.UNTAG, by=by, tag=tag)
+            removed += len(set(rows.values_list("record_id", flat=True)))
+            rows.delete()
     return removed

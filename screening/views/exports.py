@@ -16,6 +16,7 @@ from screening.exports import TABLES
 from screening.exports.responses import export_response
 from screening.exports.tables import ExportContext
 from screening.selectors.records import RecordFilters, VoteAccess, vote_access
+from screening.services.records_actions import log_export
 from screening.services.settings import screening_settings_for
 
 
@@ -59,6 +60,7 @@ def _download(request: HttpRequest, review: Review, membership: Membership, tabl
     context = export_context(request, review, membership, table=table)
     if context.filters.errors:
         return HttpResponseBadRequest(" ".join(context.filters.errors), content_type="text/plain")
+    log_export(context=context, table=table, fmt=fmt, by=request.user)
     return export_response(table=table, fmt=fmt, context=context)
 
 

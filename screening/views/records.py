@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -15,6 +14,7 @@ from screening.highlight import Highlighter
 from screening.models import RecordState, Stage
 from screening.search import parse as parse_search
 from screening.selectors import record_order
+from screening.selectors.paging import BoundedPaginator
 from screening.selectors.records import (
     RecordFilters,
     VoteAccess,
@@ -73,9 +73,10 @@ def record_list(request: HttpRequest, review: Review, membership: Membership) ->
     filters = RecordFilters.from_query(request.GET, access=access, is_lead=is_lead)
     per_page = request.GET.get("per_page", "")
     per_page = int(per_page) if per_page.isdigit() and int(per_page) in PAGE_SIZES else 50
-    page = Paginator(
+    page = BoundedPaginator(
         records_for_list(review=review, filters=filters, access=access, user_id=request.user.pk),
         per_page,
+        page=request.GET.get("page"),
     ).get_page(request.GET.get("page"))
     shown_tags = visible_tags(
         [record.pk for record in page],
@@ -119,7 +120,7 @@ def record_list(request: HttpRequest, review: Review, membership: Membership) ->
             for column in record_order.allowed(access=access, is_lead=is_lead)
             for value, arrow in ((column, "↑"), (f"-{column}", "↓"))
         ],
-        "choices": filter_choices(review=review),
+        "choices": filter_choices(review=review, is_lead=is_lead),
         "states": RecordState.choices,
         "stages": Stage.choices,
         "statuses": access.statuses,

@@ -9,7 +9,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from screening.models import RecordState, RecordTag, VoteAction, VoteEvent
+from screening.models import RecordsAction, RecordState, RecordTag, VoteAction, VoteEvent
 from screening.services.tags import create_tag
 from tests.factories import make_batch, make_record
 
@@ -47,6 +47,19 @@ def test_the_lead_tags_every_record_matching_the_filters_after_confirming(
     assert done.status_code == 302 and "q=naltrexone" in done["Location"]
     tagged = set(RecordTag.objects.values_list("record_id", flat=True))
     assert tagged == {r.pk for r in pile[2:6]}
+    assert VoteEvent.objects.filter(action=VoteAction.TAG).count() == 4
+    # One INSERT … SELECT writes the history: each event says which record, tag and who.
+    event = VoteEvent.objects.get(action=VoteAction.TAG, record=pile[2])
+    assert (event.record_pk, event.record_title, event.stage, event.actor) == (
+        pile[2].pk,
+        pile[2].title,
+        "ta",
+        world.lead,
+    )
+    assert event.after == {"tag": "RCT", "tag_id": rct.pk, "private": False}
+    # Tagging again changes nothing and writes no history.
+    client.post(url, {**form, "confirm": "1"})
+    assert RecordTag.objects.count() == 4
     assert VoteEvent.objects.filter(action=VoteAction.TAG).count() == 4
     # Untag the ticked ones.
     client.post(
@@ -88,19 +101,26 @@ def test_the_api_counts_then_applies(client_for, world, pile, rct):
         {"action": "tag", "tag": rct.pk, "all": True},
         content_type="application/json",
     )
-    assert dry.json() == {"count": 6, "changed": 0, "confirmed": False}
+    assert dry.json() == {"count": 6, "changed": 0, "confirmed": False, "action_id": None}
     done = client.post(
         url + "?state=ta",
         {"action": "tag", "tag": rct.pk, "all": True, "confirm": True},
         content_type="application/json",
     )
-    assert done.json() == {"count": 6, "changed": 6, "confirmed": True}
+    answer = done.json()
+    assert (answer["count"], answer["changed"], answer["confirmed"]) == (6, 6, True)
+    logged = RecordsAction.objects.get(pk=answer["action_id"])
+    assert (logged.kind, logged.count, logged.query) == ("tag", 6, "state=ta")
     ids = client.post(
         url,
         {"action": "untag", "tag": rct.pk, "ids": [pile[0].pk, pile[6].pk], "confirm": True},
         content_type="application/json",
     )
-    assert ids.json() == {"count": 2, "changed": 1, "confirmed": True}
+    assert {k: ids.json()[k] for k in ("count", "changed", "confirmed")} == {
+        "count": 2,
+        "changed": 1,
+        "confirmed": True,
+    }
     assert (
         client.post(
             url, {"action": "tag", "tag": rct.pk}, content_type="application/json"

@@ -124,19 +124,20 @@ def test_it_offers_the_reviews_sources_and_reasons_in_the_filter_bar(client_for,
         assert f">{option}<" in html or f": {option}<" in html
 
 
-@pytest.mark.parametrize("per_page", [25, 200])
+@pytest.mark.parametrize("per_page", [25, 200, 500])
 def test_it_runs_the_same_number_of_queries_whatever_the_page_size(
     client_for, world, screened, django_assert_num_queries, per_page
 ):
     batch = make_batch(world.review, source_name="CINAHL")
-    for i in range(220):
+    for i in range(520):
         make_record(batch, title=f"Bulk record {i}")
     client = client_for(world.lead)
     page(client, world)  # warm the session and the screening settings
     # session, user, membership, settings, count, records, outcomes, votes, sources, reasons,
     # the navigation's review switcher (the member's other reviews), the records' tags and
-    # the review's tags (for the filter and the picker)
-    with django_assert_num_queries(13):
+    # the review's tags (for the filter and the picker), the members (the lead's "screened
+    # by" filter). bench/records.py prints the same count per request at 100,000 records.
+    with django_assert_num_queries(14):
         response = page(client, world, f"per_page={per_page}")
     assert len(listed(response)) == per_page
 

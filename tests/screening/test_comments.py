@@ -150,3 +150,19 @@ def test_the_records_export_counts_the_comments_each_member_may_read(world, reco
         return rows[record.pk]["comments"]
 
     assert (count(world.reviewer), count(world.reviewer2), count(world.lead)) == ("1", "1", "0")
+
+
+def test_mentions_show_on_the_members_dashboard_once_they_may_read_them(world, record, client_for):
+    settled = make_record(
+        make_batch(world.review), title="Settled one", state=RecordState.TA_EXCLUDED
+    )
+    add_comment(record=settled, author=world.reviewer, text="@rafael see the dosage")
+    add_comment(record=record, author=world.reviewer, text="@rafael blinded question")
+    dashboard = reverse("review_dashboard", args=[world.review.pk])
+    html = client_for(world.reviewer2).get(dashboard).content.decode()
+    assert 'data-testid="mentions-card"' in html and "see the dosage" in html
+    # The other comment is on a record still waiting for votes: rafael may not read it yet.
+    assert "blinded question" not in html
+    assert (
+        'data-testid="mentions-card"' not in client_for(world.lead).get(dashboard).content.decode()
+    )

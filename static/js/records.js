@@ -1,0 +1,70 @@
+// The records list from the keyboard: j/k move between rows, x ticks the row (for the
+// bulk actions), o or Enter opens the record, / jumps to the search box, [ and ] turn the
+// page, ? shows the keys. Nothing happens while typing in a field.
+(() => {
+  "use strict";
+  let current = -1;
+
+  const rows = () => Array.from(document.querySelectorAll('[data-testid="record"]'));
+
+  function focusRow(index) {
+    const all = rows();
+    if (!all.length) return;
+    current = Math.max(0, Math.min(all.length - 1, index));
+    all.forEach((row, i) => row.classList.toggle("table-active", i === current));
+    const row = all[current];
+    row.setAttribute("tabindex", "-1");
+    row.focus({ preventScroll: true });
+    row.scrollIntoView({ block: "nearest" });
+  }
+
+  function currentRow() {
+    return rows()[current] || null;
+  }
+
+  function toggleTick() {
+    const box = currentRow() && currentRow().querySelector('input[type="checkbox"][name="id"]');
+    if (box) box.checked = !box.checked;
+  }
+
+  function open() {
+    const link = currentRow() && currentRow().querySelector("a[href]");
+    if (link) window.location.assign(link.href);
+  }
+
+  function turn(rel) {
+    const link = document.querySelector(`[data-testid="pagination"] a[rel="${rel}"]`);
+    if (link) window.location.assign(link.href);
+  }
+
+  function toggleHelp() {
+    const help = document.getElementById("records-help");
+    if (help) help.hidden = !help.hidden;
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    const typing = target && (["TEXTAREA", "INPUT", "SELECT"].includes(target.tagName) || target.isContentEditable);
+    if (typing) {
+      if (event.key === "Escape") target.blur();
+      return;
+    }
+    switch (event.key) {
+      case "j": focusRow(current + 1); break;
+      case "k": focusRow(current - 1); break;
+      case "x": toggleTick(); break;
+      case "o": case "Enter": if (current < 0) return; open(); break;
+      case "/": { const q = document.getElementById("f-q"); if (q) q.focus(); break; }
+      case "[": turn("prev"); break;
+      case "]": turn("next"); break;
+      case "?": toggleHelp(); break;
+      default: return;
+    }
+    event.preventDefault();
+  });
+
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-records-help]")) toggleHelp();
+  });
+})();
