@@ -43,7 +43,7 @@ FormOut = inline_serializer(
     {
         "version": serializers.IntegerField(allow_null=True),
         "created_at": serializers.DateTimeField(allow_null=True),
-        "definition": serializers.JSONField(
+        "definition": serializers.DictField(
             allow_null=True, help_text="The form definition (format reviewapp.extraction_form)."
         ),
     },
@@ -51,7 +51,7 @@ FormOut = inline_serializer(
 
 
 class FormIn(serializers.Serializer):
-    definition = serializers.JSONField(
+    definition = serializers.DictField(
         help_text="A form definition as exported (format reviewapp.extraction_form, version 1)."
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)

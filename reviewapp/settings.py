@@ -282,9 +282,9 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "reviewapp.input.StrictPageNumberPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "reviewapp.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "reviewapp.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -299,6 +299,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema documents JSON bodies, and multipart where a file is uploaded. Forms are
+    # still read (the pages' scripts post them) but not offered to clients: a form cannot
+    # say null, so the documented nullable fields could not be sent that way.
+    "PARSER_WHITELIST": ["reviewapp.input.ObjectJSONParser", "reviewapp.input.UploadParser"],
+    # `<id:…>` (reviewapp/converters.py): a positive 64-bit integer.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

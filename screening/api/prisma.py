@@ -8,6 +8,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
 from reviewapp.access import ReviewRolePermission
+from reviewapp.api_schema import id_parameter
 from screening.selectors.prisma import CONTENT_TYPES, flow_document
 
 
@@ -43,7 +44,7 @@ class PrismaFlowView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("format", str, enum=["json", "csv", "svg"]),
-            OpenApiParameter("round", int, description="One search round (default: whole review)"),
+            id_parameter("round", "One search round's number (default: whole review)"),
         ],
         responses={
             200: OpenApiResponse(
