@@ -27,6 +27,7 @@ from extraction.services import studies as study_services
 from extraction.views.evidence import export_response, r_file_response
 from reviewapp.access import ReviewRolePermission
 from reviewapp.http import object_of_review_or_404
+from reviewapp.input import query_choice
 from reviewapp.models import Role
 
 
@@ -34,6 +35,16 @@ def _instrument(instrument: str) -> str:
     if instrument not in Instrument.values:
         raise Http404("No such form or tool: use extraction, rob2 or rob-domain.")
     return instrument
+
+
+# `{instrument}` in the sheet and consensus paths.
+INSTRUMENT = OpenApiParameter(
+    "instrument",
+    str,
+    OpenApiParameter.PATH,
+    enum=Instrument.values,
+    description="extraction (the form), rob2 (RoB 2) or rob-domain (the domain tool)",
+)
 
 
 # --- the form ----------------------------------------------------------------------
@@ -57,7 +68,7 @@ class FormIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-def _form_data(version) -> dict:
+def form_data(version) -> dict:
     return {
         "version": version.number if version else None,
         "created_at": version.created_at if version else None,
@@ -74,7 +85,7 @@ class ExtractionFormDetail(APIView):
 
     @extend_schema(responses=FormOut)
     def get(self, request, review_id):
-        return Response(_form_data(selectors.current_form(review=request.review)))
+        return Response(form_data(selectors.current_form(review=request.review)))
 
     @extend_schema(request=FormIn, responses=FormOut)
     def put(self, request, review_id):
@@ -90,7 +101,7 @@ class ExtractionFormDetail(APIView):
             )
         except FormDefinitionError as exc:
             raise ValidationError({"definition": list(exc.messages)}) from None
-        return Response(_form_data(version))
+        return Response(form_data(version))
 
 
 # --- studies -------------------------------------------------------------------------
@@ -176,7 +187,7 @@ class MySheet(APIView):
     permission_classes = [ReviewRolePermission]
     review_role = Role.REVIEWER
 
-    @extend_schema(responses=SheetOut)
+    @extend_schema(parameters=[INSTRUMENT], responses=SheetOut)
     def get(self, request, review_id, study_id, instrument):
         study = object_of_review_or_404(Study, request.review, study_id)
         instrument = _instrument(instrument)
@@ -193,7 +204,7 @@ class MySheet(APIView):
             )
         return Response(_sheet_out(access.mine, hidden=False))
 
-    @extend_schema(request=SheetIn, responses=SheetOut)
+    @extend_schema(parameters=[INSTRUMENT], request=SheetIn, responses=SheetOut)
     def put(self, request, review_id, study_id, instrument):
         study = object_of_review_or_404(Study, request.review, study_id)
         instrument = _instrument(instrument)
@@ -228,7 +239,7 @@ class SheetList(APIView):
     permission_classes = [ReviewRolePermission]
     review_role = Role.REVIEWER
 
-    @extend_schema(responses=SheetOut(many=True))
+    @extend_schema(parameters=[INSTRUMENT], responses=SheetOut(many=True))
     def get(self, request, review_id, study_id, instrument):
         study = object_of_review_or_404(Study, request.review, study_id)
         instrument = _instrument(instrument)
@@ -279,13 +290,13 @@ class ConsensusDetail(APIView):
     permission_classes = [ReviewRolePermission]
     review_roles = {"PUT": Role.REVIEWER}
 
-    @extend_schema(responses=ConsensusOut)
+    @extend_schema(parameters=[INSTRUMENT], responses=ConsensusOut)
     def get(self, request, review_id, study_id, instrument):
         study = object_of_review_or_404(Study, request.review, study_id)
         instrument = _instrument(instrument)
         return Response(_consensus_data(request, study, instrument))
 
-    @extend_schema(request=ConsensusIn, responses=ConsensusOut)
+    @extend_schema(parameters=[INSTRUMENT], request=ConsensusIn, responses=ConsensusOut)
     def put(self, request, review_id, study_id, instrument):
         study = object_of_review_or_404(Study, request.review, study_id)
         instrument = _instrument(instrument)
@@ -392,10 +403,17 @@ class RiskOfBiasSummary(APIView):
 
     permission_classes = [ReviewRolePermission]
 
-    @extend_schema(responses=RobSummaryOut(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "weighted", str, enum=["0", "1"], description="1: weigh studies by sample size"
+            )
+        ],
+        responses=RobSummaryOut(many=True),
+    )
     def get(self, request, review_id):
         table = selectors.evidence_table(review=request.review)
-        weighted = request.query_params.get("weighted") == "1"
+        weighted = query_choice(request, "weighted", ["0", "1"]) == "1"
         out = []
         for figure in (
             figures.domain_tool_figure(table, weighted=weighted),
