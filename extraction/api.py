@@ -20,6 +20,8 @@ from rest_framework.views import APIView
 
 from extraction import figures, selectors
 from extraction.domain.forms import FormDefinitionError, definition_from_dict
+from extraction.domain.rob2 import Judgement
+from extraction.instruments import rob2_assessment
 from extraction.models import Instrument, Study
 from extraction.services import forms as form_services
 from extraction.services import sheets as sheet_services
@@ -142,12 +144,62 @@ class StudyList(APIView):
 # --- sheets --------------------------------------------------------------------------
 
 
+class DomainProposalOut(serializers.Serializer):
+    domain = serializers.IntegerField(min_value=1, max_value=5)
+    proposed = serializers.ChoiceField(
+        choices=[j.value for j in Judgement], allow_null=True, help_text="null while unanswered"
+    )
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text="Asked questions still unanswered"
+    )
+    reason = serializers.CharField(help_text="The path taken through the flowchart")
+
+
+class OverallProposalOut(serializers.Serializer):
+    proposed = serializers.ChoiceField(choices=[j.value for j in Judgement], allow_null=True)
+    needs_review = serializers.BooleanField(help_text="The guidance's judgement call")
+    reason = serializers.CharField()
+
+
+class ProposalsOut(serializers.Serializer):
+    domains = DomainProposalOut(many=True)
+    overall = OverallProposalOut()
+
+
+def _proposals(ctx, instrument: str, values) -> dict | None:
+    """The RoB 2 algorithm's proposals for a sheet's answers (the page shows the same)."""
+    if instrument != Instrument.ROB2 or values is None:
+        return None
+    result = rob2_assessment(ctx, values)
+    return {
+        "domains": [
+            {
+                "domain": d.domain,
+                "proposed": d.proposed.value if d.proposed else None,
+                "missing": list(d.missing),
+                "reason": d.reason,
+            }
+            for d in result.domains
+        ],
+        "overall": {
+            "proposed": result.overall.proposed.value if result.overall.proposed else None,
+            "needs_review": result.overall.needs_review,
+            "reason": result.overall.reason,
+        },
+    }
+
+
 class SheetOut(serializers.Serializer):
     slot = serializers.IntegerField()
     assessor = serializers.CharField()
     done = serializers.BooleanField()
     hidden = serializers.BooleanField(help_text="True while blinding hides the values.")
     values = serializers.JSONField(allow_null=True)
+    proposed = ProposalsOut(
+        allow_null=True,
+        help_text="RoB 2 only: the algorithm's proposals from these answers (null otherwise, "
+        "or while hidden).",
+    )
 
 
 class SheetIn(serializers.Serializer):
@@ -160,13 +212,15 @@ class SheetIn(serializers.Serializer):
     )
 
 
-def _sheet_out(sheet, *, hidden: bool) -> dict:
+def _sheet_out(sheet, *, hidden: bool, ctx) -> dict:
+    values = None if hidden else sheet.values
     return {
         "slot": sheet.slot,
         "assessor": sheet.assessor.username,
         "done": sheet.is_done,
         "hidden": hidden,
-        "values": None if hidden else sheet.values,
+        "values": values,
+        "proposed": _proposals(ctx, sheet.instrument, values),
     }
 
 
@@ -192,6 +246,7 @@ class MySheet(APIView):
         study = object_of_review_or_404(Study, request.review, study_id)
         instrument = _instrument(instrument)
         access = _access(request, study, instrument)
+        ctx, _version, _settings = selectors.context_for(review=request.review)
         if access.mine is None:
             return Response(
                 {
@@ -200,9 +255,10 @@ class MySheet(APIView):
                     "done": False,
                     "hidden": False,
                     "values": {},
+                    "proposed": _proposals(ctx, instrument, {}),
                 }
             )
-        return Response(_sheet_out(access.mine, hidden=False))
+        return Response(_sheet_out(access.mine, hidden=False, ctx=ctx))
 
     @extend_schema(parameters=[INSTRUMENT], request=SheetIn, responses=SheetOut)
     def put(self, request, review_id, study_id, instrument):
@@ -229,7 +285,7 @@ class MySheet(APIView):
         if done:
             sheet = sheet_services.submit_sheet(sheet=sheet, ctx=ctx, by=request.user)
         sheet.refresh_from_db()
-        return Response(_sheet_out(sheet, hidden=False))
+        return Response(_sheet_out(sheet, hidden=False, ctx=ctx))
 
 
 class SheetList(APIView):
@@ -244,9 +300,14 @@ class SheetList(APIView):
         study = object_of_review_or_404(Study, request.review, study_id)
         instrument = _instrument(instrument)
         access = _access(request, study, instrument)
+        ctx, _version, _settings = selectors.context_for(review=request.review)
         return Response(
             [
-                _sheet_out(s, hidden=not access.can_see_others and s.assessor_id != request.user.pk)
+                _sheet_out(
+                    s,
+                    hidden=not access.can_see_others and s.assessor_id != request.user.pk,
+                    ctx=ctx,
+                )
                 for s in access.sheets
             ]
         )
