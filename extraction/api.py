@@ -205,7 +205,14 @@ class SheetOut(serializers.Serializer):
 class SheetIn(serializers.Serializer):
     values = serializers.DictField(
         required=False,
-        help_text="Item key -> value; an empty value clears it. Keys not sent are untouched.",
+        help_text="Item key -> value; an empty value clears it. Keys not sent are untouched. "
+        "extraction: the form's field keys (GET extraction/form/). rob2: signalling questions "
+        '"1.1".."5.3" -> Y, PY, PN, N, NI or NA (the questions asked depend on the answers '
+        'and on the effect in extraction/settings/); "d1".."d5" and "overall" -> low, '
+        'some_concerns or high (omit to accept the proposal); "d1_reason".."d5_reason" and '
+        '"overall_reason" (needed to override a proposal); "result" (the result assessed). '
+        "rob-domain: each domain's key (extraction/settings/) -> low, high or unclear, "
+        'and "support:<key>" -> the supporting text.',
     )
     done = serializers.BooleanField(
         required=False, help_text="true marks the sheet done, false reopens it."
