@@ -14,6 +14,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiParameter
 
 from reviewapp.http import MAX_ID
+from reviewapp.input import UploadParser
 
 # What every refusal looks like: `{"detail": "..."}` (DRF) or sentences under "detail" /
 # keyed by the field they are about (reviewapp/api_errors.py).
@@ -33,6 +34,7 @@ ERROR_DESCRIPTIONS = {
     "401": "No valid token or session.",
     "403": "The caller's role in the review does not allow this.",
     "404": "No such review for the caller (outsiders see 404), object or page.",
+    "413": "The upload is past UPLOAD_MAX_BYTES (refused before it is read).",
     "429": "Too many requests with this token; retry after the time in Retry-After.",
 }
 
@@ -48,6 +50,8 @@ class AutoSchema(SpectacularAutoSchema):
         has_query = any(p.get("in") == "query" for p in self._get_parameters())
         if self.method != "GET" or has_query:
             statuses.append("400")
+        if any(isinstance(p, UploadParser) for p in self.view.get_parsers()):
+            statuses.append("413")  # reviewapp/uploads.py
         return statuses
 
     def _get_response_bodies(self, direction="response"):
