@@ -20,6 +20,8 @@ from rest_framework.views import APIView
 
 from extraction import figures, selectors
 from extraction.domain.forms import FormDefinitionError, definition_from_dict
+from extraction.domain.rob2 import Judgement
+from extraction.instruments import rob2_assessment
 from extraction.models import Instrument, Study
 from extraction.services import forms as form_services
 from extraction.services import sheets as sheet_services
@@ -27,6 +29,7 @@ from extraction.services import studies as study_services
 from extraction.views.evidence import export_response, r_file_response
 from reviewapp.access import ReviewRolePermission
 from reviewapp.http import object_of_review_or_404
+from reviewapp.input import query_choice
 from reviewapp.models import Role
 
 
@@ -36,6 +39,16 @@ def _instrument(instrument: str) -> str:
     return instrument
 
 
+# `{instrument}` in the sheet and consensus paths.
+INSTRUMENT = OpenApiParameter(
+    "instrument",
+    str,
+    OpenApiParameter.PATH,
+    enum=Instrument.values,
+    description="extraction (the form), rob2 (RoB 2) or rob-domain (the domain tool)",
+)
+
+
 # --- the form ----------------------------------------------------------------------
 
 FormOut = inline_serializer(
@@ -43,7 +56,7 @@ FormOut = inline_serializer(
     {
         "version": serializers.IntegerField(allow_null=True),
         "created_at": serializers.DateTimeField(allow_null=True),
-        "definition": serializers.JSONField(
+        "definition": serializers.DictField(
             allow_null=True, help_text="The form definition (format reviewapp.extraction_form)."
         ),
     },
@@ -51,13 +64,13 @@ FormOut = inline_serializer(
 
 
 class FormIn(serializers.Serializer):
-    definition = serializers.JSONField(
+    definition = serializers.DictField(
         help_text="A form definition as exported (format reviewapp.extraction_form, version 1)."
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-def _form_data(version) -> dict:
+def form_data(version) -> dict:
     return {
         "version": version.number if version else None,
         "created_at": version.created_at if version else None,
@@ -74,7 +87,7 @@ class ExtractionFormDetail(APIView):
 
     @extend_schema(responses=FormOut)
     def get(self, request, review_id):
-        return Response(_form_data(selectors.current_form(review=request.review)))
+        return Response(form_data(selectors.current_form(review=request.review)))
 
     @extend_schema(request=FormIn, responses=FormOut)
     def put(self, request, review_id):
@@ -90,7 +103,7 @@ class ExtractionFormDetail(APIView):
             )
         except FormDefinitionError as exc:
             raise ValidationError({"definition": list(exc.messages)}) from None
-        return Response(_form_data(version))
+        return Response(form_data(version))
 
 
 # --- studies -------------------------------------------------------------------------
@@ -131,31 +144,90 @@ class StudyList(APIView):
 # --- sheets --------------------------------------------------------------------------
 
 
+class DomainProposalOut(serializers.Serializer):
+    domain = serializers.IntegerField(min_value=1, max_value=5)
+    proposed = serializers.ChoiceField(
+        choices=[j.value for j in Judgement], allow_null=True, help_text="null while unanswered"
+    )
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text="Asked questions still unanswered"
+    )
+    reason = serializers.CharField(help_text="The path taken through the flowchart")
+
+
+class OverallProposalOut(serializers.Serializer):
+    proposed = serializers.ChoiceField(choices=[j.value for j in Judgement], allow_null=True)
+    needs_review = serializers.BooleanField(help_text="The guidance's judgement call")
+    reason = serializers.CharField()
+
+
+class ProposalsOut(serializers.Serializer):
+    domains = DomainProposalOut(many=True)
+    overall = OverallProposalOut()
+
+
+def _proposals(ctx, instrument: str, values) -> dict | None:
+    """The RoB 2 algorithm's proposals for a sheet's answers (the page shows the same)."""
+    if instrument != Instrument.ROB2 or values is None:
+        return None
+    result = rob2_assessment(ctx, values)
+    return {
+        "domains": [
+            {
+                "domain": d.domain,
+                "proposed": d.proposed.value if d.proposed else None,
+                "missing": list(d.missing),
+                "reason": d.reason,
+            }
+            for d in result.domains
+        ],
+        "overall": {
+            "proposed": result.overall.proposed.value if result.overall.proposed else None,
+            "needs_review": result.overall.needs_review,
+            "reason": result.overall.reason,
+        },
+    }
+
+
 class SheetOut(serializers.Serializer):
     slot = serializers.IntegerField()
     assessor = serializers.CharField()
     done = serializers.BooleanField()
     hidden = serializers.BooleanField(help_text="True while blinding hides the values.")
     values = serializers.JSONField(allow_null=True)
+    proposed = ProposalsOut(
+        allow_null=True,
+        help_text="RoB 2 only: the algorithm's proposals from these answers (null otherwise, "
+        "or while hidden).",
+    )
 
 
 class SheetIn(serializers.Serializer):
     values = serializers.DictField(
         required=False,
-        help_text="Item key -> value; an empty value clears it. Keys not sent are untouched.",
+        help_text="Item key -> value; an empty value clears it. Keys not sent are untouched. "
+        "extraction: the form's field keys (GET extraction/form/). rob2: signalling questions "
+        '"1.1".."5.3" -> Y, PY, PN, N, NI or NA (the questions asked depend on the answers '
+        'and on the effect in extraction/settings/); "d1".."d5" and "overall" -> low, '
+        'some_concerns or high (omit to accept the proposal); "d1_reason".."d5_reason" and '
+        '"overall_reason" (needed to override a proposal); "result" (the result assessed). '
+        "rob-domain: each domain's key (extraction/settings/) -> low, high or unclear, "
+        'and "support:<key>" -> the supporting text.',
     )
     done = serializers.BooleanField(
         required=False, help_text="true marks the sheet done, false reopens it."
     )
 
 
-def _sheet_out(sheet, *, hidden: bool) -> dict:
+def _sheet_out(sheet, *, hidden: bool, ctx) -> dict:
+    values = None if hidden else sheet.values
     return {
         "slot": sheet.slot,
         "assessor": sheet.assessor.username,
         "done": sheet.is_done,
         "hidden": hidden,
-        "values": None if hidden else sheet.values,
+        "values": values,
+        "proposed": _proposals(ctx, sheet.instrument, values),
     }
 
 
@@ -176,11 +248,12 @@ class MySheet(APIView):
     permission_classes = [ReviewRolePermission]
     review_role = Role.REVIEWER
 
-    @extend_schema(responses=SheetOut)
+    @extend_schema(parameters=[INSTRUMENT], responses=SheetOut)
     def get(self, request, review_id, study_id, instrument):
         study = object_of_review_or_404(Study, request.review, study_id)
         instrument = _instrument(instrument)
         access = _access(request, study, instrument)
+        ctx, _version, _settings = selectors.context_for(review=request.review)
         if access.mine is None:
             return Response(
                 {
@@ -189,11 +262,12 @@ class MySheet(APIView):
                     "done": False,
                     "hidden": False,
                     "values": {},
+                    "proposed": _proposals(ctx, instrument, {}),
                 }
             )
-        return Response(_sheet_out(access.mine, hidden=False))
+        return Response(_sheet_out(access.mine, hidden=False, ctx=ctx))
 
-    @extend_schema(request=SheetIn, responses=SheetOut)
+    @extend_schema(parameters=[INSTRUMENT], request=SheetIn, responses=SheetOut)
     def put(self, request, review_id, study_id, instrument):
         study = object_of_review_or_404(Study, request.review, study_id)
         instrument = _instrument(instrument)
@@ -218,7 +292,7 @@ class MySheet(APIView):
         if done:
             sheet = sheet_services.submit_sheet(sheet=sheet, ctx=ctx, by=request.user)
         sheet.refresh_from_db()
-        return Response(_sheet_out(sheet, hidden=False))
+        return Response(_sheet_out(sheet, hidden=False, ctx=ctx))
 
 
 class SheetList(APIView):
@@ -228,14 +302,19 @@ class SheetList(APIView):
     permission_classes = [ReviewRolePermission]
     review_role = Role.REVIEWER
 
-    @extend_schema(responses=SheetOut(many=True))
+    @extend_schema(parameters=[INSTRUMENT], responses=SheetOut(many=True))
     def get(self, request, review_id, study_id, instrument):
         study = object_of_review_or_404(Study, request.review, study_id)
         instrument = _instrument(instrument)
         access = _access(request, study, instrument)
+        ctx, _version, _settings = selectors.context_for(review=request.review)
         return Response(
             [
-                _sheet_out(s, hidden=not access.can_see_others and s.assessor_id != request.user.pk)
+                _sheet_out(
+                    s,
+                    hidden=not access.can_see_others and s.assessor_id != request.user.pk,
+                    ctx=ctx,
+                )
                 for s in access.sheets
             ]
         )
@@ -279,13 +358,13 @@ class ConsensusDetail(APIView):
     permission_classes = [ReviewRolePermission]
     review_roles = {"PUT": Role.REVIEWER}
 
-    @extend_schema(responses=ConsensusOut)
+    @extend_schema(parameters=[INSTRUMENT], responses=ConsensusOut)
     def get(self, request, review_id, study_id, instrument):
         study = object_of_review_or_404(Study, request.review, study_id)
         instrument = _instrument(instrument)
         return Response(_consensus_data(request, study, instrument))
 
-    @extend_schema(request=ConsensusIn, responses=ConsensusOut)
+    @extend_schema(parameters=[INSTRUMENT], request=ConsensusIn, responses=ConsensusOut)
     def put(self, request, review_id, study_id, instrument):
         study = object_of_review_or_404(Study, request.review, study_id)
         instrument = _instrument(instrument)
@@ -392,10 +471,17 @@ class RiskOfBiasSummary(APIView):
 
     permission_classes = [ReviewRolePermission]
 
-    @extend_schema(responses=RobSummaryOut(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "weighted", str, enum=["0", "1"], description="1: weigh studies by sample size"
+            )
+        ],
+        responses=RobSummaryOut(many=True),
+    )
     def get(self, request, review_id):
         table = selectors.evidence_table(review=request.review)
-        weighted = request.query_params.get("weighted") == "1"
+        weighted = query_choice(request, "weighted", ["0", "1"]) == "1"
         out = []
         for figure in (
             figures.domain_tool_figure(table, weighted=weighted),

@@ -2,10 +2,20 @@
 
 from django.urls import path
 
-from extraction import api
+from extraction import api, api_settings
 
 urlpatterns = [
     path("extraction/form/", api.ExtractionFormDetail.as_view(), name="extraction_form"),
+    path(
+        "extraction/seed-template/",
+        api_settings.SeedTemplate.as_view(),
+        name="extraction_seed_template",
+    ),
+    path(
+        "extraction/settings/",
+        api_settings.ExtractionSettingsDetail.as_view(),
+        name="extraction_settings",
+    ),
     path("studies/", api.StudyList.as_view(), name="extraction_study_list"),
     path(
         "studies/<id:study_id>/<slug:instrument>/mine/",

@@ -11,11 +11,13 @@ from rest_framework.views import APIView
 
 from reviewapp import services
 from reviewapp.access import ReviewRolePermission
+from reviewapp.api_schema import id_parameter
 from reviewapp.http import object_of_review_or_404
+from reviewapp.input import StrictModelSerializer
 from reviewapp.models import Membership, Review, Role
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(StrictModelSerializer):
     my_role = serializers.SerializerMethodField()
 
     class Meta:
@@ -109,7 +111,7 @@ class MemberList(APIView):
     @extend_schema(
         operation_id="reviews_members_remove",
         parameters=[
-            OpenApiParameter("member", int, description="membership id to remove"),
+            id_parameter("member", "membership id to remove"),
             OpenApiParameter("username", str, description="or the member's username"),
         ],
         responses={204: None},

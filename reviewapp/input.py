@@ -8,16 +8,23 @@
 - `ObjectJSONParser` (the API's JSON parser): a JSON body must be an object (every
   endpoint reads named fields; an array used to reach `.get` and fail), and its text
   must not hold NUL either.
+- `query_choice` / `query_number`: an API filter given an unknown value is a 400 naming
+  what it takes, never silently "no filter".
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBadRequest
+from django.db import models
+from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.serializers import CharField, ModelSerializer
 from rest_framework.throttling import UserRateThrottle
+
+from reviewapp.http import parse_id
 
 NUL = "\x00"
 NUL_MESSAGE = "Text with a NUL character (%00) cannot be stored; remove it and try again."
@@ -35,12 +42,36 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        if NUL in request.path or _has_nul(request.GET):
-            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain")
         form = request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
-        if request.method == "POST" and form and _has_nul(request.POST):
+        if (
+            NUL in request.path
+            or _has_nul(request.GET)
+            or (request.method == "POST" and form and _has_nul(request.POST))
+        ):
+            if request.path.startswith("/api/"):  # API clients read refusals as JSON
+                return JsonResponse({"detail": NUL_MESSAGE}, status=400)
             return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain")
         return self.get_response(request)
+
+
+def query_choice(request, name: str, choices) -> str:
+    """The query parameter `name` if it is one of `choices`, "" when absent; a 400 naming
+    the allowed values otherwise (an unknown filter value is a mistake, not "no filter")."""
+    value = request.query_params.get(name, "")
+    if value and value not in choices:
+        raise ValidationError({name: [f"Use one of {', '.join(choices)}."]})
+    return value
+
+
+def query_number(request, name: str) -> int | None:
+    """The query parameter `name` as a positive whole number, None when absent; else a 400."""
+    value = request.query_params.get(name, "")
+    if not value:
+        return None
+    number = parse_id(value)
+    if number is None:
+        raise ValidationError({name: ["A positive whole number."]})
+    return number
 
 
 def _holds_nul(value) -> bool:
@@ -73,3 +104,38 @@ class TokenRateThrottle(UserRateThrottle):
         if not isinstance(request.auth, Token):
             return True
         return super().allow_request(request, view)
+
+
+class StrictPageNumberPagination(PageNumberPagination):
+    """DRF's page numbers, except that `?page=` with no number is refused like `?page=x`
+    (DRF would quietly answer page 1 to a request the schema calls invalid)."""
+
+    def get_page_number(self, request, paginator):
+        if request.query_params.get(self.page_query_param) == "":
+            raise NotFound("Invalid page.")
+        return super().get_page_number(request, paginator)
+
+
+class UploadParser(MultiPartParser):
+    """Multipart, for the endpoints that take a file (imports, full texts): the only ones
+    whose schema offers multipart (SPECTACULAR_SETTINGS["PARSER_WHITELIST"])."""
+
+
+class StrictCharField(CharField):
+    """Text that must arrive as a JSON string: DRF's CharField turns 42 into "42", which
+    the schema (type: string) calls invalid."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictModelSerializer(ModelSerializer):
+    """A ModelSerializer whose text fields take strings only (StrictCharField)."""
+
+    serializer_field_mapping = {
+        **ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }

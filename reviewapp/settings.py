@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads request.POST: an oversized upload is refused unread.
+    "reviewapp.uploads.UploadLimitMiddleware",
     "reviewapp.input.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -255,6 +257,12 @@ IMPORT_MAX_RECORDS = env_int("IMPORT_MAX_RECORDS", 200_000, minimum=1)
 IMPORT_TIME_LIMIT = env_int("IMPORT_TIME_LIMIT", 600, minimum=5)  # seconds
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# An upload past UPLOAD_MAX_BYTES stops as it arrives (reviewapp/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "reviewapp.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Mail ---------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -282,9 +290,9 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "reviewapp.input.StrictPageNumberPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "reviewapp.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "reviewapp.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -299,6 +307,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema documents JSON bodies, and multipart where a file is uploaded. Forms are
+    # still read (the pages' scripts post them) but not offered to clients: a form cannot
+    # say null, so the documented nullable fields could not be sent that way.
+    "PARSER_WHITELIST": ["reviewapp.input.ObjectJSONParser", "reviewapp.input.UploadParser"],
+    # `<id:…>` (reviewapp/converters.py): a positive 64-bit integer.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -148,6 +148,8 @@ ROUTES: dict[str, object] = {
     "extraction_rob_svg": {"GET": Role.VIEWER},
     "extraction_rob_png": {"GET": Role.VIEWER},
     "api:extraction_form": {"GET": Role.VIEWER, "PUT": Role.LEAD},
+    "api:extraction_seed_template": {"GET": Role.VIEWER, "POST": Role.LEAD},
+    "api:extraction_settings": {"GET": Role.VIEWER, "PATCH": Role.LEAD},
     "api:extraction_study_list": {"GET": Role.VIEWER},
     "api:extraction_sheet_mine": {"GET": Role.REVIEWER, "PUT": Role.REVIEWER},
     "api:extraction_sheets": {"GET": Role.REVIEWER},

@@ -11,6 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from reviewapp.access import ReviewRolePermission
+from reviewapp.http import MAX_ID
 from reviewapp.models import Role
 from screening.api.screening_common import (
     STAGE_PARAM,
@@ -86,10 +87,12 @@ class ResolutionSerializer(serializers.ModelSerializer):
 
 
 class ResolutionInput(serializers.Serializer):
-    record = serializers.IntegerField()
+    record = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     stage = serializers.ChoiceField(choices=Stage.choices)
     verdict = FinalVerdictField()
-    reason = serializers.IntegerField(required=False, allow_null=True)
+    reason = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from reviewapp.access import ReviewRolePermission
 from reviewapp.http import object_of_review_or_404, parse_id
+from reviewapp.input import query_choice
 from reviewapp.models import Role
 from screening.models import CITATION_FIELDS, CandidatePair, DuplicateGroup, PairStatus, Record
 from screening.selectors import dedupe as selectors
@@ -74,7 +75,7 @@ class PairList(ListAPIView):
         pairs = CandidatePair.objects.filter(review=self.request.review).select_related(
             "record_a__batch", "record_b__batch"
         )
-        wanted = self.request.query_params.get("status")
+        wanted = query_choice(self.request, "status", PairStatus.values)
         return pairs.filter(status=wanted) if wanted else pairs
 
 

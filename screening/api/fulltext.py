@@ -8,10 +8,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
 from reviewapp.http import object_of_review_or_404
+from reviewapp.input import ObjectJSONParser, UploadParser
 from reviewapp.models import Role
 from screening.api.screening_common import (
     ScreeningAPIView,
@@ -58,7 +59,7 @@ class FullTextDetail(ScreeningAPIView):
     """A record's retrieval status. POST a PDF (multipart `file`), or `not_retrieved_reason`."""
 
     review_roles = {"GET": Role.VIEWER, "POST": Role.REVIEWER}
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [UploadParser, FormParser, ObjectJSONParser]
 
     def _record(self, record_id) -> Record:
         return object_of_review_or_404(Record, self.request.review, record_id)

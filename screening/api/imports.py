@@ -3,12 +3,13 @@
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reviewapp.access import ReviewRolePermission
 from reviewapp.http import object_of_review_or_404
+from reviewapp.input import UploadParser, query_choice
 from reviewapp.models import Role
 from screening.importers import FORMATS
 from screening.models import ImportBatch, KeepDecisions, SearchLogEntry, SearchRound, SourceKind
@@ -89,7 +90,7 @@ class ImportList(APIView):
 
     permission_classes = [ReviewRolePermission]
     review_roles = {"POST": Role.LEAD}
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [UploadParser, FormParser]
 
     @extend_schema(responses=ImportSerializer(many=True))
     def get(self, request, review_id):
@@ -160,7 +161,7 @@ class ImportDetail(APIView):
         services.delete_import(
             batch=batch,
             actor=request.user,
-            confirmed=request.query_params.get("confirm") == "yes",
+            confirmed=query_choice(request, "confirm", ["yes"]) == "yes",
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 

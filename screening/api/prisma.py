@@ -8,6 +8,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
 from reviewapp.access import ReviewRolePermission
+from reviewapp.api_schema import id_parameter
 from screening.selectors.prisma import CONTENT_TYPES, flow_document
 
 
@@ -30,6 +31,52 @@ class SVGRenderer(_Passthrough):
     format = "svg"
 
 
+_ITEM = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "n": {"type": "integer"},
+        "node": {"type": "string"},
+        "url": {"type": "string", "nullable": True},
+    },
+    "required": ["name", "n", "node", "url"],
+}
+# The JSON document of screening/prisma/export.py (its docstring is the reference).
+PRISMA_FLOW_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "schema": {"type": "string", "enum": ["reviewapp.prisma-flow"]},
+        "version": {"type": "integer", "enum": [1]},
+        "complete": {"type": "boolean"},
+        "awaiting": {"type": "integer"},
+        "arms": {
+            "type": "object",
+            "properties": {
+                "other_methods": {"type": "boolean"},
+                "previous_version": {"type": "boolean"},
+            },
+            "required": ["other_methods", "previous_version"],
+        },
+        "violations": {"type": "array", "items": {"type": "string"}},
+        "nodes": {
+            "type": "object",
+            "description": "Every box in diagram order, by the PRISMA2020 package's node names",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {
+                    "label": {"type": "string"},
+                    "n": {"type": "integer"},
+                    "url": {"type": "string", "nullable": True},
+                    "items": {"type": "array", "items": _ITEM},
+                },
+                "required": ["label", "n", "url"],
+            },
+        },
+    },
+    "required": ["schema", "version", "complete", "awaiting", "arms", "violations", "nodes"],
+}
+
+
 class PrismaFlowView(APIView):
     """Every PRISMA 2020 count of the review: identified per database and register,
     duplicates and other removals, screened, excluded, sought, not retrieved, assessed,
@@ -43,12 +90,16 @@ class PrismaFlowView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("format", str, enum=["json", "csv", "svg"]),
-            OpenApiParameter("round", int, description="One search round (default: whole review)"),
+            id_parameter("round", "One search round's number (default: whole review)"),
         ],
         responses={
-            200: OpenApiResponse(
-                OpenApiTypes.OBJECT, description="reviewapp.prisma-flow JSON, or CSV/SVG"
-            )
+            (200, "application/json"): OpenApiResponse(
+                PRISMA_FLOW_SCHEMA, description="reviewapp.prisma-flow, version 1"
+            ),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="The PRISMA2020 R package's template"
+            ),
+            (200, "image/svg+xml"): OpenApiResponse(OpenApiTypes.STR, description="The diagram"),
         },
     )
     def get(self, request, review_id):

@@ -9,9 +9,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from reviewapp.access import ReviewRolePermission
-from reviewapp.http import object_of_review_or_404
+from reviewapp.api_schema import id_parameter
+from reviewapp.http import MAX_ID, object_of_review_or_404
 from reviewapp.models import Role
 from screening.models import RecordsAction, RecordState, SourceKind, Stage, Tag
+from screening.selectors import record_order
 from screening.selectors.records import (
     STATUSES,
     RecordFilters,
@@ -76,6 +78,9 @@ class RecordOut(serializers.Serializer):
         return [shown.name for shown in self.context.get("tags", {}).get(record.pk, [])]
 
 
+# year_from / year_to: up to four digits (screening/selectors/records.py).
+YEAR = {"type": "integer", "minimum": 0, "maximum": 9999}
+
 FILTER_PARAMETERS = [
     OpenApiParameter(
         "state", str, many=True, enum=RecordState.values, description="Record state; repeatable"
@@ -101,29 +106,27 @@ FILTER_PARAMETERS = [
         description='Search: words, "phrases", prefix*, -not, ti: ab: au: kw: jo: doi: pmid: '
         "year:2019..2021 (README, Records and exports)",
     ),
-    OpenApiParameter("import", int, description="One import's records (its id)"),
-    OpenApiParameter("round", int, description="One search round's records (its id)"),
-    OpenApiParameter(
+    id_parameter("import", "One import's records (its id)"),
+    id_parameter("round", "One search round's records (its id)"),
+    id_parameter(
         "screened_by",
-        int,
-        description="Leads: records this member (user id) voted on, counting only the votes "
+        "Leads: records this member (user id) voted on, counting only the votes "
         "the lead may see under blinding",
     ),
-    OpenApiParameter("year_from", int, description="Published in or after this year"),
-    OpenApiParameter("year_to", int, description="Published in or before this year"),
+    OpenApiParameter("year_from", YEAR, description="Published in or after this year"),
+    OpenApiParameter("year_to", YEAR, description="Published in or before this year"),
     OpenApiParameter("fulltext", str, enum=["yes", "no"], description="A PDF is attached"),
     OpenApiParameter("abstract", str, enum=["yes", "no"], description="Has an abstract"),
     OpenApiParameter(
         "ordering",
         str,
+        enum=[f"{sign}{column}" for column in record_order.COLUMNS for sign in ("", "-")],
         description="year, title, first_author, journal, source, imported, state, activity "
         "(last activity everyone may see, or one's own), id; votes "
         "(reviewers and leads); score (leads: their relevance score); prefix - for descending. "
         "Exports stay in id order.",
     ),
-    OpenApiParameter(
-        "tag", int, many=True, description="Tag id; repeatable: records carrying every one"
-    ),
+    id_parameter("tag", "Tag id; repeatable: records carrying every one", many=True),
 ]
 
 
@@ -190,12 +193,17 @@ urlpatterns = [
 
 class BulkIn(serializers.Serializer):
     action = serializers.ChoiceField(choices=list(ACTIONS))
-    tag = serializers.IntegerField(required=False, help_text="The tag's id (tag, untag)")
+    tag = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="The tag's id (tag, untag)"
+    )
     reason = serializers.CharField(
         required=False, max_length=300, help_text="Why not retrieved (not_retrieved)"
     )
     ids = serializers.ListField(
-        child=serializers.IntegerField(), required=False, max_length=1000, help_text="Records"
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=1000,
+        help_text="Records",
     )
     all = serializers.BooleanField(
         default=False, help_text="Every record matching the filters of the query string instead"

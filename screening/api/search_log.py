@@ -15,7 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reviewapp.access import ReviewRolePermission
+from reviewapp.api_schema import id_parameter
 from reviewapp.http import object_of_review_or_404
+from reviewapp.input import query_number
 from reviewapp.models import Role
 from screening.api.prisma import CSVRenderer, _Passthrough
 from screening.exports.search_log import log_response
@@ -134,12 +136,11 @@ class LogList(APIView):
     review_roles = {"POST": Role.LEAD}
 
     @extend_schema(
-        parameters=[OpenApiParameter("round", int, description="Only this round")],
+        parameters=[id_parameter("round", "Only this round (its number)")],
         responses=LogEntryOutput(many=True),
     )
     def get(self, request, review_id):
-        number = request.query_params.get("round")
-        number = int(number) if number and number.isdigit() else None
+        number = query_number(request, "round")
         return Response(
             LogEntryOutput(log_entries(review=request.review, round_number=number), many=True).data
         )

@@ -10,7 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from reviewapp.http import object_of_review_or_404
+from reviewapp.http import MAX_ID, object_of_review_or_404
 from reviewapp.models import Role
 from screening.api.screening_common import ScreeningAPIView
 from screening.models import Comment, Record, Tag
@@ -102,7 +102,9 @@ class RecordTags(ScreeningAPIView):
         return Response(ShownTagSerializer(_shown(request, record), many=True).data)
 
     @extend_schema(
-        request=inline_serializer("RecordTagIn", {"tag": serializers.IntegerField()}),
+        request=inline_serializer(
+            "RecordTagIn", {"tag": serializers.IntegerField(min_value=1, max_value=MAX_ID)}
+        ),
         responses=ShownTagSerializer(many=True),
     )
     def post(self, request, review_id, record_id):
@@ -179,7 +181,8 @@ def _comments(request, record) -> list:
     )
 
 
-_TEXT_IN = inline_serializer("CommentIn", {"text": serializers.CharField(max_length=5000)})
+# Text with something besides spaces (the service refuses blank comments).
+_TEXT_IN = inline_serializer("CommentIn", {"text": serializers.RegexField(r"\S", max_length=5000)})
 
 
 class RecordComments(ScreeningAPIView):
@@ -221,7 +224,18 @@ class CommentDetail(ScreeningAPIView):
             raise NotFound("No such comment.")  # one you may not read is not there
         return record, comment
 
-    @extend_schema(request=_TEXT_IN, responses=CommentSerializer(many=True))
+    # The new text replaces the old, so it is required (not the optional "patched" fields
+    # drf-spectacular would document for a PATCH).
+    @extend_schema(
+        request={
+            "application/json": {
+                "type": "object",
+                "properties": {"text": {"type": "string", "pattern": r"\S", "maxLength": 5000}},
+                "required": ["text"],
+            }
+        },
+        responses=CommentSerializer(many=True),
+    )
     def patch(self, request, review_id, comment_id):
         record, comment = self._comment(request, comment_id)
         comment_service.edit_comment(

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from reviewapp.access import ReviewRolePermission
 from reviewapp.http import MAX_ID, object_of_review_or_404
+from reviewapp.input import query_choice
 from reviewapp.models import Role
 from screening.api.screening_common import (
     ScreeningAPIView,
@@ -159,8 +160,7 @@ class VoteList(generics.ListAPIView):
             votes = votes.filter(reviewer=self.request.user)
         else:
             votes = votes.filter(Q(reviewer=self.request.user) | _sees_others(self.request))
-        stage = self.request.query_params.get("stage")
-        if stage in Stage.values:
+        if stage := query_choice(self.request, "stage", Stage.values):
             votes = votes.filter(stage=stage)
         return votes.order_by("-updated_at", "-pk")
 
