@@ -25,9 +25,7 @@ def _conflicts(world, n):
     return records
 
 
-def test_point4_conflicts_are_decided_from_the_keyboard_and_the_count_follows(
-    new_context, world
-):
+def test_point4_conflicts_are_decided_from_the_keyboard_and_the_count_follows(new_context, world):
     _conflicts(world, 3)
     page = new_context(world.lead)
     page.goto(f"/reviews/{world.review.pk}/conflicts/ta/")
