@@ -34,7 +34,7 @@ def _two_sheets(world, study, differ: dict[str, tuple[str, str]]):
         submit_sheet(sheet=result.sheet, ctx=ctx, by=user)
 
 
-def test_point6_consensus_offers_choices_only_where_the_extractors_differ(new_context, world):
+def test_point06_consensus_offers_choices_only_where_the_extractors_differ(new_context, world):
     use_seed_template(review=world.review, by=world.lead)
     study = make_study(world.review, title="Low-dose naltrexone for fibromyalgia")
     _two_sheets(world, study, {"mean_age": ("45", "44"), "sample_size": ("31", "30")})

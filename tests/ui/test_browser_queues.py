@@ -25,7 +25,7 @@ def _conflicts(world, n):
     return records
 
 
-def test_point4_conflicts_are_decided_from_the_keyboard_and_the_count_follows(new_context, world):
+def test_point04_conflicts_are_decided_from_the_keyboard_and_the_count_follows(new_context, world):
     _conflicts(world, 3)
     page = new_context(world.lead)
     page.goto(f"/reviews/{world.review.pk}/conflicts/ta/")
@@ -78,7 +78,7 @@ def _full_text(world):
     return record
 
 
-def test_point5_full_text_gives_the_keyboard_back_after_the_pdf(new_context, world):
+def test_point05_full_text_gives_the_keyboard_back_after_the_pdf(new_context, world):
     record = _full_text(world)
     page = new_context(world.reviewer)
     page.set_viewport_size({"width": 1366, "height": 900})
@@ -112,7 +112,7 @@ def test_point5_full_text_gives_the_keyboard_back_after_the_pdf(new_context, wor
     assert Vote.objects.get(record=record, reviewer=world.reviewer).verdict == "include"
 
 
-def test_point5_on_a_tablet_the_vote_buttons_are_on_the_first_screen(new_context, world):
+def test_point05_on_a_tablet_the_vote_buttons_are_on_the_first_screen(new_context, world):
     _full_text(world)
     page = new_context(world.reviewer)
     page.set_viewport_size({"width": 820, "height": 1180})
