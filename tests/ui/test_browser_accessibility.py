@@ -38,6 +38,7 @@ def _pages(page, review) -> list[str]:
     if study is not None:
         for instrument in ("extraction", "rob-domain", "rob2"):
             extras.append(f"/reviews/{review.pk}/studies/{study.pk}/{instrument}/")
+            extras.append(f"/reviews/{review.pk}/studies/{study.pk}/{instrument}/compare/")
     record = review.records.order_by("pk").first()
     if record is not None:
         extras.append(f"/reviews/{review.pk}/records/{record.pk}/screening/")
