@@ -108,7 +108,11 @@ def _work(i: int, rng: random.Random) -> dict:
         "pages": (start, start + rng.randint(3, 14)),
         "doi": f"10.5555/{abbreviation}.{year}.{1000 + 37 * i}",
         "abstract": abstract,
-        "keywords": ["low-dose naltrexone", condition["name"], *shape.get("keywords", [])],
+        "keywords": [
+            "low-dose naltrexone",
+            *([condition["name"]] if condition["name"] in title + abstract else []),
+            *shape.get("keywords", []),
+        ],
     }
 
 
