@@ -108,6 +108,8 @@ def _work(i: int, rng: random.Random) -> dict:
         "pages": (start, start + rng.randint(3, 14)),
         "doi": f"10.5555/{abbreviation}.{year}.{1000 + 37 * i}",
         "abstract": abstract,
+        # What an extractor would read in the paper (the demo's extraction uses it).
+        "facts": {"design": design, "condition": condition["name"], **values},
         "keywords": [
             "low-dose naltrexone",
             *([condition["name"]] if condition["name"] in title + abstract else []),
@@ -142,6 +144,11 @@ def _works() -> tuple[dict, ...]:
 
 def seed_work(i: int) -> dict:
     return _works()[i]
+
+
+def work_with_doi(doi: str) -> dict | None:
+    """The demo work a record came from (by its DOI), or None for any other record."""
+    return next((w for w in _works() if w["doi"] == doi.lower()), None)
 
 
 def seed_ris(new: range, copies: range) -> bytes:
