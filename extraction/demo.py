@@ -100,7 +100,15 @@ def _values_from_paper(record: Record) -> dict | None:
     work = work_with_doi(record.doi or "")
     if work is None:
         return None
-    facts = work["facts"]
+    facts = dict(work["facts"])
+    # Designs whose paper is not about the drawn condition say what they are about instead.
+    about = {
+        "acute": ("acute postoperative pain", f"patients undergoing {facts['surgery']}"),
+        "animal": ("neuropathic pain (animal model)", f"the {facts['species']} model"),
+        "in_vitro": ("neuroinflammation (in vitro)", facts["cells"]),
+    }.get(facts["design"])
+    if about:
+        facts.update(condition=about[0], patients=about[1], outcome="opioid consumption")
     study_type, source = _STUDY_TYPES.get(facts["design"], ("other", "Other design"))
     single = facts["design"] == "case_report"
     return {
