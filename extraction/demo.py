@@ -51,8 +51,8 @@ STUDIES = [
         "serious_adverse_events": "NR",
     },
 ]
-# The second extractor read the first study's mean age as 44 (a typical slip).
-DIFFERENCE = ("mean_age", 44)
+# The item where the second extractor slips (reads the mean age a year lower).
+DIFFERENCE = "mean_age"
 DOMAIN_RATINGS = [
     {"selection": "low", "performance": "low", "detection": "low", "attrition": "unclear"},
     {"selection": "high", "performance": "high", "detection": "high", "attrition": "unclear"},
@@ -74,6 +74,63 @@ def _included_records(review, wanted: int) -> list[Record]:
     return records
 
 
+_STUDY_TYPES = {
+    "rct": ("prospective_study", "Randomised, placebo-controlled trial"),
+    "acute": ("prospective_study", "Randomised, placebo-controlled trial"),
+    "pilot": ("prospective_study", "Open-label prospective study"),
+    "cohort": ("retrospective_study", "Retrospective chart review"),
+    "case_report": ("case_study", "Case report"),
+    "case_series": ("case_study", "Case series"),
+    "review": ("systematic_review", "Literature review"),
+    "simulation": ("simulation_model", "Model-based analysis"),
+}
+
+
+def _short_name(author: str) -> str:
+    """ "Costa, A. B." -> "Costa AB", as extraction forms list authors."""
+    surname, _, given = author.partition(",")
+    return f"{surname.strip()} {''.join(ch for ch in given if ch.isalpha())}".strip()
+
+
+def _values_from_paper(record: Record) -> dict | None:
+    """A demo record's extraction, read off the work it came from (None: not a demo work),
+    so the evidence table agrees with the record's title and abstract."""
+    from screening.demo_data import work_with_doi
+
+    work = work_with_doi(record.doi or "")
+    if work is None:
+        return None
+    facts = dict(work["facts"])
+    # Designs whose paper is not about the drawn condition say what they are about instead.
+    about = {
+        "acute": ("acute postoperative pain", f"patients undergoing {facts['surgery']}"),
+        "animal": ("neuropathic pain (animal model)", f"the {facts['species']} model"),
+        "in_vitro": ("neuroinflammation (in vitro)", facts["cells"]),
+    }.get(facts["design"])
+    if about:
+        facts.update(condition=about[0], patients=about[1], outcome="opioid consumption")
+    study_type, source = _STUDY_TYPES.get(facts["design"], ("other", "Other design"))
+    single = facts["design"] == "case_report"
+    return {
+        "authors": ", ".join(_short_name(a) for a in record.authors),
+        "publication_date": str(record.year or ""),
+        "title": record.title,
+        "study_type": study_type,
+        "objectives": f"Effect of LDN on {facts['outcome']} in {facts['condition']}",
+        "data_sources": source,
+        "population": facts["patients"][0].upper() + facts["patients"][1:],
+        "sample_size": 1 if single else facts["n"],
+        "mean_age": facts["age"],
+        "percent_women": (100 if facts["sex"] == "woman" else 0) if single else facts["women"],
+        "disorder": facts["condition"][0].upper() + facts["condition"][1:],
+        "symptoms": f"{facts['outcome']}, {facts['outcome2']}".capitalize(),
+        "symptoms_alleviated": facts["outcome"].capitalize(),
+        "dose": f"{facts['dose']}/day",
+        "adverse_events": facts["adverse"].capitalize(),
+        "serious_adverse_events": "None",
+    }
+
+
 @transaction.atomic
 def add_demo_extraction(*, review, users) -> None:
     """`users`: the demo users by username (owner, lead, reviewer1, reviewer2)."""
@@ -91,10 +148,11 @@ def add_demo_extraction(*, review, users) -> None:
     }
     for index, record in enumerate(records):
         study = Study.objects.get(reports__record=record)
-        values = dict(STUDIES[index])
+        values = _values_from_paper(record) or dict(STUDIES[index])
         second_values = dict(values)
         if index == 0:
-            second_values[DIFFERENCE[0]] = DIFFERENCE[1]
+            # The second extractor misreads the mean age by a year (a typical slip).
+            second_values[DIFFERENCE] = values[DIFFERENCE] - 1
         for user, raw in ((first, values), (second, second_values)):
             membership = memberships[user.pk]
             for instrument, answers in (
@@ -124,7 +182,7 @@ def add_demo_extraction(*, review, users) -> None:
                 study=study,
                 instrument=Instrument.EXTRACTION,
                 membership=memberships[lead.pk],
-                key=DIFFERENCE[0],
+                key=DIFFERENCE,
                 source="a",
                 note="Checked against table 1 of the paper.",
                 ctx=ctx,

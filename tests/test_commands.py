@@ -75,6 +75,16 @@ def test_demo_is_safe_to_run_twice(db, capsys):
     update, violations = review_flow(review=review, round_number=2)
     assert violations == [] and update.new_studies == 1
     assert update.total_studies == update.previous_studies + 1
+    # The demo's extraction agrees with the papers it is about (their titles, years, authors).
+    from extraction.models import Sheet
+
+    sheets = Sheet.objects.filter(study__review=review, instrument="extraction")
+    assert sheets.count() == 4
+    for sheet in sheets:
+        record = sheet.study.reports.get().record
+        assert sheet.values["title"] == record.title
+        assert sheet.values["publication_date"] == str(record.year)
+        assert sheet.values["authors"].split(" ")[0] == record.authors[0].split(",")[0]
     password = second.split("\n  reviewer1")[1].split()[0]
     from django.contrib.auth import authenticate
 

@@ -564,10 +564,22 @@ class RankingModel:
                     names.setdefault(hit, term)
 
         def named(columns: Iterable[int]) -> tuple[tuple[str, float], ...]:
-            out = [(names[c], float(coef[c])) for c in columns if c in names]
+            out = [
+                (names[c], float(coef[c]))
+                for c in columns
+                if c in names and not has_number_token(names[c])
+            ]
             return tuple(out[:n])
 
         return TopTerms(include=named(top_include), exclude=named(top_exclude))
+
+
+def has_number_token(term: str) -> bool:
+    """Whether a term (a word or a word pair) holds a bare number ("2019", "10", "2019 trial").
+
+    Numbers still weigh in the ranking, but shown as a top term they explain nothing: a
+    year or a dose says which records were labelled, not what makes a record relevant."""
+    return any(not any(ch.isalpha() for ch in word) for word in term.split())
 
 
 def _term_hash(term: str) -> int:

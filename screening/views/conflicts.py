@@ -64,6 +64,9 @@ def lead_decide(
         context = {"review": review, "record": record, "stage": stage, "error": error}
         if not error:
             context["resolution"] = resolution
+        if request.POST.get("next") == "conflicts":
+            # The page's count, swapped out of band: it is right without a reload.
+            context["conflict_count"] = selectors.conflicts(review=review, stage=stage).count()
         return render(request, "screening/_decision_result.html", context, status=200)
     if error:
         messages.error(request, error)

@@ -68,9 +68,50 @@
     button.form.requestSubmit(button);
   }
 
-  function toggleHelp() {
-    const help = document.getElementById("screen-help");
-    if (help) help.hidden = !help.hidden;
+  // Full text: a click into the PDF takes the keyboard away from the page (its viewer gets
+  // the keys). Say so, give it back when the pointer leaves the PDF, and let "f" move the
+  // keyboard into the PDF on purpose (to scroll it with the keys).
+  const pdf = () => document.querySelector("#screen-panel [data-testid=pdf]");
+  const HINT_PAGE = "The page has the keyboard: shortcuts work. ";
+  const HINT_PDF = "The PDF has the keyboard: shortcuts are paused until the pointer leaves the PDF (or you click the page).";
+
+  function showPdfFocus(inPdf) {
+    const hint = document.getElementById("pdf-hint");
+    if (!hint) return;
+    hint.classList.toggle("pdf-has-focus", inPdf);
+    hint.replaceChildren();
+    if (inPdf) {
+      hint.textContent = HINT_PDF;
+    } else {
+      const kbd = document.createElement("kbd");
+      kbd.textContent = "f";
+      hint.append(HINT_PAGE, kbd, " moves it into the PDF; moving the pointer off the PDF brings it back.");
+    }
+  }
+
+  function focusPage() {
+    const p = panel();
+    if (p) p.focus({ preventScroll: true });
+    showPdfFocus(false);
+  }
+
+  function togglePdf() {
+    const frame = pdf();
+    if (!frame) return;
+    if (document.activeElement === frame) focusPage();
+    else { frame.focus(); showPdfFocus(true); }
+  }
+
+  window.addEventListener("blur", () => {
+    // The iframe is the active element once the click has moved focus into it.
+    setTimeout(() => { if (pdf() && document.activeElement === pdf()) showPdfFocus(true); }, 0);
+  });
+  window.addEventListener("focus", () => { if (pdf() && document.activeElement !== pdf()) showPdfFocus(false); });
+  // The page only sees the pointer once it is off the PDF (the PDF's viewer has it meanwhile).
+  for (const type of ["mouseover", "mousemove"]) {
+    document.addEventListener(type, (event) => {
+      if (pdf() && event.target !== pdf() && document.activeElement === pdf()) focusPage();
+    });
   }
 
   document.addEventListener("keydown", (event) => {
@@ -100,18 +141,17 @@
       case "n": { const note = document.getElementById("vote-note"); if (note) note.focus(); break; }
       case "u": goBack(); break;
       case "t": showTags(true); break;
-      case "?": toggleHelp(); break;
+      case "f": if (!pdf()) return; togglePdf(); break;
       default: return;
     }
     event.preventDefault();
   });
 
   document.addEventListener("click", (event) => {
-    const el = event.target.closest("[data-verdict], [data-reason], [data-back], [data-screen-help]");
+    const el = event.target.closest("[data-verdict], [data-reason], [data-back]");
     if (!el) return;
     event.preventDefault();
-    if (el.hasAttribute("data-screen-help")) toggleHelp();
-    else if (el.hasAttribute("data-back")) goBack();
+    if (el.hasAttribute("data-back")) goBack();
     else if (el.dataset.verdict === "exclude") showReasons(!excludeMode);
     else if (el.dataset.verdict) submitVote(el.dataset.verdict);
     else if (el.hasAttribute("data-reason")) submitVote("exclude", el.dataset.reason);

@@ -108,3 +108,28 @@ def test_it_fits_when_every_term_is_in_every_record():
 def test_it_ranks_on_title_and_abstract_only():
     assert record_text("Title", " Abstract ", "") == "Title Abstract"
     assert record_text("Title", "", "Humans; Heart Failure") == "Title"
+
+
+def test_numbers_are_never_shown_as_top_terms():
+    # "2019" and "10 mg" separate the labels perfectly, yet a year or a dose explains nothing.
+    texts = {
+        "a": "naltrexone 2019 10 fibromyalgia pain",
+        "b": "naltrexone 2019 10 chronic pain",
+        "c": "opioid 2008 50 surgery recovery",
+        "d": "opioid 2008 50 dental surgery",
+    }
+    features = build_features(texts)
+    model = RankingModel.fit(features, {"a": 1, "b": 1, "c": 0, "d": 0})
+    terms = model.top_terms(features, n=20)
+    shown = [term for term, _ in (*terms.include, *terms.exclude)]
+    assert "naltrexone" in shown and "opioid" in shown
+    assert not [t for t in shown if any(w.isdigit() for w in t.split())], shown
+
+
+def test_a_term_with_a_bare_number_is_a_number_term():
+    from screening.ranking.model import has_number_token
+
+    assert has_number_token("2019") and has_number_token("10 mg") and has_number_token("1.5")
+    assert has_number_token("phase 3")
+    assert not has_number_token("naltrexone") and not has_number_token("covid19")
+    assert not has_number_token("low dose")

@@ -36,7 +36,7 @@ def test_it_screens_blind_from_the_keyboard_and_the_lead_resolves(
     press_and_wait(rita, "i")  # include the first
     assert current_record(rita) == str(second.pk)
     rita.keyboard.press("?")
-    assert rita.locator("#screen-help").is_visible()
+    assert rita.locator("#shortcut-help").is_visible()
     press_and_wait(rita, "m")  # maybe the second
 
     rafael = new_context(world.reviewer2)

@@ -38,6 +38,7 @@ def _pages(page, review) -> list[str]:
     if study is not None:
         for instrument in ("extraction", "rob-domain", "rob2"):
             extras.append(f"/reviews/{review.pk}/studies/{study.pk}/{instrument}/")
+            extras.append(f"/reviews/{review.pk}/studies/{study.pk}/{instrument}/compare/")
     record = review.records.order_by("pk").first()
     if record is not None:
         extras.append(f"/reviews/{review.pk}/records/{record.pk}/screening/")
@@ -46,7 +47,7 @@ def _pages(page, review) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("username", ["lead", "reviewer1"])
-def test_axe_finds_nothing_serious_on_any_page_of_the_demo(new_context, demo, username):
+def test_point09_axe_finds_nothing_serious_on_any_page_of_the_demo(new_context, demo, username):
     page = new_context(get_user_model().objects.get(username=username))
     install(page.context)
     page.set_viewport_size({"width": 1366, "height": 900})

@@ -24,7 +24,7 @@ def _block_outside(page) -> list[str]:
 
 
 @pytest.mark.browser
-def test_swagger_ui_lists_the_operations_with_the_network_cut_off(new_context, world):
+def test_point02_swagger_ui_lists_the_operations_with_the_network_cut_off(new_context, world):
     page = new_context(world.lead)
     blocked = _block_outside(page)
     errors: list[str] = []

@@ -8,7 +8,7 @@ WIDTHS = [820, 1366, 1920]
 
 @pytest.mark.browser
 @pytest.mark.parametrize("role", ["lead", "reviewer"])
-def test_every_nav_item_is_visible_and_reachable_at_each_width(new_context, world, role):
+def test_point01_every_nav_item_is_visible_and_reachable_at_each_width(new_context, world, role):
     page = new_context(world.user(role))
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})

@@ -4,7 +4,7 @@ import pytest
 
 
 @pytest.mark.browser
-def test_the_prisma_diagram_uses_the_width_with_readable_type(new_context, world):
+def test_point11_the_prisma_diagram_uses_the_width_with_readable_type(new_context, world):
     from tests.factories import make_batch, make_record
 
     batch = make_batch(world.review, source_name="PubMed")

@@ -47,7 +47,7 @@ def test_the_statistical_rule_cannot_be_claimed_and_a_reason_is_needed(client_fo
 
 
 @pytest.mark.browser
-def test_stopping_asks_for_confirmation_with_the_count(new_context, world):
+def test_point07_stopping_asks_for_confirmation_with_the_count(new_context, world):
     evidence = _early(world)
     page = new_context(world.lead)
     page.goto(reverse("ranking", args=[world.review.pk]))
