@@ -52,6 +52,7 @@ from screening.models.imports import (
 from screening.models.prisma import PrismaOptions
 from screening.models.ranking import (
     ModelStatus,
+    RankedOrder,
     RankingModelState,
     RankingSchedule,
     RecordScore,
@@ -80,6 +81,7 @@ __all__ = [
     "OutcomeStatus",
     "PairStatus",
     "PrismaOptions",
+    "RankedOrder",
     "RankingModelState",
     "RankingSchedule",
     "Record",

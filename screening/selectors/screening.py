@@ -12,8 +12,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     Exists,
-    F,
-    FilteredRelation,
     OuterRef,
     Prefetch,
     Q,
@@ -27,7 +25,6 @@ from screening.models import (
     FullText,
     OutcomeStatus,
     Record,
-    RecordScore,
     RecordState,
     Resolution,
     ScreeningSettings,
@@ -51,37 +48,6 @@ REACHED = {
     ],
     Stage.FULL_TEXT: [RecordState.FT, RecordState.FT_EXCLUDED, RecordState.INCLUDED],
 }
-
-
-def queue_order(
-    records: QuerySet, *, review: Review, stage: str, reviewer=None, scored: bool | None = None
-) -> QuerySet:
-    """The order in which the queue offers records within a group.
-
-    At title/abstract with ranking on: this reviewer's relevance score, highest first
-    (a LEFT JOIN on RecordScore; records without a score, and every record before the
-    reviewer's model has an include and an exclude to learn from, come after). Ties and
-    everything else: the stable random order fixed at import, so every reviewer walks
-    the same sequence and pairs complete early.
-
-    `scored` says whether the reviewer has any score (looked up when not given): with
-    none the join would order nothing, and leaving it out lets the database walk the
-    queue index instead of sorting the whole review.
-    """
-    if reviewer is not None and stage == Stage.TITLE_ABSTRACT and ranking_enabled(review):
-        if scored is None:
-            scored = has_scores(review=review, reviewer=reviewer)
-        if not scored:
-            return records.order_by("shuffle_key", "pk")
-        return records.annotate(
-            my_score=FilteredRelation("scores", condition=Q(scores__reviewer=reviewer))
-        ).order_by(F("my_score__score").desc(nulls_last=True), "shuffle_key", "pk")
-    return records.order_by("shuffle_key", "pk")
-
-
-def has_scores(*, review: Review, reviewer) -> bool:
-    """Whether the reviewer's relevance model has scored any record of the review."""
-    return RecordScore.objects.filter(review=review, reviewer=reviewer).exists()
 
 
 def ranking_enabled(review: Review) -> bool:
