@@ -105,3 +105,17 @@ def _sql_type(field: models.Field) -> str:
     if isinstance(field, models.BooleanField):
         return "boolean"
     return "text" if connection.vendor == "postgresql" else "TEXT"
+
+
+def analyze(*models_: type[models.Model]) -> None:
+    """Refresh PostgreSQL's statistics of these tables after a bulk write.
+
+    Until autovacuum gets round to it, the planner believes a table that just grew by
+    100,000 rows is still small, and the queue's index lookups turn into scans (a 50-record
+    check took 50 ms instead of 1 ms, one `next` 1.8 s of SQL). Other databases: nothing.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
