@@ -158,6 +158,10 @@ RANKING_REFIT_SECONDS = env_int("RANKING_REFIT_SECONDS", 300, minimum=1)
 RANKING_MAX_RUNNING = env_int("RANKING_MAX_RUNNING", 1, minimum=1)
 RANKING_RUN_GAP_SECONDS = env_int("RANKING_RUN_GAP_SECONDS", 5, minimum=0)
 
+# The team's progress figures on the screening page are shared between members for this
+# many seconds (a record moving renews them at once); 0 counts on every request.
+SCREENING_PROGRESS_CACHE_SECONDS = env_int("SCREENING_PROGRESS_CACHE_SECONDS", 3, minimum=0)
+
 # Relevance ranking's optional semantic block (sentence embeddings beside TF-IDF): needs
 # the `semantic` extra and a worker (see README, "Relevance ranking").
 RANKING_SEMANTIC = env_bool("RANKING_SEMANTIC", False)
