@@ -7,7 +7,7 @@ from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from screening.models import RecordState, Vote
+from screening.models import Record, RecordState, Vote
 from screening.services.settings import update_settings
 from screening.services.votes import cast_vote
 from tests.screening.factories import make_records, reason
@@ -215,3 +215,26 @@ def test_the_htmx_vote_and_next_costs_at_most_twice_the_api_next_and_vote(world,
         ]
         assert len(page_vote) <= 34, [q["sql"] for q in page_vote.captured_queries]
         assert len(page_vote) <= 2 * api_total
+
+
+def test_shared_team_figures_keep_each_reviewers_own_count_exact(
+    world, settings, django_capture_on_commit_callbacks
+):
+    from screening.selectors.screening import progress
+
+    settings.SCREENING_PROGRESS_CACHE_SECONDS = 60
+    records = make_records(world.review, 5)
+
+    def left() -> int:
+        return progress(
+            review=world.review, stage="ta", reviewer=world.reviewer, needed=2, see_outcomes=False
+        ).my_remaining
+
+    assert left() == 5
+    cast_vote(record=records[0], stage="ta", reviewer=world.reviewer, verdict="include")
+    assert left() == 4  # my own vote counts at once, the team's figures are shared
+    with django_capture_on_commit_callbacks(execute=True):
+        for other in (world.reviewer2, world.lead):  # two votes settle a record: it moves
+            cast_vote(record=records[1], stage="ta", reviewer=other, verdict="exclude")
+    assert Record.objects.get(pk=records[1].pk).state == RecordState.TA_EXCLUDED
+    assert left() == 3  # a record moving renews the shared figures at once
