@@ -24,6 +24,7 @@ from collections import OrderedDict
 from datetime import timedelta
 
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
@@ -176,9 +177,18 @@ def run_scheduled_retrain(review_id: int) -> bool:
             request_retrain(review_id, countdown=gap)
         elif due_later is not None and not _eager():
             # Nothing new arrived, but a model skipped as not yet due must still be
-            # refreshed within RANKING_REFIT_SECONDS: come back when it is.
-            request_retrain(review_id, countdown=max(due_later, gap))
+            # refreshed within RANKING_REFIT_SECONDS: ask for a run when it is due. A
+            # wake-up, not a queued run, so votes meanwhile still start runs as usual.
+            _wake_later(review_id, max(due_later, gap))
     return True
+
+
+def _wake_later(review_id: int, seconds: float) -> None:
+    from screening.tasks.ranking import wake_retrain
+
+    # One wake-up per review at a time (they would all do the same).
+    if cache.add(f"ranking-wake:{review_id}", 1, timeout=int(seconds) + 1):
+        wake_retrain.apply_async((review_id,), countdown=seconds)
 
 
 def _eager() -> bool:

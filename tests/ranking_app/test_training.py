@@ -182,3 +182,34 @@ def test_a_large_review_refits_a_model_after_its_screeners_votes_or_after_a_whil
     )
     services.retrain_review(review=world.review)
     assert RankingModelState.objects.get(pk=mine.pk).version == version + 2  # 5 minutes old
+
+
+def test_a_model_not_yet_due_wakes_the_review_later_and_votes_still_start_runs(
+    world, settings, monkeypatch
+):
+    from django.core.cache import cache
+
+    from reviewapp.celery import app
+    from screening.tasks import ranking as tasks
+
+    relevant, irrelevant = make_corpus(world.review)
+    settle_as(relevant[0], "include")
+    settle_as(irrelevant[0], "exclude")
+    services.retrain_review(review=world.review)
+    monkeypatch.setattr(services, "EAGER_LARGE_REVIEW", 0)
+    monkeypatch.setitem(app.conf, "task_always_eager", False)  # as with a worker
+    settings.RANKING_REFIT_VOTES, settings.RANKING_REFIT_SECONDS = 50, 300
+    queued, woken = [], []
+    monkeypatch.setattr(tasks.retrain_ranking, "delay", lambda review_id: queued.append(review_id))
+    monkeypatch.setattr(
+        tasks.wake_retrain, "apply_async", lambda args, countdown: woken.append(countdown)
+    )
+    cache.delete(f"ranking-wake:{world.review.pk}")
+    cast_vote(record=relevant[1], stage=TA, reviewer=world.reviewer, verdict="include")
+    assert services.request_retrain(world.review.pk) is True
+
+    assert services.run_scheduled_retrain(world.review.pk) is True
+
+    assert len(woken) == 1 and 290 < woken[0] <= 300  # rita's model: due in 5 minutes
+    # The wake-up is no queued run: the next vote starts one at once, as before.
+    assert services.request_retrain(world.review.pk) is True and len(queued) == 2
