@@ -83,7 +83,7 @@ def seed(n_records: int, n_reviewers: int) -> tuple[int, dict[str, str]]:
     review = create_review(owner=owner, title="Bench: low-dose naltrexone for chronic pain")
     sessions = {}
     for i in range(n_reviewers):
-        user = users.objects.create_user(f"bench-reviewer-{i}", password=PASSWORD)
+        user = users.objects.create_user(f"bench-reviewer-{i}")  # no password to hash
         Membership.objects.create(review=review, user=user, role=Role.REVIEWER)
         django_client = DjangoClient()
         django_client.force_login(user)  # a real session in the store, as a login makes
@@ -227,9 +227,11 @@ def tree_cpu(pid: int) -> float:
     return sum(cpu_seconds(p) for p in pids)
 
 
-def backend_cpu(db: str) -> dict[str, float]:
-    """CPU seconds of the PostgreSQL backends of `db`, per application_name (web, worker).
-    Connections persist (CONN_MAX_AGE), so each process's backends live through a step."""
+def backend_cpu(db: str) -> dict[int, tuple[str, float]]:
+    """{pid: (application_name, CPU seconds)} of the PostgreSQL backends of `db`
+    (application_name "web" or "worker"). Connections persist (CONN_MAX_AGE), so most
+    backends live through a step; one that ends between two readings loses its last
+    CPU seconds from the figures (they are a lower bound)."""
     import psycopg2
 
     conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
@@ -241,11 +243,10 @@ def backend_cpu(db: str) -> dict[str, float]:
             rows = cur.fetchall()
     finally:
         conn.close()
-    totals: dict[str, float] = {}
-    for pid, application in rows:
-        kind = application if application in ("web", "worker") else "other"
-        totals[kind] = totals.get(kind, 0.0) + cpu_seconds(pid)
-    return totals
+    return {
+        pid: (application if application in ("web", "worker") else "other", cpu_seconds(pid))
+        for pid, application in rows
+    }
 
 
 def percentile(values: list[float], q: int) -> float:
@@ -256,14 +257,27 @@ def percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-def snapshot(server: subprocess.Popen, worker: subprocess.Popen, db: str) -> dict[str, float]:
-    pg = backend_cpu(db)
+def snapshot(server: subprocess.Popen, worker: subprocess.Popen, db: str) -> dict:
     return {
         "gunicorn": tree_cpu(server.pid),
         "celery": tree_cpu(worker.pid),
-        "pg web": pg.get("web", 0.0),
-        "pg worker": pg.get("worker", 0.0),
+        "pg": backend_cpu(db),
     }
+
+
+def used(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds per process group between two snapshots (a backend born in between
+    counts whole)."""
+    totals = {
+        "gunicorn": after["gunicorn"] - before["gunicorn"],
+        "celery": after["celery"] - before["celery"],
+        "pg web": 0.0,
+        "pg worker": 0.0,
+    }
+    for pid, (kind, seconds) in after["pg"].items():
+        if kind in ("web", "worker"):
+            totals[f"pg {kind}"] += seconds - before["pg"].get(pid, (kind, 0.0))[1]
+    return totals
 
 
 def run_step(args, review_id, sessions, n, server, worker) -> dict:
@@ -288,7 +302,8 @@ def run_step(args, review_id, sessions, n, server, worker) -> dict:
         thread.join()
     out["elapsed"] = time.monotonic() - began
     after = snapshot(server, worker, args.db)
-    out["cpu"] = {k: after[k] - before[k] for k in after}
+    out["cpu"] = used(before, after)
+    out["load"] = os.getloadavg()[0]
     return out
 
 
@@ -423,6 +438,7 @@ def main() -> int:
                 "cpu": cpu_ms,
                 "refits": versions1 - versions0,
                 "oldest": oldest,
+                "load": step["load"],
             }
             rows.append(row)
             accepted += step["accepted"]
@@ -440,7 +456,7 @@ def main() -> int:
 
     print(
         f"\n{'reviewers':>9} {'req/s':>6} {'next p50/p95 ms':>16} {'vote p50/p95 ms':>16} "
-        f"{'errors':>6} {'votes':>6} {'refits':>6}  CPU ms per screened record: "
+        f"{'errors':>6} {'votes':>6} {'refits':>6} {'load':>5}  CPU ms per screened record: "
         "gunicorn celery pg-web pg-worker = total"
     )
     knee = None
@@ -451,7 +467,7 @@ def main() -> int:
             f"{row['n']:>9} {row['rps']:>6.1f} "
             f"{1000 * row['next'][0]:>7.0f} / {1000 * row['next'][1]:<6.0f} "
             f"{1000 * row['vote'][0]:>7.0f} / {1000 * row['vote'][1]:<6.0f} "
-            f"{row['errors']:>6} {row['votes']:>6} {row['refits']:>6}  "
+            f"{row['errors']:>6} {row['votes']:>6} {row['refits']:>6} {row['load']:>5.1f}  "
             f"{cpu['gunicorn']:.1f} {cpu['celery']:.1f} {cpu['pg web']:.1f} "
             f"{cpu['pg worker']:.1f} = {total:.1f}"
         )
