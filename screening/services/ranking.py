@@ -270,9 +270,9 @@ def _score_sorters(review: Review) -> set[int]:
     )
 
 
-def _due(state: RankingModelState, *, own: int, small: bool, now) -> float | None:
-    """Seconds until `state`'s model is due for a refit (0: now), given that what it
-    learns from changed and `own` is its screener's vote count now.
+def _due(state: RankingModelState, *, own: int, small: bool, now) -> float:
+    """Seconds until `state`'s model is due for a refit (0: now, if what it learns from
+    changed), `own` being its screener's vote count now.
 
     A model waiting for both classes, failed, forced (no fingerprint) or of a small
     review is due at once; a trained one after RANKING_REFIT_VOTES of its screener's
@@ -301,6 +301,16 @@ def retrain_reviewer(
     postponed, with `due_in` set on the state, if the model is not yet due)."""
     started = time.perf_counter()
     own = selectors.own_labels(review=review, reviewer=reviewer)
+    state, _ = RankingModelState.objects.get_or_create(review=review, reviewer=reviewer)
+    state.due_in = None
+    # Not due yet: skip before reading labels or hashing them (a run checks every member;
+    # with 200 of them on 100,000 records that work was most of a run's cost).
+    due = _due(
+        state, own=len(own), small=len(features.row_of) <= EAGER_LARGE_REVIEW, now=timezone.now()
+    )
+    if due:
+        state.due_in = due
+        return state
     labels = {
         record_id: label
         for record_id, label in selectors.training_labels(
@@ -312,18 +322,7 @@ def retrain_reviewer(
     settings = settings_for(features)  # with the semantic block once every vector is stored
     query = review_query(review)  # cold start: the question and include highlight terms
     fingerprint = _fingerprint(f"{cached[0] if cached else ''}|{query}", labels, settings)
-    state, _ = RankingModelState.objects.get_or_create(review=review, reviewer=reviewer)
-    state.due_in = None
     if state.fingerprint == fingerprint and state.status != ModelStatus.FAILED:
-        return state
-    due = _due(
-        state,
-        own=len(own),
-        small=len(features.row_of) <= EAGER_LARGE_REVIEW,
-        now=timezone.now(),
-    )
-    if due:
-        state.due_in = due
         return state
     state.n_include = sum(labels.values())
     state.n_exclude = len(labels) - state.n_include
