@@ -100,7 +100,9 @@ def team_progress(*, review: Review, stage: str, needed: int) -> dict:
     instead of four scans of the review per request."""
     stage = Stage(stage)
     ttl = settings.SCREENING_PROGRESS_CACHE_SECONDS
-    key = f"team-progress:{review.pk}:{stage}:{needed}:{flow_version(review.pk)}"
+    # The creation time too: a database recreated (tests, a restore) reuses review ids.
+    created = review.created_at.timestamp() if review.created_at else 0
+    key = f"team-progress:{review.pk}:{created}:{stage}:{needed}:{flow_version(review.pk)}"
     if ttl and (cached := cache.get(key)) is not None:
         return cached
     counts = dict(
