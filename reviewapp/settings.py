@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from reviewapp.env import env_bool, env_int, env_list, env_str
 
@@ -140,6 +141,28 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900, minimum=60)
 }
+
+# Retraining runs on its own low-priority queue: a worker started without -Q serves both
+# queues; a deployment can give training its own machines (`-Q ranking`) and keep the
+# web's worker to `-Q celery` (README, "Running in production").
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("ranking")]
+CELERY_TASK_ROUTES = {
+    "screening.tasks.ranking.*": {"queue": "ranking"},
+    "screening.tasks.embeddings.*": {"queue": "ranking"},
+}
+# Each screener's model is refitted after this many of their own votes, or once this
+# many seconds old when anything it learns from changed (a small review: every change).
+RANKING_REFIT_VOTES = env_int("RANKING_REFIT_VOTES", 50, minimum=1)
+RANKING_REFIT_SECONDS = env_int("RANKING_REFIT_SECONDS", 300, minimum=1)
+# At most this many reviews retrain at once (the others wait their turn), and a review's
+# runs start at least this many seconds apart.
+RANKING_MAX_RUNNING = env_int("RANKING_MAX_RUNNING", 1, minimum=1)
+RANKING_RUN_GAP_SECONDS = env_int("RANKING_RUN_GAP_SECONDS", 5, minimum=0)
+
+# The team's progress figures on the screening page are shared between members for this
+# many seconds (a record moving renews them at once); 0 counts on every request.
+SCREENING_PROGRESS_CACHE_SECONDS = env_int("SCREENING_PROGRESS_CACHE_SECONDS", 3, minimum=0)
 
 # Relevance ranking's optional semantic block (sentence embeddings beside TF-IDF): needs
 # the `semantic` extra and a worker (see README, "Relevance ranking").

@@ -56,6 +56,7 @@ from screening.models.known_relevant import KnownKind, KnownRelevant
 from screening.models.prisma import PrismaOptions
 from screening.models.ranking import (
     ModelStatus,
+    RankedOrder,
     RankingModelState,
     RankingSchedule,
     RecordScore,
@@ -88,6 +89,7 @@ __all__ = [
     "OutcomeStatus",
     "PairStatus",
     "PrismaOptions",
+    "RankedOrder",
     "RankingModelState",
     "RankingSchedule",
     "Record",

@@ -4,8 +4,10 @@ schedule and the lead's stopping decisions.
 Each reviewer gets their own model because a model trained on everybody's votes would
 let a reviewer read a colleague's vote on an unsettled record off their own queue
 order. `services.ranking` trains a reviewer's model on settled records' final
-decisions plus that reviewer's own votes only; `RecordScore` is what the queue joins
-to order by.
+decisions plus that reviewer's own votes only. `RankedOrder` keeps each reviewer's
+queue order compactly (one row per model: record ids best first, and their scores);
+`RecordScore` rows are written only for members who may sort the records list by their
+score (leads and owners), the one read that needs scores in SQL.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ class RankingModelState(models.Model):
     n_include = models.PositiveIntegerField("include labels", default=0)
     n_exclude = models.PositiveIntegerField("exclude labels", default=0)
     n_scored = models.PositiveIntegerField("records scored", default=0)
+    n_own = models.PositiveIntegerField(
+        "own votes", default=0, help_text="The screener's own votes at the last fit."
+    )
     top_include = models.JSONField(default=list, blank=True, help_text="[[term, weight], ...]")
     top_exclude = models.JSONField(default=list, blank=True, help_text="[[term, weight], ...]")
     # Fingerprint of (records, labels) the model was fitted on: an unchanged one skips the fit.
@@ -56,21 +61,49 @@ class RankingModelState(models.Model):
         return f"ranking model of {self.reviewer_id} in review {self.review_id}: {self.status}"
 
 
-class RecordScore(models.Model):
-    """A record's relevance for one reviewer (higher = more likely relevant).
+class RankedOrder(models.Model):
+    """One reviewer's queue order for one model version, in two compact arrays.
 
-    Only records still awaiting that reviewer's title/abstract vote are scored; the
-    queue LEFT JOINs this table on (record, reviewer) and orders by `score`.
+    `ids`: the scored record ids, best first, as little-endian int64; `scores`: their
+    scores in the same order, as little-endian float32. One row per model, rewritten
+    whole by a retrain (a few hundred kB at 100,000 records) instead of one row per
+    record: no index to maintain, and no foreign key to the records, so a retrain's
+    COMMIT locks no record row. The queue reads it a slice at a time (`substr`).
     """
 
-    # A retrain rewrites 100,000 rows per reviewer, so every index costs: review and
-    # record are covered by the composite index and constraint below.
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+", db_index=False)
+    state = models.OneToOneField(
+        RankingModelState, on_delete=models.CASCADE, primary_key=True, related_name="order"
+    )
+    version = models.PositiveIntegerField(help_text="The model version this order is from.")
+    ids = models.BinaryField(default=b"")
+    scores = models.BinaryField(default=b"")
+
+    def __str__(self) -> str:
+        return f"queue order of model {self.state_id} v{self.version}"
+
+
+class RecordScore(models.Model):
+    """A record's relevance for one lead or owner (higher = more likely relevant), for
+    sorting the records list by score in SQL.
+
+    Only leads and owners may sort by score (`selectors.record_order`), so only their
+    scores are kept here; everybody's queue order is in `RankedOrder`. No database
+    foreign keys: a retrain's COMMIT must not lock the records (the queue's SKIP LOCKED
+    would skip them); Django still deletes the rows with their record.
+    """
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     record = models.ForeignKey(
-        Record, on_delete=models.CASCADE, related_name="scores", db_index=False
+        Record,
+        on_delete=models.CASCADE,
+        related_name="scores",
+        db_index=False,
+        db_constraint=False,
     )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
     score = models.FloatField()
 

@@ -17,9 +17,9 @@ from reviewapp.models import Review
 from screening.models import (
     FinalVerdict,
     OutcomeStatus,
+    RankedOrder,
     RankingModelState,
     Record,
-    RecordScore,
     RecordState,
     Stage,
     StageOutcome,
@@ -27,6 +27,7 @@ from screening.models import (
     Verdict,
     Vote,
 )
+from screening.ranking import order
 from screening.ranking.stopping import (
     HeuristicStop,
     RemainingEstimate,
@@ -86,17 +87,23 @@ def own_labels(*, review: Review, reviewer) -> dict[int, int]:
 
 
 def training_labels(
-    *, review: Review, reviewer, settled: dict[int, int] | None = None
+    *,
+    review: Review,
+    reviewer,
+    settled: dict[int, int] | None = None,
+    own: dict[int, int] | None = None,
 ) -> dict[int, int]:
     """What `reviewer`'s model learns from: settled decisions plus their own votes.
 
     No other reviewer's vote enters unless the record is settled, and a settled
     record's votes are no longer blind. `settled` may be passed in when several
-    reviewers' models are trained at once.
+    reviewers' models are trained at once, and `own` (`own_labels`) when already read.
     """
     if settled is None:
         settled = settled_labels(review=review)
-    return {**own_labels(review=review, reviewer=reviewer), **settled}
+    if own is None:
+        own = own_labels(review=review, reviewer=reviewer)
+    return {**own, **settled}
 
 
 def awaiting_ids(*, review: Review, reviewer) -> list[int]:
@@ -139,11 +146,33 @@ def visible_models(*, review: Review, membership) -> QuerySet:
 
 def relevance_of(*, record: Record, reviewer) -> float | None:
     """The record's relevance score in `reviewer`'s model (None until there is one)."""
-    return (
-        RecordScore.objects.filter(record=record, reviewer=reviewer)
-        .values_list("score", flat=True)
+    stored = (
+        RankedOrder.objects.filter(state__review_id=record.review_id, state__reviewer=reviewer)
+        .values_list("ids", "scores")
         .first()
     )
+    return order.score_of(*stored, record.pk) if stored else None
+
+
+def ranked_order(*, review: Review, reviewer) -> list[int]:
+    """The records `reviewer`'s model scored, best first: their queue's relevance order
+    (empty before a model or a cold-start order exists)."""
+    stored = (
+        RankedOrder.objects.filter(state__review=review, state__reviewer=reviewer)
+        .values_list("ids", flat=True)
+        .first()
+    )
+    return order.ids_of(stored) if stored else []
+
+
+def ranked_scores(*, review: Review, reviewer) -> dict[int, float]:
+    """{record id: score} of `reviewer`'s ranked order (empty before there is one)."""
+    stored = (
+        RankedOrder.objects.filter(state__review=review, state__reviewer=reviewer)
+        .values_list("ids", "scores")
+        .first()
+    )
+    return order.scores_of(*stored) if stored else {}
 
 
 def team_screening_order(*, review: Review) -> list[int]:

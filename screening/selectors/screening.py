@@ -8,12 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import (
     Count,
     Exists,
-    F,
-    FilteredRelation,
     OuterRef,
     Prefetch,
     Q,
@@ -27,7 +27,6 @@ from screening.models import (
     FullText,
     OutcomeStatus,
     Record,
-    RecordScore,
     RecordState,
     Resolution,
     ScreeningSettings,
@@ -37,6 +36,7 @@ from screening.models import (
     VoteAction,
     VoteEvent,
 )
+from screening.services.journey import flow_version
 
 # Records that reached each stage (whatever happened to them there), for "of how many".
 REACHED = {
@@ -51,37 +51,6 @@ REACHED = {
     ],
     Stage.FULL_TEXT: [RecordState.FT, RecordState.FT_EXCLUDED, RecordState.INCLUDED],
 }
-
-
-def queue_order(
-    records: QuerySet, *, review: Review, stage: str, reviewer=None, scored: bool | None = None
-) -> QuerySet:
-    """The order in which the queue offers records within a group.
-
-    At title/abstract with ranking on: this reviewer's relevance score, highest first
-    (a LEFT JOIN on RecordScore; records without a score, and every record before the
-    reviewer's model has an include and an exclude to learn from, come after). Ties and
-    everything else: the stable random order fixed at import, so every reviewer walks
-    the same sequence and pairs complete early.
-
-    `scored` says whether the reviewer has any score (looked up when not given): with
-    none the join would order nothing, and leaving it out lets the database walk the
-    queue index instead of sorting the whole review.
-    """
-    if reviewer is not None and stage == Stage.TITLE_ABSTRACT and ranking_enabled(review):
-        if scored is None:
-            scored = has_scores(review=review, reviewer=reviewer)
-        if not scored:
-            return records.order_by("shuffle_key", "pk")
-        return records.annotate(
-            my_score=FilteredRelation("scores", condition=Q(scores__reviewer=reviewer))
-        ).order_by(F("my_score__score").desc(nulls_last=True), "shuffle_key", "pk")
-    return records.order_by("shuffle_key", "pk")
-
-
-def has_scores(*, review: Review, reviewer) -> bool:
-    """Whether the reviewer's relevance model has scored any record of the review."""
-    return RecordScore.objects.filter(review=review, reviewer=reviewer).exists()
 
 
 def ranking_enabled(review: Review) -> bool:
@@ -124,51 +93,78 @@ class Progress:
         )
 
 
-def progress(*, review: Review, stage: str, reviewer, needed: int, see_outcomes: bool) -> Progress:
-    """A reviewer's and the team's progress at a stage.
-
-    The team figure is votes cast over votes needed: it moves by one with every vote
-    whatever the vote was, so a blinded reviewer learns nothing about how others voted.
-    Counts per outcome are only given to those who may see outcomes.
-    """
+def team_progress(*, review: Review, stage: str, needed: int) -> dict:
+    """The team's figures at a stage, the same for every member: shared through the
+    cache for PROGRESS_CACHE_SECONDS (and renewed at once when a record moves), so 200
+    screeners asking after every vote cost one count per review every few seconds
+    instead of four scans of the review per request."""
     stage = Stage(stage)
-    votes = Vote.objects.filter(record__review=review, stage=stage)
-    my_votes = votes.filter(reviewer=reviewer).count()
-    team_votes = votes.count()
+    ttl = settings.SCREENING_PROGRESS_CACHE_SECONDS
+    # The creation time too: a database recreated (tests, a restore) reuses review ids.
+    created = review.created_at.timestamp() if review.created_at else 0
+    key = f"team-progress:{review.pk}:{created}:{stage}:{needed}:{flow_version(review.pk)}"
+    if ttl and (cached := cache.get(key)) is not None:
+        return cached
     counts = dict(
         Record.objects.filter(review=review, state__in=REACHED[stage])
         .order_by()
         .values_list("state")
         .annotate(n=Count("pk"))
     )
-    reached = sum(counts.values())
-    my_remaining = (
-        Record.objects.filter(review=review, state=stage.awaiting_state)
-        .exclude(Exists(Vote.objects.filter(record=OuterRef("pk"), stage=stage, reviewer=reviewer)))
-        .exclude(
-            Exists(
-                StageOutcome.objects.filter(record=OuterRef("pk"), stage=stage).filter(
-                    ~Q(status=OutcomeStatus.OPEN) | Q(votes__gte=needed)
-                )
+    outcomes = StageOutcome.objects.filter(
+        review=review, stage=stage, record__state=stage.awaiting_state
+    ).aggregate(complete=Count("pk", filter=~Q(status=OutcomeStatus.OPEN) | Q(votes__gte=needed)))
+    figures = {
+        "counts": counts,
+        "awaiting": counts.get(stage.awaiting_state, 0),
+        "complete": outcomes["complete"],
+        "team_votes": Vote.objects.filter(record__review=review, stage=stage).count(),
+        "conflicts": StageOutcome.objects.filter(
+            review=review, stage=stage, status=OutcomeStatus.CONFLICT
+        ).count(),
+    }
+    if ttl:
+        cache.set(key, figures, ttl)
+    return figures
+
+
+def progress(*, review: Review, stage: str, reviewer, needed: int, see_outcomes: bool) -> Progress:
+    """A reviewer's and the team's progress at a stage.
+
+    The team figure is votes cast over votes needed: it moves by one with every vote
+    whatever the vote was, so a blinded reviewer learns nothing about how others voted.
+    Counts per outcome are only given to those who may see outcomes. The reviewer's own
+    figures are exact (one count over their votes); the team's are `team_progress`.
+    """
+    stage = Stage(stage)
+    team = team_progress(review=review, stage=stage, needed=needed)
+    awaiting = Q(record__state=stage.awaiting_state)
+    complete = Q(
+        Exists(
+            StageOutcome.objects.filter(record=OuterRef("record"), stage=stage).filter(
+                ~Q(status=OutcomeStatus.OPEN) | Q(votes__gte=needed)
             )
         )
-        .count()
     )
-    conflicts = None
-    if see_outcomes:
-        conflicts = StageOutcome.objects.filter(
-            review=review, stage=stage, status=OutcomeStatus.CONFLICT
-        ).count()
+    mine = Vote.objects.filter(record__review=review, stage=stage, reviewer=reviewer).aggregate(
+        total=Count("pk"),
+        awaiting=Count("pk", filter=awaiting),
+        complete=Count("pk", filter=awaiting & complete),
+    )
+    # Awaiting records without my vote that still take votes: all awaiting ones, less
+    # those I voted on, less those complete that I did not vote on.
+    my_remaining = team["awaiting"] - mine["awaiting"] - (team["complete"] - mine["complete"])
+    counts = team["counts"]
     return Progress(
         stage=stage,
-        my_votes=my_votes,
-        my_remaining=my_remaining,
-        team_votes=team_votes,
-        team_votes_needed=max(team_votes, reached * needed),
+        my_votes=mine["total"],
+        my_remaining=max(0, my_remaining),
+        team_votes=team["team_votes"],
+        team_votes_needed=max(team["team_votes"], sum(counts.values()) * needed),
         by_state={RecordState(state).label: n for state, n in counts.items()}
         if see_outcomes
         else None,
-        conflicts=conflicts,
+        conflicts=team["conflicts"] if see_outcomes else None,
     )
 
 

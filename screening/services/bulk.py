@@ -129,3 +129,17 @@ def insert_select(model: type[models.Model], queryset: models.QuerySet, columns:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def analyze(*models_: type[models.Model]) -> None:
+    """Refresh PostgreSQL's statistics of these tables after a bulk write.
+
+    Until autovacuum gets round to it, the planner believes a table that just grew by
+    100,000 rows is still small, and the queue's index lookups turn into scans (a 50-record
+    check took 50 ms instead of 1 ms, one `next` 1.8 s of SQL). Other databases: nothing.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -51,8 +51,10 @@ from screening.models import (
     Record,
     RecordState,
     SourceKind,
+    StageOutcome,
 )
-from screening.services.bulk import insert_records
+from screening.services import heartbeat
+from screening.services.bulk import analyze, insert_records
 from screening.services.imported_decisions import apply_imported_decisions
 from screening.services.journey import flow_changed
 
@@ -214,11 +216,25 @@ def progress_key(batch_id: int) -> str:
     return f"import-progress:{batch_id}"
 
 
+def heartbeat_key(batch_id: int) -> str:
+    return f"import-heartbeat:{batch_id}"
+
+
 def import_progress(batch: ImportBatch) -> dict:
-    """Records read and imported so far, as the worker last reported them."""
+    """Records read and imported so far, as the worker last reported them, and whether
+    the import is `stalled`: running, but its worker stopped beating (it died)."""
     if batch.is_finished:
-        return {"read": batch.records_read, "imported": batch.records_imported}
-    return cache.get(progress_key(batch.pk)) or {"read": 0, "imported": 0}
+        return {"read": batch.records_read, "imported": batch.records_imported, "stalled": False}
+    progress = cache.get(progress_key(batch.pk)) or {"read": 0, "imported": 0}
+    return {**progress, "stalled": is_stalled(batch)}
+
+
+def is_stalled(batch: ImportBatch) -> bool:
+    """A running import whose worker has not beaten for heartbeat.STALLED_AFTER seconds."""
+    if batch.status != ImportStatus.RUNNING or batch.started_at is None:
+        return False
+    since = (timezone.now() - batch.started_at).total_seconds()
+    return since > heartbeat.STALLED_AFTER and not heartbeat.alive(heartbeat_key(batch.pk))
 
 
 def _shuffle_key(sha256: str, position: int) -> int:
@@ -283,6 +299,11 @@ def execute_import(*, batch_id: int) -> ImportBatch | None:
     )
     if not started:
         return ImportBatch.objects.filter(pk=batch_id).first()
+    with heartbeat.beating(heartbeat_key(batch_id)):
+        return _run_claimed_import(batch_id)
+
+
+def _run_claimed_import(batch_id: int) -> ImportBatch | None:
     try:
         staged = _staged(batch_id)
         with transaction.atomic():
@@ -308,6 +329,7 @@ def execute_import(*, batch_id: int) -> ImportBatch | None:
             from screening.tasks import run_dedupe
 
             flow_changed(batch.review_id)
+            transaction.on_commit(lambda: analyze(Record, StageOutcome))
             transaction.on_commit(lambda: run_dedupe.delay(batch.review_id))
     except ImportFileError as exc:
         _fail(batch_id, str(exc))

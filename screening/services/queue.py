@@ -4,17 +4,23 @@ A reviewer is offered only a record that still needs *their* vote at the stage a
 still has room for one: its votes plus the live leases other reviewers hold on it stay
 below the votes needed. Taking a record leases it for a few minutes, so reviewers
 working at the same moment get different records and no record collects more than N
-votes. Records that already have a vote come first (pairs complete early); within
-each group the order is `selectors.queue_order` (relevance once ranking exists, else
-the stable random `shuffle_key`).
+votes. Records that already have a vote come first (pairs complete early), then the
+rest in the reviewer's relevance order once ranking exists, else the stable random
+`shuffle_key`.
 
 On PostgreSQL the candidate rows are locked with SKIP LOCKED: two reviewers asking at
-once never wait for each other and never take the same last free slot. On SQLite
+once never wait for each other and never take the same last free slot. The lock is
+FOR NO KEY UPDATE, which a foreign-key check's KEY SHARE lock does not block: a
+transaction inserting rows that reference the records (votes, leases, a bulk write)
+and committing with its deferred checks never makes the queue skip every candidate. On SQLite
 writes are serialised by the database, which gives the same guarantee.
 
-A ranked queue is read from the reviewer's order held in memory (`_Ranked`): ordering
-100,000 scores in the database on every request costs a second; reading the order once
-per model version and checking the next few hundred records costs a millisecond.
+A ranked queue is read from the reviewer's stored order (`RankedOrder`, written by
+the retrain) a window at a time: ordering 100,000 scores in the database on every
+request costs a second; reading the next RANKED_SCAN ids of the order and checking
+them a few dozen at a time costs a millisecond. Records that already have a vote are
+few and come in the stable random order; unvoted ones follow the reviewer's order,
+then (records scored by no fit yet) the stable random order.
 
 This is the hottest path of the app (every reviewer asks for a record after every
 vote), so its reads are a few plain SQL statements (`_sql`, portable between SQLite
@@ -28,12 +34,10 @@ from __future__ import annotations
 
 import threading
 import time
-from array import array
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -41,18 +45,17 @@ from reviewapp.models import Review
 from screening import rules
 from screening.models import (
     Lease,
-    ModelStatus,
     OutcomeStatus,
-    RankingModelState,
+    RankedOrder,
     Record,
-    RecordScore,
     RecordTag,
     Stage,
     StageOutcome,
     Tag,
     Vote,
 )
-from screening.selectors.screening import has_scores, ranking_enabled
+from screening.ranking import order
+from screening.selectors.screening import ranking_enabled
 from screening.services.settings import screening_settings_for
 
 LEASE_MINUTES = 10
@@ -64,8 +67,9 @@ ATTEMPTS = 20
 # RANKED_SCAN records past the first one still waiting for a first vote.
 RANKED_WINDOW = 50
 RANKED_SCAN = 2000
-RANKED_KEPT = 32  # orders kept per process (one of 100,000 records is 800 kB)
-ORDER_CACHE_SECONDS = 24 * 3600
+# Reviewers whose place in their order a process keeps: a window of RANKED_SCAN ids
+# (16 kB) each, whatever the size of the review.
+RANKED_KEPT = 1024
 
 
 def _sql(statement: str, params: list, **names: str) -> list[tuple]:
@@ -75,7 +79,7 @@ def _sql(statement: str, params: list, **names: str) -> list[tuple]:
         "outcome": StageOutcome,
         "vote": Vote,
         "lease": Lease,
-        "score": RecordScore,
+        "order": RankedOrder,
         "recordtag": RecordTag,
     }
     quoted = {key: connection.ops.quote_name(model._meta.db_table) for key, model in tables.items()}
@@ -95,84 +99,69 @@ def _when(moment) -> object:
 
 @dataclass
 class _Ranked:
-    """One reviewer's ranked order for one model version: record ids, best first."""
+    """Where this process is in one reviewer's ranked order (one model version).
 
-    ids: array
+    The order itself stays in the database (`RankedOrder`); the process keeps a window
+    of it (RANKED_SCAN ids), so its memory does not grow with the review.
+    """
+
+    state_id: int
+    version: int
+    window: list[int] = field(default_factory=list)
+    window_at: int = 0
     # Every record before `start` has an outcome at the stage, so it never returns to
     # the unvoted group; scanning starts here. Only ever moves past such records.
     start: int = 0
+    gone: bool = False  # a newer order replaced this one while it was read
+
+    def ids(self, position: int, count: int) -> list[int]:
+        """`count` ids from `position` (fewer at the end of the order)."""
+        offset = position - self.window_at
+        if offset < 0 or offset + count > len(self.window):
+            self.window_at, offset = position, 0
+            self.window = _order_slice(self, position, max(count, RANKED_SCAN))
+        return self.window[offset : offset + count]
 
 
 _RANKED: OrderedDict[tuple, _Ranked] = OrderedDict()
 _RANKED_LOCK = threading.Lock()
 
 
-def _ranked(*, review: Review, reviewer) -> _Ranked | None:
-    """The reviewer's scored records in queue order, or None when the SQL order applies.
+def _order_slice(ranked: _Ranked, position: int, count: int) -> list[int]:
+    """`count` ids of the stored order from `position`; [] when a new version replaced it."""
+    rows = _sql(
+        "SELECT substr(o.ids, %s, %s) FROM {order} o WHERE o.state_id = %s AND o.version = %s",
+        [position * order.ID_BYTES + 1, count * order.ID_BYTES, ranked.state_id, ranked.version],
+    )
+    if not rows:
+        ranked.gone = True
+        return []
+    return order.ids_of(rows[0][0] or b"")
 
-    Keyed by the model state row, which the retrain saves in the same transaction as it
-    rewrites the scores: a new fit (or scores deleted) is a new key, so a stale order is
-    never used. No trained model: None (the queue orders in SQL).
+
+def _ranked(*, review: Review, reviewer) -> _Ranked | None:
+    """The reviewer's ranked order, or None when there is none (the SQL order applies).
+
+    Keyed by the model's version, which the retrain writes in the same transaction as
+    the order: a new fit (or an order deleted) is seen on the next request.
     """
-    state = (
-        RankingModelState.objects.filter(review=review, reviewer=reviewer)
-        .exclude(trained_at=None)
-        .exclude(status=ModelStatus.WAITING)
-        .values_list("pk", "version", "trained_at")
+    current = (
+        RankedOrder.objects.filter(state__review=review, state__reviewer=reviewer)
+        .values_list("state_id", "version")
         .first()
     )
-    if state is None:
-        return None
-    key = (review.pk, reviewer.pk, *state)
+    key = (review.pk, reviewer.pk)
     with _RANKED_LOCK:
+        if current is None:
+            _RANKED.pop(key, None)
+            return None
         ranked = _RANKED.get(key)
-        if ranked is not None:
-            _RANKED.move_to_end(key)
-            return ranked
-    ranked = _Ranked(_shared_order(key, review=review, reviewer=reviewer))
-    with _RANKED_LOCK:
-        for old in [k for k in _RANKED if k[:2] == key[:2]]:
-            del _RANKED[old]
-        _RANKED[key] = ranked
+        if ranked is None or (ranked.state_id, ranked.version) != current or ranked.gone:
+            ranked = _RANKED[key] = _Ranked(*current)
+        _RANKED.move_to_end(key)
         while len(_RANKED) > RANKED_KEPT:
             _RANKED.popitem(last=False)
     return ranked
-
-
-def _order_cache_key(key: tuple) -> str:
-    review_id, reviewer_id, state_id, version, trained_at = key
-    return f"ranked-order:{review_id}:{reviewer_id}:{state_id}:{version}:{trained_at.isoformat()}"
-
-
-def _shared_order(key: tuple, *, review: Review, reviewer) -> array:
-    """The ranked order from the shared cache (Redis in production), else sorted in SQL.
-
-    Every app process needs each reviewer's order; sorting 100,000 scores takes a
-    good part of a second, so the first process to need it shares it with the others
-    (and a retrain shares it straight away: `share_ranked_order`).
-    """
-    blob = cache.get(_order_cache_key(key))
-    ids = array("q")
-    if blob is not None:
-        ids.frombytes(blob)
-        return ids
-    ids.extend(
-        RecordScore.objects.filter(review=review, reviewer=reviewer)
-        .order_by("-score", "record__shuffle_key", "record_id")
-        .values_list("record_id", flat=True)
-    )
-    cache.set(_order_cache_key(key), ids.tobytes(), ORDER_CACHE_SECONDS)
-    return ids
-
-
-def share_ranked_order(*, state: RankingModelState, scores: dict[int, float], shuffle_keys) -> None:
-    """Put a new model's queue order in the shared cache (called by the retrain).
-
-    The same order as the SQL in `_shared_order`: score, then the stable random key.
-    """
-    key = (state.review_id, state.reviewer_id, state.pk, state.version, state.trained_at)
-    order = sorted(scores, key=lambda r: (-scores[r], shuffle_keys.get(r, 0), r))
-    cache.set(_order_cache_key(key), array("q", order).tobytes(), ORDER_CACHE_SECONDS)
 
 
 @dataclass
@@ -185,21 +174,12 @@ class _Ask:
     needed: int
     now: object
     leased: Counter  # record id -> live leases held by other reviewers
-    scored: bool  # order by this reviewer's relevance scores
     tag: Tag | None = None  # only records carrying this tag ("screen only records tagged X")
 
     def has_room(self, record_id: int, votes: int) -> bool:
         return rules.has_room(
             votes=votes, leases_of_others=self.leased[record_id], needed=self.needed
         )
-
-
-def _ordered(ask: _Ask) -> tuple[str, str, list]:
-    """The join, ORDER BY and parameters of `selectors.queue_order` as SQL."""
-    if ask.scored:
-        join = "LEFT JOIN {score} s ON s.record_id = r.id AND s.reviewer_id = %s"
-        return join, "s.score DESC NULLS LAST, r.shuffle_key, r.id", [ask.reviewer.pk]
-    return "", "r.shuffle_key, r.id", []
 
 
 _TAGGED = "AND EXISTS (SELECT 1 FROM {recordtag} t WHERE t.record_id = r.id AND t.tag_id = %s)"
@@ -217,14 +197,13 @@ def _tagged(ask: _Ask) -> tuple[str, list]:
 
 
 def _partly_voted(ask: _Ask) -> list[int]:
-    """Open records with 1..N-1 votes, none of them this reviewer's, that have room."""
-    join, order, join_params = _ordered(ask)
+    """Open records with 1..N-1 votes, none of them this reviewer's, that have room,
+    in the stable random order (they are few: pairs complete first, whatever the rank)."""
     tagged, tag_params = _tagged(ask)
     rows = _sql(
         f"""
         SELECT r.id, o.votes FROM {{outcome}} o
         JOIN {{record}} r ON r.id = o.record_id
-        {join}
         WHERE o.review_id = %s AND o.stage = %s AND o.status = %s
           AND o.votes >= 1 AND o.votes < %s AND r.state = %s
           AND NOT EXISTS (
@@ -232,11 +211,10 @@ def _partly_voted(ask: _Ask) -> list[int]:
             WHERE v.record_id = r.id AND v.stage = %s AND v.reviewer_id = %s
           )
           {tagged}
-        ORDER BY {order}
+        ORDER BY r.shuffle_key, r.id
         LIMIT %s
         """,  # noqa: S608 - only table names, fixed SQL and %s placeholders
         [
-            *join_params,
             ask.review.pk,
             ask.stage,
             OutcomeStatus.OPEN,
@@ -252,23 +230,21 @@ def _partly_voted(ask: _Ask) -> list[int]:
 
 
 def _unvoted(ask: _Ask, want: int) -> list[int]:
-    """Records without a vote at the stage that have room, in queue order (SQL)."""
-    join, order, join_params = _ordered(ask)
+    """Records without a vote at the stage that have room, in the stable random order
+    (SQL): the queue without a ranked order, and after the end of one."""
     tagged, tag_params = _tagged(ask)
     rows = _sql(
         f"""
         SELECT r.id FROM {{record}} r
-        {join}
         WHERE r.review_id = %s AND r.state = %s
           AND NOT EXISTS (
             SELECT 1 FROM {{outcome}} o WHERE o.record_id = r.id AND o.stage = %s
           )
           {tagged}
-        ORDER BY {order}
+        ORDER BY r.shuffle_key, r.id
         LIMIT %s
         """,  # noqa: S608 - only table names, fixed SQL and %s placeholders
         [
-            *join_params,
             ask.review.pk,
             ask.stage.awaiting_state,
             ask.stage,
@@ -279,20 +255,21 @@ def _unvoted(ask: _Ask, want: int) -> list[int]:
     return [pk for (pk,) in rows if ask.has_room(pk, 0)][:want]
 
 
-def _ranked_unvoted(ranked: _Ranked, ask: _Ask, want: int) -> list[int] | None:
-    """The first `want` unvoted records with room, in the ranked order; None: ask SQL.
+def _ranked_unvoted(ranked: _Ranked, ask: _Ask, want: int) -> list[int]:
+    """Up to `want` unvoted records with room, in the ranked order.
 
-    The same records, in the same order, as `_unvoted` over the scored records; when
-    the order runs out (records without a score come next) or no candidate turns up
-    within RANKED_SCAN records, the caller runs `_unvoted` instead.
+    Fewer when the order runs out (records without a score, imported since the fit,
+    come next) or RANKED_SCAN records turned up too few: the caller fills up with
+    `_unvoted`. A tag-filtered queue checks the tag in the same statement.
     """
+    tagged, tag_params = _tagged(ask)
     ids: list[int] = []
     position = ranked.start
-    gone_so_far = True  # every record from `start` to here has an outcome
-    while len(ids) < want:
-        if position >= len(ranked.ids) or position - ranked.start >= RANKED_SCAN:
-            return None
-        window = list(ranked.ids[position : position + RANKED_WINDOW])
+    gone_so_far = ask.tag is None  # every record from `start` to here has an outcome
+    while len(ids) < want and position - ranked.start < RANKED_SCAN:
+        window = ranked.ids(position, RANKED_WINDOW)
+        if not window:
+            break
         # Records of the review, and (state NULL) those with an outcome at the stage:
         # two index lookups by id, whatever the planner's statistics say.
         rows: dict[int, str | None] = {}
@@ -300,16 +277,17 @@ def _ranked_unvoted(ranked: _Ranked, ask: _Ask, want: int) -> list[int] | None:
             f"""
             SELECT r.id, r.state FROM {{record}} r
             WHERE r.review_id = %s AND r.id IN ({_placeholders(window)})
+              {tagged}
             UNION ALL
             SELECT o.record_id, NULL FROM {{outcome}} o
             WHERE o.stage = %s AND o.record_id IN ({_placeholders(window)})
             """,  # noqa: S608 - only table names, fixed SQL and %s placeholders
-            [ask.review.pk, *window, ask.stage, *window],
+            [ask.review.pk, *window, *tag_params, ask.stage, *window],
         ):
             rows[pk] = state if pk not in rows else None
         for offset, record_id in enumerate(window):
             state = rows.get(record_id)
-            if state is None:  # deleted, or voted on already
+            if state is None:  # deleted, voted on already (or without the tag)
                 if gone_so_far:
                     ranked.start = position + offset + 1
                 continue
@@ -323,15 +301,15 @@ def _ranked_unvoted(ranked: _Ranked, ask: _Ask, want: int) -> list[int] | None:
 
 
 def _candidate_ids(ask: _Ask, ranked: _Ranked | None) -> list[int]:
-    """Records with room for this reviewer's vote: partly voted ones first, then unvoted."""
+    """Records with room for this reviewer's vote: partly voted ones first, then unvoted
+    (in the ranked order, then the stable random order)."""
     ids = _partly_voted(ask)
+    if len(ids) < CANDIDATES and ranked is not None:
+        ids += _ranked_unvoted(ranked, ask, CANDIDATES - len(ids))
     if len(ids) < CANDIDATES:
-        want = CANDIDATES - len(ids)
-        # The shared ranked order knows no tags: a tag-filtered queue asks SQL (same order).
-        found = (
-            _ranked_unvoted(ranked, ask, want) if ranked is not None and ask.tag is None else None
-        )
-        ids += found if found is not None else _unvoted(ask, want)
+        have = set(ids)
+        more = _unvoted(ask, CANDIDATES - len(ids) + len(have))
+        ids += [pk for pk in more if pk not in have][: CANDIDATES - len(ids)]
     return ids
 
 
@@ -452,10 +430,8 @@ def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None)
                 )
                 return Record.objects.get(pk=record_id)
     ranked = None
-    scored = False
     if stage == Stage.TITLE_ABSTRACT and ranking_enabled(review):
         ranked = _ranked(review=review, reviewer=reviewer)
-        scored = ranked is not None or has_scores(review=review, reviewer=reviewer)
     ask = _Ask(
         review=review,
         stage=stage,
@@ -467,7 +443,6 @@ def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None)
             for _, record_id, holder, until in leases
             if holder != reviewer.pk and until > now
         ),
-        scored=scored,
         tag=tag,
     )
     for attempt in range(ATTEMPTS):
@@ -475,7 +450,7 @@ def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None)
         if not ids:
             return None
         locked = set(
-            Record.objects.select_for_update(skip_locked=True, of=("self",))
+            Record.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
             .filter(pk__in=ids)
             .order_by()
             .values_list("pk", flat=True)

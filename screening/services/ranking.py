@@ -2,11 +2,17 @@
 
 Retraining: a vote asks for a run (`schedule_retrain`, on commit); `RankingSchedule`
 keeps at most one job queued and one running per review, and a vote during a run
-makes the run enqueue one more when it ends. A run (`retrain_review`) builds the
-review's TF-IDF features once (cached in the process, keyed by the record set) and
-fits one model per reviewer on `selectors.ranking.training_labels`, then rewrites that
-reviewer's `RecordScore` rows. A model whose records and labels did not change is not
-refitted, so a retried or duplicate job does nothing.
+makes the run enqueue one more when it ends (RANKING_RUN_GAP_SECONDS later). At most
+RANKING_MAX_RUNNING reviews train at once; the jobs go to the low-priority `ranking`
+queue. A run (`retrain_review`) builds the review's TF-IDF features once (cached in the
+process, keyed by the record set, shared by every member's model) and refits each
+member whose model is due (`_due`: RANKING_REFIT_VOTES of their own votes since the
+last fit, or RANKING_REFIT_SECONDS old with something new to learn) on
+`selectors.ranking.training_labels`, then stores that member's queue order as one
+`RankedOrder` row (and, for leads and owners, who may sort the records list by score,
+their `RecordScore` rows). A model whose records and labels did not change is not
+refitted, so a retried or duplicate job does nothing; a model not yet due makes the
+run enqueue one more for when it is.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ import time
 from collections import OrderedDict
 from datetime import timedelta
 
+from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
@@ -26,6 +34,7 @@ from reviewapp.models import Membership, Review, Role
 from screening import flow
 from screening.models import (
     ModelStatus,
+    RankedOrder,
     RankingModelState,
     RankingSchedule,
     Record,
@@ -34,6 +43,7 @@ from screening.models import (
     StoppingDecision,
     StopRule,
 )
+from screening.ranking import order
 from screening.ranking.model import (
     DEFAULT_SETTINGS,
     FEATURES,
@@ -50,7 +60,6 @@ from screening.services import journey
 from screening.services.bulk import insert_rows
 from screening.services.cold_start import blended_scores, query_order_scores, review_query
 from screening.services.embeddings import with_semantic_block
-from screening.services.queue import share_ranked_order
 from screening.services.settings import screening_settings_for
 
 log = logging.getLogger(__name__)
@@ -62,6 +71,8 @@ STALE_RUN = timedelta(minutes=10)
 EAGER_LARGE_REVIEW = 2000
 EAGER_INTERVAL = timedelta(seconds=60)
 TOP_TERMS = 12
+# A job that finds RANKING_MAX_RUNNING other reviews training comes back this much later.
+RETRY_BUSY_SECONDS = 15
 _CHUNK = 5000
 # Features of the last few reviews trained in this process: {review id: (key, Features)}.
 _FEATURES: OrderedDict[int, tuple[str, Features]] = OrderedDict()
@@ -76,7 +87,7 @@ def schedule_retrain(review_id: int) -> None:
     transaction.on_commit(lambda: request_retrain(review_id))
 
 
-def request_retrain(review_id: int) -> bool:
+def request_retrain(review_id: int, *, countdown: float = 0) -> bool:
     """Mark a run as wanted; enqueue a job unless one is already queued or running.
 
     Returns whether a job was enqueued. Runs after every title/abstract vote, so the
@@ -112,7 +123,10 @@ def request_retrain(review_id: int) -> bool:
         turned_on = cursor.fetchone()
     if turned_on is None or turned_on[0]:
         return False
-    retrain_ranking.delay(review_id)
+    if countdown > 0:
+        retrain_ranking.apply_async((review_id,), countdown=countdown)
+    else:
+        retrain_ranking.delay(review_id)
     return True
 
 
@@ -128,12 +142,18 @@ def _throttled_in_process(review_id: int, now) -> bool:
 
 
 def run_scheduled_retrain(review_id: int) -> bool:
-    """The job's body: claim the pending run, train, and enqueue again if votes came in.
+    """The job's body: claim the pending run, train, and enqueue again if votes came in
+    or a model is due later.
 
     Returns False when there was nothing to claim (a duplicate delivery, or another run
-    in progress, which will itself re-enqueue).
+    in progress, which will itself re-enqueue) or when RANKING_MAX_RUNNING other reviews
+    are training (the job comes back a little later).
     """
     now = timezone.now()
+    if _others_running(review_id, now) >= django_settings.RANKING_MAX_RUNNING:
+        if not _eager():
+            _retry_later(review_id)
+        return False
     claimed = RankingSchedule.objects.filter(
         Q(running_since__isnull=True) | Q(running_since__lt=now - STALE_RUN),
         review_id=review_id,
@@ -141,18 +161,55 @@ def run_scheduled_retrain(review_id: int) -> bool:
     ).update(pending=False, running_since=now)
     if not claimed:
         return False
+    due_later: float | None = None
     try:
         review = Review.objects.filter(pk=review_id).first()
         if review is not None:
-            retrain_review(review=review)
+            states = retrain_review(review=review)
+            due_later = min((s.due_in for s in states if s.due_in is not None), default=None)
     finally:
         RankingSchedule.objects.filter(review_id=review_id).update(
             running_since=None, finished_at=timezone.now()
         )
+        gap = 0 if _eager() else django_settings.RANKING_RUN_GAP_SECONDS
         if RankingSchedule.objects.filter(review_id=review_id, pending=True).exists():
             RankingSchedule.objects.filter(review_id=review_id).update(pending=False)
-            request_retrain(review_id)
+            request_retrain(review_id, countdown=gap)
+        elif due_later is not None and not _eager():
+            # Nothing new arrived, but a model skipped as not yet due must still be
+            # refreshed within RANKING_REFIT_SECONDS: ask for a run when it is due. A
+            # wake-up, not a queued run, so votes meanwhile still start runs as usual.
+            _wake_later(review_id, max(due_later, gap))
     return True
+
+
+def _wake_later(review_id: int, seconds: float) -> None:
+    from screening.tasks.ranking import wake_retrain
+
+    # One wake-up per review at a time (they would all do the same).
+    if cache.add(f"ranking-wake:{review_id}", 1, timeout=int(seconds) + 1):
+        wake_retrain.apply_async((review_id,), countdown=seconds)
+
+
+def _eager() -> bool:
+    from reviewapp.celery import app
+
+    return bool(app.conf.task_always_eager)
+
+
+def _others_running(review_id: int, now) -> int:
+    return (
+        RankingSchedule.objects.filter(running_since__gte=now - STALE_RUN)
+        .exclude(review_id=review_id)
+        .count()
+    )
+
+
+def _retry_later(review_id: int) -> None:
+    from screening.tasks.ranking import retrain_ranking
+
+    # `pending` stays set, so votes meanwhile enqueue nothing more: this job is the one.
+    retrain_ranking.apply_async((review_id,), countdown=max(5, RETRY_BUSY_SECONDS))
 
 
 # --- Training -----------------------------------------------------------------
@@ -204,6 +261,33 @@ def ranked_reviewers(review: Review) -> list:
     ]
 
 
+def _score_sorters(review: Review) -> set[int]:
+    """Members who may sort the records list by their score (`selectors.record_order`)."""
+    return set(
+        Membership.objects.filter(review=review)
+        .with_role_at_least(Role.LEAD)
+        .values_list("user_id", flat=True)
+    )
+
+
+def _due(state: RankingModelState, *, own: int, small: bool, now) -> float:
+    """Seconds until `state`'s model is due for a refit (0: now, if what it learns from
+    changed), `own` being its screener's vote count now.
+
+    A model waiting for both classes, failed, forced (no fingerprint) or of a small
+    review is due at once; a trained one after RANKING_REFIT_VOTES of its screener's
+    own votes, or RANKING_REFIT_SECONDS after its last fit (new settled decisions, new
+    records): every vote of 200 screeners changes every model's labels, and refitting
+    all of them each time is what starved the web.
+    """
+    if small or state.status != ModelStatus.READY or not state.fingerprint:
+        return 0
+    if state.trained_at is None or own - state.n_own >= django_settings.RANKING_REFIT_VOTES:
+        return 0
+    age = (now - state.trained_at).total_seconds()
+    return max(0.0, django_settings.RANKING_REFIT_SECONDS - age)
+
+
 def retrain_reviewer(
     *,
     review: Review,
@@ -211,13 +295,26 @@ def retrain_reviewer(
     features: Features,
     settled: dict[int, int],
     shuffle_keys: dict[int, int],
+    sorts_by_score: bool = False,
 ) -> RankingModelState:
-    """Fit `reviewer`'s model and rewrite their scores (skipped if nothing changed)."""
+    """Fit `reviewer`'s model and store their queue order (skipped if nothing changed;
+    postponed, with `due_in` set on the state, if the model is not yet due)."""
     started = time.perf_counter()
+    own = selectors.own_labels(review=review, reviewer=reviewer)
+    state, _ = RankingModelState.objects.get_or_create(review=review, reviewer=reviewer)
+    state.due_in = None
+    # Not due yet: skip before reading labels or hashing them (a run checks every member;
+    # with 200 of them on 100,000 records that work was most of a run's cost).
+    due = _due(
+        state, own=len(own), small=len(features.row_of) <= EAGER_LARGE_REVIEW, now=timezone.now()
+    )
+    if due:
+        state.due_in = due
+        return state
     labels = {
         record_id: label
         for record_id, label in selectors.training_labels(
-            review=review, reviewer=reviewer, settled=settled
+            review=review, reviewer=reviewer, settled=settled, own=own
         ).items()
         if record_id in features.row_of
     }
@@ -225,11 +322,11 @@ def retrain_reviewer(
     settings = settings_for(features)  # with the semantic block once every vector is stored
     query = review_query(review)  # cold start: the question and include highlight terms
     fingerprint = _fingerprint(f"{cached[0] if cached else ''}|{query}", labels, settings)
-    state, _ = RankingModelState.objects.get_or_create(review=review, reviewer=reviewer)
     if state.fingerprint == fingerprint and state.status != ModelStatus.FAILED:
         return state
     state.n_include = sum(labels.values())
     state.n_exclude = len(labels) - state.n_include
+    state.n_own = len(own)
     state.fingerprint = fingerprint
     state.error = ""
     try:
@@ -237,7 +334,7 @@ def retrain_reviewer(
     except NeedBothClasses:
         # Until both kinds of label exist the queue follows the review's question and
         # highlight terms, or keeps its stable random order when there are none.
-        return _cold_start(review, reviewer, features, state, query)
+        return _cold_start(review, reviewer, features, state, query, shuffle_keys, sorts_by_score)
     except Exception as exc:  # a failed fit must not stop the other reviewers' models
         log.exception("ranking model of reviewer %s in review %s failed", reviewer.pk, review.pk)
         state.status, state.error = ModelStatus.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
@@ -248,15 +345,8 @@ def retrain_reviewer(
     ]
     scores = blended_scores(features, model, query, awaiting)
     terms = model.top_terms(features, TOP_TERMS)
+    encoded = order.encode(scores, shuffle_keys)
     with transaction.atomic():
-        RecordScore.objects.filter(review=review, reviewer=reviewer).delete()
-        insert_rows(  # COPY on PostgreSQL: 100,000 scores in a fraction of INSERT's time
-            RecordScore,
-            [
-                RecordScore(review=review, record_id=record_id, reviewer=reviewer, score=score)
-                for record_id, score in scores.items()
-            ],
-        )
         state.status = ModelStatus.READY
         state.trained_at = timezone.now()
         state.n_scored = len(scores)
@@ -265,39 +355,65 @@ def retrain_reviewer(
         state.version += 1
         state.seconds = round(time.perf_counter() - started, 3)
         state.save()
-        # Every app process reads the new queue order from the cache instead of sorting.
-        transaction.on_commit(
-            lambda: share_ranked_order(state=state, scores=scores, shuffle_keys=shuffle_keys)
-        )
+        _store_order(state, encoded, scores if sorts_by_score else None)
     return state
 
 
-def _cold_start(review, reviewer, features, state, query) -> RankingModelState:
+def _store_order(
+    state: RankingModelState, encoded: order.EncodedOrder | None, scores: dict[int, float] | None
+) -> None:
+    """The model's queue order as one row (none: no order, the stable random one applies),
+    and the per-record scores only for a member who may sort the records list by them."""
+    if encoded is None:
+        RankedOrder.objects.filter(state=state).delete()
+    else:
+        RankedOrder.objects.update_or_create(
+            state=state,
+            defaults={"version": state.version, "ids": encoded.ids, "scores": encoded.scores},
+        )
+    RecordScore.objects.filter(review_id=state.review_id, reviewer_id=state.reviewer_id).delete()
+    if scores:
+        insert_rows(  # COPY on PostgreSQL: 100,000 scores in a fraction of INSERT's time
+            RecordScore,
+            [
+                RecordScore(
+                    review_id=state.review_id,
+                    record_id=record_id,
+                    reviewer_id=state.reviewer_id,
+                    score=score,
+                )
+                for record_id, score in scores.items()
+            ],
+        )
+
+
+def _cold_start(
+    review, reviewer, features, state, query, shuffle_keys, sorts_by_score
+) -> RankingModelState:
     awaiting = [
         r for r in selectors.awaiting_ids(review=review, reviewer=reviewer) if r in features.row_of
     ]
     scores = query_order_scores(features, query, awaiting) if query else None
     with transaction.atomic():
-        RecordScore.objects.filter(review=review, reviewer=reviewer).delete()
         state.status, state.n_scored = ModelStatus.WAITING, 0
         state.top_include = state.top_exclude = []
         if scores:
-            insert_rows(
-                RecordScore,
-                [
-                    RecordScore(review=review, record_id=record_id, reviewer=reviewer, score=score)
-                    for record_id, score in scores.items()
-                ],
-            )
-            # A waiting model's scores are ordered in SQL (`queue._ranked` skips WAITING).
             state.n_scored = len(scores)
             state.version += 1
         state.save()
+        _store_order(
+            state,
+            order.encode(scores, shuffle_keys) if scores else None,
+            scores if sorts_by_score else None,
+        )
     return state
 
 
 def retrain_review(*, review: Review) -> list[RankingModelState]:
-    """Refit every screening member's model of `review` (idempotent)."""
+    """Refit every screening member's model of `review` that is due (idempotent).
+
+    Each returned state's `due_in` says, for a model skipped as not yet due, in how many
+    seconds it will be (None: up to date)."""
     if not screening_settings_for(review).ranking_enabled:
         return []
     features = features_for(review)
@@ -306,6 +422,7 @@ def retrain_review(*, review: Review) -> list[RankingModelState]:
     features = with_semantic_block(review, features)
     settled = selectors.settled_labels(review=review)
     shuffle_keys = dict(Record.objects.filter(review=review).values_list("pk", "shuffle_key"))
+    sorters = _score_sorters(review)
     return [
         retrain_reviewer(
             review=review,
@@ -313,6 +430,7 @@ def retrain_review(*, review: Review) -> list[RankingModelState]:
             features=features,
             settled=settled,
             shuffle_keys=shuffle_keys,
+            sorts_by_score=user.pk in sorters,
         )
         for user in ranked_reviewers(review)
     ]

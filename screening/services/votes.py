@@ -100,7 +100,9 @@ def _reason_for(*, record: Record, stage: str, verdict: str, reason) -> Exclusio
 
 
 def _lock(record_id: int) -> Record:
-    return Record.objects.select_for_update().get(pk=record_id)
+    # NO KEY UPDATE: a vote changes no key of the record, so it need not wait for the
+    # KEY SHARE locks that other transactions' foreign-key checks hold on it.
+    return Record.objects.select_for_update(no_key=True).get(pk=record_id)
 
 
 @transaction.atomic

@@ -9,3 +9,11 @@ def retrain_ranking(review_id: int) -> None:
     from screening.services.ranking import run_scheduled_retrain
 
     run_scheduled_retrain(review_id)
+
+
+@shared_task
+def wake_retrain(review_id: int) -> None:
+    """Ask for a run once a model skipped as not yet due has become due."""
+    from screening.services.ranking import request_retrain
+
+    request_retrain(review_id)

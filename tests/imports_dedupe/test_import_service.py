@@ -120,3 +120,42 @@ def test_deleting_an_import_removes_its_records_and_undoes_merges(
     assert set(Record.objects.values_list("state", flat=True)) == {RecordState.TA}
     assert not Record.objects.filter(duplicate_group__isnull=False).exists()
     assert Record.objects.filter(batch=embase).count() == 3
+
+
+def test_a_bulk_import_refreshes_the_planners_statistics(world, django_capture_on_commit_callbacks):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("ANALYZE is for PostgreSQL's planner")
+
+    def estimated_rows() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'screening_record'")
+            return cursor.fetchone()[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(world, RIS_THREE)
+
+    # Before autovacuum notices (it waits for 50 rows + 10 %), the planner knows the rows.
+    assert estimated_rows() == Record.objects.count() == 3
+
+
+def test_a_running_import_is_stalled_once_its_heartbeat_stops(world):
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from screening.services import heartbeat
+
+    batch = _upload(world, RIS_THREE)
+    started = timezone.now() - timedelta(seconds=heartbeat.STALLED_AFTER + 1)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING, started_at=started)
+    batch.refresh_from_db()
+    with heartbeat.beating(services.heartbeat_key(batch.pk)):
+        assert services.import_progress(batch)["stalled"] is False  # the worker beats
+    assert cache.get(services.heartbeat_key(batch.pk)) is None
+    assert services.import_progress(batch)["stalled"] is True  # it stopped: tell the lead
+    ImportBatch.objects.filter(pk=batch.pk).update(started_at=timezone.now())
+    batch.refresh_from_db()
+    assert services.import_progress(batch)["stalled"] is False  # just started: not yet

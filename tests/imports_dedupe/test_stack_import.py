@@ -1,10 +1,14 @@
 """Against the real stack: a worker killed mid-import leaves nothing, and the retry
 leaves exactly one copy of each record."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 
 from reviewapp import services as review_services
 from screening.models import ImportBatch, ImportStatus, Record
@@ -42,8 +46,24 @@ def test_a_killed_worker_leaves_nothing_and_the_retry_imports_once(worker, djang
         what="the worker to be half-way through the import",
     )
     worker.kill()
+    killed_at = time.monotonic()
     assert Record.objects.filter(review=review).count() == 0
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportStatus.RUNNING
+
+    # The heartbeat stops with the worker: within a minute the lead is told, with Retry.
+    lead = Client()
+    lead.force_login(owner)
+    status_url = reverse("import_status", args=[review.pk, batch.pk])
+    wait_for(
+        lambda: b'data-testid="import-stalled"' in lead.get(status_url).content,
+        timeout=60,
+        what="the import page to say the import stopped",
+    )
+    assert time.monotonic() - killed_at < 60
+    page = lead.get(reverse("import_detail", args=[review.pk, batch.pk])).content.decode()
+    assert "Retry import" in page and 'data-testid="import-stalled"' in page
+    api = lead.get(f"/api/reviews/{review.pk}/imports/{batch.pk}/").json()
+    assert api["progress"]["stalled"] is True
 
     worker.start()
 

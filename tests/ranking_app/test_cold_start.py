@@ -1,6 +1,7 @@
 """Before a screener's first include: the queue follows the review's question and terms."""
 
-from screening.models import ModelStatus, RankingModelState, RecordScore, Stage
+from screening.models import ModelStatus, RankedOrder, RankingModelState, Stage
+from screening.selectors.ranking import ranked_order
 from screening.services import ranking as services
 from screening.services.queue import next_record
 from screening.services.settings import screening_settings_for
@@ -32,7 +33,7 @@ def test_highlight_terms_count_and_an_exclude_alone_keeps_the_query_order(world)
 
     services.retrain_review(review=world.review)
 
-    assert RecordScore.objects.filter(reviewer=world.reviewer).count() == (
+    assert len(ranked_order(review=world.review, reviewer=world.reviewer)) == (
         len(relevant) + len(irrelevant) - 1
     )
     assert next_record(review=world.review, stage=TA, reviewer=world.reviewer) in relevant
@@ -57,10 +58,10 @@ def test_once_the_model_exists_it_takes_over(world):
 def test_editing_the_question_reorders_without_new_votes(world):
     relevant, irrelevant = make_corpus(world.review)
     services.retrain_review(review=world.review)
-    assert not RecordScore.objects.exists()  # no question, no terms: stable random order
+    assert not RankedOrder.objects.exists()  # no question, no terms: stable random order
 
     world.review.question = "naltrexone"
     world.review.save()
     services.retrain_review(review=world.review)
 
-    assert RecordScore.objects.filter(reviewer=world.reviewer).exists()
+    assert ranked_order(review=world.review, reviewer=world.reviewer)

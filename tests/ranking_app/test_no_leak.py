@@ -7,8 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from screening.models import RankingModelState, Record, RecordScore, Stage
-from screening.selectors.screening import queue_order
+from screening.models import RankingModelState, Record, Stage
+from screening.selectors.ranking import ranked_order, ranked_scores
 from screening.services.ranking import retrain_review
 from screening.services.settings import screening_settings_for
 from screening.services.votes import cast_vote
@@ -22,6 +22,7 @@ def _what_a_sees(client_for, world, records, reviewer=None) -> dict:
     awaiting = Record.objects.filter(review=world.review, state="ta").exclude(
         votes__reviewer=reviewer
     )
+    waiting = set(awaiting.values_list("pk", flat=True))
     client = client_for(reviewer)
     api = client.get(reverse("api:ranking_models", args=[world.review.pk])).json()
     for model in api:
@@ -38,14 +39,10 @@ def _what_a_sees(client_for, world, records, reviewer=None) -> dict:
         for r in records
     ]
     return {
-        "scores": dict(
-            RecordScore.objects.filter(reviewer=reviewer).values_list("record_id", "score")
-        ),
-        "order": list(
-            queue_order(awaiting, review=world.review, stage=TA, reviewer=reviewer).values_list(
-                "pk", flat=True
-            )
-        ),
+        "scores": ranked_scores(review=world.review, reviewer=reviewer),
+        "order": [
+            pk for pk in ranked_order(review=world.review, reviewer=reviewer) if pk in waiting
+        ],
         "api": api,
         "badges": badges,
     }

@@ -1,15 +1,16 @@
 """Retraining: models per reviewer, the queue order, debouncing and idempotence."""
 
-from django.core.cache import cache
+from datetime import timedelta
 
 from screening.models import (
     ModelStatus,
+    RankedOrder,
     RankingModelState,
     RankingSchedule,
     RecordScore,
     Stage,
 )
-from screening.services import queue
+from screening.selectors.ranking import ranked_order, ranked_scores
 from screening.services import ranking as services
 from screening.services.queue import next_record
 from screening.services.settings import screening_settings_for
@@ -31,7 +32,7 @@ def test_it_keeps_the_random_order_until_both_classes_exist(world):
 
     state = RankingModelState.objects.get(review=world.review, reviewer=world.reviewer)
     assert state.status == ModelStatus.WAITING and state.n_exclude == 1
-    assert not RecordScore.objects.exists()
+    assert not RankedOrder.objects.exists() and not RecordScore.objects.exists()
     remaining = [r for r in relevant + irrelevant if r.pk != irrelevant[0].pk]
     assert next_record(review=world.review, stage=TA, reviewer=world.reviewer) == _shuffle_first(
         remaining
@@ -129,21 +130,86 @@ def test_it_queues_one_job_per_review_and_one_more_after_a_run(world, monkeypatc
     assert sent == [review_id, review_id]
 
 
-def test_a_retrain_shares_each_queue_order_as_sql_would_sort_it(
-    world, django_capture_on_commit_callbacks
-):
+def test_a_retrain_stores_one_compact_order_per_model_and_scores_only_for_leads(world):
     relevant, irrelevant = make_corpus(world.review)
     settle_as(relevant[0], "include")
     settle_as(irrelevant[0], "exclude")
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.retrain_review(review=world.review)
+    services.retrain_review(review=world.review)
 
     state = RankingModelState.objects.get(review=world.review, reviewer=world.reviewer)
-    key = (world.review.pk, world.reviewer.pk, state.pk, state.version, state.trained_at)
-    shared = cache.get(queue._order_cache_key(key))
-    assert shared is not None
-    cache.delete(queue._order_cache_key(key))
-    from_sql = queue._shared_order(key, review=world.review, reviewer=world.reviewer)
-    assert from_sql.tobytes() == shared
-    assert len(from_sql) == state.n_scored
+    stored = RankedOrder.objects.get(state=state)
+    scores = ranked_scores(review=world.review, reviewer=world.reviewer)
+    ids = ranked_order(review=world.review, reviewer=world.reviewer)
+    assert stored.version == state.version and len(ids) == state.n_scored == len(scores)
+    shuffle = {r.pk: r.shuffle_key for r in relevant + irrelevant}
+    assert ids == sorted(scores, key=lambda r: (-scores[r], shuffle[r], r))
+    assert len(bytes(stored.ids)) == 8 * len(ids)  # int64 ids, nothing else
+    # Rows per record only for those who may sort the records list by score.
+    assert set(RecordScore.objects.values_list("reviewer_id", flat=True)) == {
+        world.lead.pk,
+        world.owner.pk,
+    }
+    assert RecordScore.objects.filter(reviewer=world.lead).count() == len(
+        ranked_order(review=world.review, reviewer=world.lead)
+    )
+
+
+def test_a_large_review_refits_a_model_after_its_screeners_votes_or_after_a_while(
+    world, settings, monkeypatch
+):
+    relevant, irrelevant = make_corpus(world.review)
+    settle_as(relevant[0], "include")
+    settle_as(irrelevant[0], "exclude")
+    services.retrain_review(review=world.review)
+    version = RankingModelState.objects.get(reviewer=world.reviewer).version
+    monkeypatch.setattr(services, "EAGER_LARGE_REVIEW", 0)  # every review is "large"
+    settings.RANKING_REFIT_VOTES, settings.RANKING_REFIT_SECONDS = 2, 300
+
+    cast_vote(record=relevant[1], stage=TA, reviewer=world.reviewer, verdict="include")
+    states = {s.reviewer: s for s in services.retrain_review(review=world.review)}
+    assert states[world.reviewer].version == version  # one vote of two: not yet
+    assert 290 < states[world.reviewer].due_in <= 300
+
+    cast_vote(record=irrelevant[1], stage=TA, reviewer=world.reviewer, verdict="exclude")
+    services.retrain_review(review=world.review)
+    mine = RankingModelState.objects.get(reviewer=world.reviewer)
+    assert mine.version == version + 1 and mine.n_own == 2  # the second vote: refitted
+
+    cast_vote(record=relevant[2], stage=TA, reviewer=world.reviewer, verdict="include")
+    RankingModelState.objects.filter(pk=mine.pk).update(
+        trained_at=mine.trained_at - timedelta(seconds=301)
+    )
+    services.retrain_review(review=world.review)
+    assert RankingModelState.objects.get(pk=mine.pk).version == version + 2  # 5 minutes old
+
+
+def test_a_model_not_yet_due_wakes_the_review_later_and_votes_still_start_runs(
+    world, settings, monkeypatch
+):
+    from django.core.cache import cache
+
+    from reviewapp.celery import app
+    from screening.tasks import ranking as tasks
+
+    relevant, irrelevant = make_corpus(world.review)
+    settle_as(relevant[0], "include")
+    settle_as(irrelevant[0], "exclude")
+    services.retrain_review(review=world.review)
+    monkeypatch.setattr(services, "EAGER_LARGE_REVIEW", 0)
+    monkeypatch.setitem(app.conf, "task_always_eager", False)  # as with a worker
+    settings.RANKING_REFIT_VOTES, settings.RANKING_REFIT_SECONDS = 50, 300
+    queued, woken = [], []
+    monkeypatch.setattr(tasks.retrain_ranking, "delay", lambda review_id: queued.append(review_id))
+    monkeypatch.setattr(
+        tasks.wake_retrain, "apply_async", lambda args, countdown: woken.append(countdown)
+    )
+    cache.delete(f"ranking-wake:{world.review.pk}")
+    cast_vote(record=relevant[1], stage=TA, reviewer=world.reviewer, verdict="include")
+    assert services.request_retrain(world.review.pk) is True
+
+    assert services.run_scheduled_retrain(world.review.pk) is True
+
+    assert len(woken) == 1 and 290 < woken[0] <= 300  # rita's model: due in 5 minutes
+    # The wake-up is no queued run: the next vote starts one at once, as before.
+    assert services.request_retrain(world.review.pk) is True and len(queued) == 2

@@ -3,7 +3,7 @@
 import pytest
 
 from screening.models import ModelStatus, RankingModelState, Record, Stage
-from screening.selectors.screening import queue_order
+from screening.selectors.ranking import ranked_order
 from screening.services.queue import next_record
 from screening.services.votes import cast_vote
 from tests.ranking_app.builders import make_corpus
@@ -17,11 +17,11 @@ def _queue(world) -> list[int]:
     awaiting = Record.objects.filter(review=world.review, state="ta").exclude(
         votes__reviewer=world.reviewer
     )
-    return list(
-        queue_order(awaiting, review=world.review, stage=TA, reviewer=world.reviewer).values_list(
-            "pk", flat=True
-        )
-    )
+    waiting = set(awaiting.values_list("pk", flat=True))
+    ranked = ranked_order(review=world.review, reviewer=world.reviewer)
+    # The queue's order: the ranked records, then the rest in the stable random order.
+    rest = awaiting.exclude(pk__in=ranked).order_by("shuffle_key", "pk")
+    return [pk for pk in ranked if pk in waiting] + list(rest.values_list("pk", flat=True))
 
 
 def test_the_worker_retrains_after_votes_and_reorders_the_queue(worker, world):

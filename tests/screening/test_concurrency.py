@@ -5,11 +5,11 @@ import threading
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 
 from reviewapp.models import Membership, Role
-from screening.models import Vote, VoteEvent
+from screening.models import Record, Vote, VoteEvent
 from screening.services.queue import next_record
 from screening.services.votes import cast_vote
 from tests.conftest import make_user
@@ -65,3 +65,58 @@ def test_it_never_over_allocates_or_loses_votes(postgres_only, transactional_db,
     stored = sorted(Vote.objects.values_list("record_id", "reviewer_id"))
     assert stored == expected  # none lost, none duplicated
     assert VoteEvent.objects.filter(action="vote").count() == len(expected)
+
+
+def test_a_retrain_committing_never_empties_the_queue_or_blocks_a_vote(
+    postgres_only, transactional_db, world
+):
+    """Issue 14: at COMMIT, foreign-key checks of rows referencing the records (the old
+    per-record score rows, bulk inserts of votes or tags) hold KEY SHARE locks on them;
+    the queue's SKIP LOCKED skipped every candidate and answered "nothing waiting"."""
+    from screening.services.ranking import retrain_review
+    from tests.ranking_app.builders import make_corpus, settle_as
+
+    relevant, irrelevant = make_corpus(world.review)
+    settle_as(relevant[0], "include")
+    settle_as(irrelevant[0], "exclude")
+    locked, done = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def retrain_holding_its_commit():
+        try:
+            with transaction.atomic():
+                retrain_review(review=world.review)
+                with connection.cursor() as cursor:
+                    # What a deferred foreign-key check takes on every referenced record.
+                    cursor.execute(
+                        "SELECT id FROM screening_record WHERE review_id = %s FOR KEY SHARE",
+                        [world.review.pk],
+                    )
+                locked.set()
+                done.wait(30)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            locked.set()
+            connection.close()
+
+    thread = threading.Thread(target=retrain_holding_its_commit)
+    thread.start()
+    try:
+        assert locked.wait(30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")  # a regression fails, never hangs
+        # The condition is real: a plain FOR UPDATE SKIP LOCKED sees no record at all.
+        with transaction.atomic():
+            assert not list(
+                Record.objects.select_for_update(skip_locked=True).filter(review=world.review)
+            )
+        record = next_record(review=world.review, stage="ta", reviewer=world.reviewer)
+        assert record is not None
+        result = cast_vote(record=record, stage="ta", reviewer=world.reviewer, verdict="include")
+        assert result.vote.record_id == record.pk
+        assert next_record(review=world.review, stage="ta", reviewer=world.reviewer2) is not None
+    finally:
+        done.set()
+        thread.join(60)
+    assert not errors, errors

@@ -1,4 +1,4 @@
-"""The ranked queue read from memory gives the same records, in the same order, as SQL;
+"""The ranked queue read from the stored order keeps the queue's order rules;
 and the screening API's hot requests keep a fixed number of queries."""
 
 import json
@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from screening.models import Lease, ModelStatus, RankingModelState, RecordScore
+from screening.models import Lease, ModelStatus, RankedOrder, RankingModelState
+from screening.ranking import order
 from screening.services import queue
 from screening.services.queue import next_record
 from screening.services.votes import cast_vote
@@ -17,13 +18,8 @@ from tests.screening.factories import make_records
 
 
 def _trained(world, reviewer, scores: dict, version: int = 1) -> None:
-    """As a retrain leaves it: the reviewer's scores and a ready model state."""
-    RecordScore.objects.filter(review=world.review, reviewer=reviewer).delete()
-    RecordScore.objects.bulk_create(
-        RecordScore(review=world.review, record=record, reviewer=reviewer, score=score)
-        for record, score in scores.items()
-    )
-    RankingModelState.objects.update_or_create(
+    """As a retrain leaves it: a ready model state and the reviewer's stored order."""
+    state, _ = RankingModelState.objects.update_or_create(
         review=world.review,
         reviewer=reviewer,
         defaults={
@@ -32,6 +28,12 @@ def _trained(world, reviewer, scores: dict, version: int = 1) -> None:
             "version": version,
             "n_scored": len(scores),
         },
+    )
+    encoded = order.encode(
+        {r.pk: score for r, score in scores.items()}, {r.pk: r.shuffle_key for r in scores}
+    )
+    RankedOrder.objects.update_or_create(
+        state=state, defaults={"version": version, "ids": encoded.ids, "scores": encoded.scores}
     )
 
 
@@ -64,7 +66,7 @@ def test_the_ranked_queue_keeps_the_order_rules(world):
         offered.append(record)
         cast_vote(record=record, stage="ta", reviewer=world.reviewer, verdict="exclude")
     assert offered == expected
-    assert any(key[1] == world.reviewer.pk for key in queue._RANKED)
+    assert (world.review.pk, world.reviewer.pk) in queue._RANKED
 
 
 def test_a_new_model_version_reorders_the_queue(world):

@@ -1,8 +1,13 @@
 """The screening page and "my votes", through the client."""
 
+import json
+import re
+
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from screening.models import RecordState, Vote
+from screening.models import Record, RecordState, Vote
 from screening.services.settings import update_settings
 from screening.services.votes import cast_vote
 from tests.screening.factories import make_records, reason
@@ -170,3 +175,67 @@ def test_it_lists_my_votes_without_others_until_settled(world, client_for):
     assert html.count('data-testid="my-vote-row"') == 2
     assert "HIDDEN" not in html and "Conflict" not in html
     assert "VISIBLE" in html
+
+
+def test_the_htmx_vote_and_next_costs_at_most_twice_the_api_next_and_vote(world, client_for):
+    """Issue 14: the page's vote (which answers with the next record and the progress)
+    stays within 2x the queries of the API's next + vote, and both stay pinned."""
+    make_records(world.review, 60)
+    for record in list(world.review.records.all()[:10]):
+        cast_vote(record=record, stage="ta", reviewer=world.reviewer2, verdict="include")
+    client = client_for(world.reviewer)
+    api = f"/api/reviews/{world.review.pk}/"
+    client.get(reverse("screen", args=[world.review.pk, "ta"]))  # settings row, lease
+    for _ in range(3):
+        # Each request's signal empties the query log: start each capture from empty.
+        reset_queries()
+        with CaptureQueriesContext(connection) as api_next:
+            record = client.get(api + "queue/next/?stage=ta").json()["record"]
+        body = json.dumps({"record": record["id"], "stage": "ta", "verdict": "exclude"})
+        reset_queries()
+        with CaptureQueriesContext(connection) as api_vote:
+            assert (
+                client.post(api + "votes/", body, content_type="application/json").status_code
+                == 201
+            )
+        shown = client.get(reverse("screen", args=[world.review.pk, "ta"]))
+        record_id = int(re.search(rb'data-record="(\d+)"', shown.content).group(1))
+        reset_queries()
+        with CaptureQueriesContext(connection) as page_vote:
+            response = client.post(
+                reverse("screen_vote", args=[world.review.pk, "ta", record_id]),
+                {"verdict": "exclude"},
+                HTTP_HX_REQUEST="true",
+            )
+        assert response.status_code == 200 and b'data-testid="my-remaining"' in response.content
+        api_total = len(api_next) + len(api_vote)
+        # Measured: API next 10 + vote 15; the page's vote + next + progress 34, or 38
+        # when the team's shared progress figures are recounted (a record moved, or 3 s).
+        assert api_total <= 25, [
+            q["sql"] for q in api_next.captured_queries + api_vote.captured_queries
+        ]
+        assert len(page_vote) <= 38, [q["sql"] for q in page_vote.captured_queries]
+        assert len(page_vote) <= 2 * api_total
+
+
+def test_shared_team_figures_keep_each_reviewers_own_count_exact(
+    world, settings, django_capture_on_commit_callbacks
+):
+    from screening.selectors.screening import progress
+
+    settings.SCREENING_PROGRESS_CACHE_SECONDS = 60
+    records = make_records(world.review, 5)
+
+    def left() -> int:
+        return progress(
+            review=world.review, stage="ta", reviewer=world.reviewer, needed=2, see_outcomes=False
+        ).my_remaining
+
+    assert left() == 5
+    cast_vote(record=records[0], stage="ta", reviewer=world.reviewer, verdict="include")
+    assert left() == 4  # my own vote counts at once, the team's figures are shared
+    with django_capture_on_commit_callbacks(execute=True):
+        for other in (world.reviewer2, world.lead):  # two votes settle a record: it moves
+            cast_vote(record=records[1], stage="ta", reviewer=other, verdict="exclude")
+    assert Record.objects.get(pk=records[1].pk).state == RecordState.TA_EXCLUDED
+    assert left() == 3  # a record moving renews the shared figures at once
