@@ -105,6 +105,15 @@ FILTER_PARAMETERS = [
     OpenApiParameter("fulltext", str, enum=["yes", "no"], description="A PDF is attached"),
     OpenApiParameter("abstract", str, enum=["yes", "no"], description="Has an abstract"),
     OpenApiParameter(
+        "round", int, many=True, description="Search round number found in; repeatable (any of)"
+    ),
+    OpenApiParameter(
+        "found_again",
+        str,
+        enum=["yes", "no"],
+        description="yes: copies of a record an earlier search round found; no: the others",
+    ),
+    OpenApiParameter(
         "ordering",
         str,
         description="year, title, first_author, journal, source, imported, state, id; votes "

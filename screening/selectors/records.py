@@ -31,6 +31,7 @@ from screening.models import (
 )
 from screening.search import parse as parse_search
 from screening.selectors import record_order
+from screening.selectors.rounds import found_again, in_rounds
 from screening.selectors.screening import REACHED
 from screening.selectors.search import search_records
 from screening.selectors.tags import filter_by_tags
@@ -70,6 +71,8 @@ class RecordFilters:
     abstract: str = ""  # "yes": has an abstract; "no": none
     ordering: str = ""  # screening.selectors.record_order; "" = id order
     ids: tuple[int, ...] = ()  # a selection of records (bulk export), at most MAX_IDS
+    rounds: tuple[int, ...] = ()  # search round numbers the records were found in
+    found_again: str = ""  # "yes": copies of a record an earlier round found; "no": the rest
     errors: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -89,7 +92,7 @@ class RecordFilters:
                 value = ""
             years.append(int(value) if value else None)
         flags = []
-        for name in ("fulltext", "abstract"):
+        for name in ("fulltext", "abstract", "found_again"):
             value = params.get(name, "")
             if value and value not in ("yes", "no"):
                 errors.append(f"{name} is yes or no.")
@@ -135,6 +138,9 @@ class RecordFilters:
                 errors.append("A tag is given by its id.")
             elif tag_id not in tags:
                 tags.append(tag_id)
+        rounds = tuple(dict.fromkeys(n for v in params.getlist("round") if (n := parse_id(v))))
+        if any(v and not parse_id(v) for v in params.getlist("round")):
+            errors.append("A search round is given by its number.")
         ids = tuple(dict.fromkeys(i for v in params.getlist("id") if (i := parse_id(v))))
         if len(params.getlist("id")) != len(ids) and any(
             not parse_id(v) for v in params.getlist("id")
@@ -150,6 +156,8 @@ class RecordFilters:
             year_to=years[1],
             fulltext=flags[0],
             abstract=flags[1],
+            found_again=flags[2],
+            rounds=rounds,
             ordering=ordering,
             tags=tuple(tags),
             states=states,
@@ -178,6 +186,8 @@ class RecordFilters:
             or self.fulltext
             or self.abstract
             or self.ids
+            or self.rounds
+            or self.found_again
         )
 
     def query_items(self, *, ordering: bool = True) -> list[tuple[str, str]]:
@@ -194,8 +204,10 @@ class RecordFilters:
             ("year_to", self.year_to),
             ("fulltext", self.fulltext),
             ("abstract", self.abstract),
+            ("found_again", self.found_again),
         )
         items += [(k, str(v)) for k, v in extra if v not in (None, "")]
+        items += [("round", str(n)) for n in self.rounds]
         items += [("id", str(i)) for i in self.ids]
         if ordering and self.ordering:
             items.append(("ordering", self.ordering))
@@ -273,6 +285,10 @@ def filter_records(
         records = records.exclude(abstract="")
     elif filters.abstract == "no":
         records = records.filter(abstract="")
+    if filters.rounds:
+        records = in_rounds(records, filters.rounds)
+    if filters.found_again:
+        records = found_again(records, again=filters.found_again == "yes")
     return records
 
 
@@ -390,6 +406,7 @@ class FilterChoices:
     kinds: list[tuple[str, str]]
     reasons: list[ExclusionReason]
     imports: list[tuple[int, str]]  # (id, "PubMed · export.nbib")
+    rounds: list[int] = field(default_factory=list)  # search rounds, when there are updates
 
 
 def filter_choices(*, review: Review) -> FilterChoices:
@@ -397,13 +414,15 @@ def filter_choices(*, review: Review) -> FilterChoices:
     batches = list(
         ImportBatch.objects.filter(review=review)
         .order_by("pk")
-        .values_list("pk", "source_name", "source_kind", "filename")
+        .values_list("pk", "source_name", "source_kind", "filename", "search_round__number")
     )
-    pairs = {(name, kind) for _, name, kind, _ in batches}
+    pairs = {(name, kind) for _, name, kind, _, _ in batches}
+    rounds = sorted({number or 1 for *_, number in batches})
     kinds = {kind for _, kind in pairs}
     return FilterChoices(
         sources=sorted({name for name, _ in pairs}, key=str.lower),
         kinds=[(value, label) for value, label in SourceKind.choices if value in kinds],
         reasons=list(ExclusionReason.objects.filter(review=review)),
-        imports=[(pk, f"{name} · {filename}") for pk, name, _, filename in batches],
+        imports=[(pk, f"{name} · {filename}") for pk, name, _, filename, _ in batches],
+        rounds=rounds if len(rounds) > 1 else [],
     )
