@@ -263,7 +263,8 @@ def flow_to_dict(flow: PrismaFlow, urls: Mapping[str, str] | None = None) -> dic
         "records_identified", "duplicates",
         *(("duplicates_within_round", "duplicates_found_again") if flow.has_round_duplicates
           else ()),
-        "excluded_automatic", "excluded_other", "records_screened", "records_excluded", "records_awaiting_screening",
+        "excluded_automatic", "excluded_other", "records_screened", "records_excluded",
+        "records_awaiting_screening",
         "dbr_sought_reports", "dbr_notretrieved_reports", "dbr_awaiting_retrieval", "dbr_assessed",
     ):  # fmt: skip
         add(name)
