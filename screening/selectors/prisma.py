@@ -55,14 +55,10 @@ def round_records(review: Review, round_number: int | None):
     return in_rounds(records, [round_number])
 
 
-def _round_duplicates(
-    review: Review, records, round_number: int | None
-) -> RoundDuplicatesInput | None:
-    """The duplicates box's two lines for a review with update rounds (None without):
-    duplicates within a round and copies found again from an earlier round, counted
-    separately (their sum is checked against the box)."""
-    if (round_number or 1) == 1 and not review.search_rounds.filter(number__gt=1).exists():
-        return None
+def _round_duplicates(records) -> RoundDuplicatesInput:
+    """The duplicates box's two lines for a review with update rounds: duplicates within
+    a round and copies found again from an earlier round, counted separately (their sum
+    is checked against the box)."""
     main = (
         with_rounds(records)
         .filter(state=RecordState.DUPLICATE)
@@ -109,13 +105,18 @@ def prisma_input(*, review: Review, round_number: int | None = None) -> PrismaIn
 
     records = round_records(review, round_number)
     rows = (
-        records.values("batch__source_kind", "batch__source_name", "state")
+        records.values(
+            "batch__source_kind", "batch__source_name", "state", "batch__search_round__number"
+        )
         .annotate(n=Count("pk"))
         .order_by()
     )
     per_source: dict[str, dict[str, int]] = {kind: defaultdict(int) for kind in SourceKind.values}
     main, other = Counter(), Counter()
+    # The duplicates box splits in two once records were found in an update round.
+    updated = (round_number or 1) > 1
     for row in rows:
+        updated = updated or (row["batch__search_round__number"] or 1) > 1
         kind = row["batch__source_kind"]
         per_source[kind][row["batch__source_name"]] += row["n"]
         (other if kind in OTHER_KINDS else main)[row["state"]] += row["n"]
@@ -156,7 +157,7 @@ def prisma_input(*, review: Review, round_number: int | None = None) -> PrismaIn
         databases=dict(per_source[SourceKind.DATABASE]),
         registers=dict(per_source[SourceKind.REGISTER]),
         duplicates_removed=main[RecordState.DUPLICATE],
-        round_duplicates=_round_duplicates(review, records, round_number),
+        round_duplicates=_round_duplicates(records) if updated else None,
         removed_by_automation=main[RecordState.AUTOMATION],
         removed_other_reasons=main[RecordState.REMOVED_OTHER],
         records_excluded=main[RecordState.TA_EXCLUDED],

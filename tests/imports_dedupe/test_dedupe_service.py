@@ -143,15 +143,16 @@ def test_a_later_run_reuses_unchanged_records_work_and_redoes_edited_ones(world)
     # A person corrects the second record's title; then an update brings a copy of it.
     corrected = "Naltrexone at low dose and sleep quality in chronic pain: a cohort"
     Record.objects.filter(pk=edited.pk).update(title=corrected)
-    copy = make_record(
-        make_batch(world.review), title=corrected, dedupe_checked=False, **same
-    )
+    copy = make_record(make_batch(world.review), title=corrected, dedupe_checked=False, **same)
     services.dedupe_review(review_id=world.review.pk)
 
     second = dedupe_cache._kept[world.review.pk]
     assert second[kept.pk] is first[kept.pk]  # unchanged: the earlier work reused
     assert second[edited.pk][1] is not first[edited.pk][1]  # edited: normalised again
-    assert second[edited.pk][1].title == "naltrexone at low dose and sleep quality in chronic pain a cohort"
+    assert (
+        second[edited.pk][1].title
+        == "naltrexone at low dose and sleep quality in chronic pain a cohort"
+    )
     # The verdict follows the corrected title, not the remembered one.
     copy.refresh_from_db()
     assert copy.state == RecordState.DUPLICATE
