@@ -173,6 +173,7 @@ ROUTES: dict[str, object] = {
     "search_log_csv": {"GET": Role.VIEWER},
     "search_log_json": {"GET": Role.VIEWER},
     "search_log_md": {"GET": Role.VIEWER},
+    "search_log_html": {"GET": Role.VIEWER},
     "api:search_round_list": {"GET": Role.VIEWER, "POST": Role.LEAD},
     "api:search_log_list": {"GET": Role.VIEWER, "POST": Role.LEAD},
     "api:search_log_export": {"GET": Role.VIEWER},

@@ -107,7 +107,6 @@ FILTER_PARAMETERS = [
         "year:2019..2021 (README, Records and exports)",
     ),
     id_parameter("import", "One import's records (its id)"),
-    id_parameter("round", "One search round's records (its id)"),
     id_parameter(
         "screened_by",
         "Leads: records this member (user id) voted on, counting only the votes "
@@ -117,6 +116,13 @@ FILTER_PARAMETERS = [
     OpenApiParameter("year_to", YEAR, description="Published in or before this year"),
     OpenApiParameter("fulltext", str, enum=["yes", "no"], description="A PDF is attached"),
     OpenApiParameter("abstract", str, enum=["yes", "no"], description="Has an abstract"),
+    id_parameter("round", "Search round number found in; repeatable (any of)", many=True),
+    OpenApiParameter(
+        "found_again",
+        str,
+        enum=["yes", "no"],
+        description="yes: copies of a record an earlier search round found; no: the others",
+    ),
     OpenApiParameter(
         "ordering",
         str,

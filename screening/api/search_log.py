@@ -1,5 +1,5 @@
 """REST: search rounds and the PRISMA-S search log (members read, the lead writes), and
-the log as a file (`search-log/export/?format=csv|json|md`)."""
+the log as a file (`search-log/export/?format=csv|json|md|html`)."""
 
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -192,20 +192,29 @@ class MarkdownRenderer(_Passthrough):
     format = "md"
 
 
+class AppendixHTMLRenderer(_Passthrough):
+    media_type = "text/html"
+    format = "html"
+
+
 class LogExport(APIView):
-    """The search log as a file: `?format=csv` (formula-safe), `json`, or `md` (a ready
-    appendix, one section per source with the verbatim strategy)."""
+    """The search log as a file: `?format=csv` (formula-safe), `json`, or a ready appendix,
+    one section per source with the verbatim strategy: `md` (Markdown) or `html`."""
 
     permission_classes = [ReviewRolePermission]
-    renderer_classes = [JSONRenderer, CSVRenderer, MarkdownRenderer]
+    renderer_classes = [JSONRenderer, CSVRenderer, MarkdownRenderer, AppendixHTMLRenderer]
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["json", "csv", "md"])],
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="CSV, JSON or Markdown")},
+        parameters=[OpenApiParameter("format", str, enum=["json", "csv", "md", "html"])],
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="CSV, JSON, Markdown or HTML")
+        },
     )
     def get(self, request, review_id):
         fmt = request.accepted_renderer.format
-        return log_response(review=request.review, fmt=fmt if fmt in ("csv", "md") else "json")
+        return log_response(
+            review=request.review, fmt=fmt if fmt in ("csv", "md", "html") else "json"
+        )
 
 
 urlpatterns = [

@@ -11,7 +11,7 @@ title order are compared.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from screening.dedupe.normalise import NormRecord, title_length
 
@@ -50,15 +50,19 @@ def block_keys(record: NormRecord) -> list[tuple[str, str]]:
 
 
 def candidate_pairs(
-    records: Sequence[NormRecord], *, is_new: Sequence[bool] | None = None
+    records: Sequence[NormRecord],
+    *,
+    is_new: Sequence[bool] | None = None,
+    keys: Callable[[NormRecord], list[tuple[str, str]]] = block_keys,
 ) -> Iterator[tuple[int, int]]:
     """Index pairs (i < j) of records that share a blocking key, each pair once.
 
-    With `is_new`, pairs where neither record is new are left out.
+    With `is_new`, pairs where neither record is new are left out. `keys` may be a
+    caller's cache of `block_keys`.
     """
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, record in enumerate(records):
-        for key in block_keys(record):
+        for key in keys(record):
             blocks[key].append(index)
 
     seen: set[int] = set()

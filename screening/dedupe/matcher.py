@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 
-from screening.dedupe.blocking import candidate_pairs
+from screening.dedupe.blocking import block_keys, candidate_pairs
 from screening.dedupe.normalise import NormRecord, normalise_record
 from screening.dedupe.records import DISTINCT, DUPLICATE, DedupeRecord, PairVerdict
 from screening.dedupe.scoring import compare
@@ -53,21 +53,27 @@ def mark_recurring_titles(records: list[NormRecord]) -> list[NormRecord]:
 
 
 def find_duplicates(
-    records: Sequence[DedupeRecord], *, new_ids: Collection | None = None
+    records: Sequence[DedupeRecord],
+    *,
+    new_ids: Collection | None = None,
+    normalise: Callable[[DedupeRecord], NormRecord] = normalise_record,
+    keys: Callable[[NormRecord], list[tuple[str, str]]] = block_keys,
 ) -> list[PairVerdict]:
     """Every pair of `records` judged "duplicate" (certain) or "maybe" (for a person).
 
     With `new_ids`, only pairs involving at least one of those records are returned,
     so a fresh import can be checked against everything already in the review.
-    Results are sorted by pair for reproducibility.
+    Results are sorted by pair for reproducibility. `normalise` and `keys` may be a
+    caller's cache of `normalise_record` and `block_keys` (same results, less work for
+    records unchanged since the caller's last run).
     """
-    normalised = mark_recurring_titles(drop_counter_issues([normalise_record(r) for r in records]))
+    normalised = mark_recurring_titles(drop_counter_issues([normalise(r) for r in records]))
     is_new = None
     if new_ids is not None:
         wanted = set(new_ids)
         is_new = [r.id in wanted for r in records]
     verdicts: list[PairVerdict] = []
-    for i, j in candidate_pairs(normalised, is_new=is_new):
+    for i, j in candidate_pairs(normalised, is_new=is_new, keys=keys):
         a, b = _ordered(records[i].id, records[j].id)
         if a != records[i].id:
             i, j = j, i

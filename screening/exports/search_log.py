@@ -1,7 +1,8 @@
-"""The PRISMA-S search log as files: CSV rows, a JSON document, a Markdown appendix.
+"""The PRISMA-S search log as files: CSV rows, a JSON document, a Markdown or HTML appendix.
 
 Pure functions of the plain entries `screening.selectors.search_log.log_entries` gives;
-the CSV goes through reviewapp.spreadsheet (formula-safe cells).
+the CSV goes through reviewapp.spreadsheet (formula-safe cells); the HTML appendix is a
+template (every value escaped, the strategy verbatim in a <pre>).
 """
 
 from __future__ import annotations
@@ -59,55 +60,107 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def markdown_appendix(*, review_title: str, entries: Sequence[dict]) -> str:
-    """A ready appendix: one section per round and source, with the verbatim strategy."""
-    lines = [f"# Search strategies: {_one_line(review_title)}", ""]
+def _heading(entry: dict) -> str:
+    heading = _one_line(entry["source_name"])
+    if entry["platform"]:
+        heading += f" via {_one_line(entry['platform'])}"
+    return heading
+
+
+def _facts(entry: dict) -> list[tuple[str, str]]:
+    """The lines of an entry's section, as (label, value), the same in every appendix."""
+    searched = entry["searched_on"]
+    reported = entry["reported_count"]
+    facts = [
+        ("Method", str(entry["method"])),
+        ("Date searched", searched.isoformat() if searched else "not recorded"),
+    ]
+    if entry["limits"]:
+        facts.append(("Limits and filters", _one_line(entry["limits"])))
+    facts.append(
+        (
+            "Records reported by the source",
+            str(reported) if reported is not None else "not recorded",
+        )
+    )
+    if entry["files"]:
+        imported = str(entry["imported"])
+        if entry["rejected"]:
+            imported += f" ({entry['rejected']} lines of the export could not be read)"
+        facts.append(("Records imported", imported))
+    if entry["note"]:
+        facts.append(("Note", _one_line(entry["note"])))
+    return facts
+
+
+def _rounds(entries: Sequence[dict]) -> list[tuple[str, list[dict]]]:
+    """Entries grouped by round, in order: (round label, entries)."""
+    grouped: list[tuple[str, list[dict]]] = []
     current_round = None
     for entry in entries:
         if entry["round"] != current_round:
             current_round = entry["round"]
-            lines += [f"## {entry['round_label']}", ""]
-        heading = _one_line(entry["source_name"])
-        if entry["platform"]:
-            heading += f" via {_one_line(entry['platform'])}"
-        lines += [f"### {heading}", ""]
-        lines.append(f"- Method: {entry['method']}")
-        searched = entry["searched_on"]
-        lines.append(f"- Date searched: {searched.isoformat() if searched else 'not recorded'}")
-        if entry["limits"]:
-            lines.append(f"- Limits and filters: {_one_line(entry['limits'])}")
-        reported = entry["reported_count"]
-        lines.append(
-            f"- Records reported by the source: {reported if reported is not None else 'not recorded'}"
-        )
-        if entry["files"]:
-            imported = f"- Records imported: {entry['imported']}"
-            if entry["rejected"]:
-                imported += f" ({entry['rejected']} lines of the export could not be read)"
-            lines.append(imported)
-        if entry["note"]:
-            lines.append(f"- Note: {_one_line(entry['note'])}")
-        lines.append("")
-        strategy = (entry["search_string"] or "").strip("\n")
-        if strategy:
-            fence = _fence(strategy)
-            lines += [f"{fence}text", strategy, fence, ""]
-        else:
-            lines += ["_Search strategy not recorded._", ""]
+            grouped.append((entry["round_label"], []))
+        grouped[-1][1].append(entry)
+    return grouped
+
+
+def markdown_appendix(*, review_title: str, entries: Sequence[dict]) -> str:
+    """A ready appendix: one section per round and source, with the verbatim strategy."""
+    lines = [f"# Search strategies: {_one_line(review_title)}", ""]
+    for round_label, round_entries in _rounds(entries):
+        lines += [f"## {round_label}", ""]
+        for entry in round_entries:
+            lines += [f"### {_heading(entry)}", ""]
+            lines += [f"- {label}: {value}" for label, value in _facts(entry)]
+            lines.append("")
+            strategy = (entry["search_string"] or "").strip("\n")
+            if strategy:
+                fence = _fence(strategy)
+                lines += [f"{fence}text", strategy, fence, ""]
+            else:
+                lines += ["_Search strategy not recorded._", ""]
     if not entries:
         lines += ["_No searches logged yet._", ""]
     return "\n".join(lines)
+
+
+def html_appendix(*, review_title: str, entries: Sequence[dict]) -> str:
+    """The same appendix as a standalone HTML document (every value escaped by the
+    template; the strategy verbatim, line for line, in a <pre>)."""
+    from django.template.loader import render_to_string
+
+    rounds = [
+        (
+            label,
+            [
+                {
+                    "heading": _heading(entry),
+                    "facts": _facts(entry),
+                    "strategy": (entry["search_string"] or "").strip("\n"),
+                }
+                for entry in round_entries
+            ],
+        )
+        for label, round_entries in _rounds(entries)
+    ]
+    return render_to_string(
+        "screening/search_log/appendix.html",
+        {"title": _one_line(review_title), "rounds": rounds},
+    )
 
 
 LOG_FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
     "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
 }
 
 
 def log_response(*, review, fmt: str):
-    """The review's search log in `fmt` (csv, json, md) as an attachment; pages and the API."""
+    """The review's search log in `fmt` (csv, json, md, html) as an attachment; pages and
+    the API."""
     import json
 
     from django.http import HttpResponse, StreamingHttpResponse
@@ -130,7 +183,12 @@ def log_response(*, review, fmt: str):
             markdown_appendix(review_title=review.title, entries=entries),
             content_type=LOG_FORMATS[fmt],
         )
+    elif fmt == "html":
+        response = HttpResponse(
+            html_appendix(review_title=review.title, entries=entries),
+            content_type=LOG_FORMATS[fmt],
+        )
     else:
-        raise ValueError(f"The search log exports as csv, json or md, not {fmt}")
+        raise ValueError(f"The search log exports as csv, json, md or html, not {fmt}")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

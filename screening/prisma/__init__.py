@@ -11,6 +11,7 @@ from screening.prisma.counts import (
     PreviousVersionInput,
     PrismaFlow,
     PrismaInput,
+    RoundDuplicatesInput,
     build_flow,
     check_invariants,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "PreviousVersionInput",
     "PrismaFlow",
     "PrismaInput",
+    "RoundDuplicatesInput",
     "build_flow",
     "check_invariants",
     "export_csv",

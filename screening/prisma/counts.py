@@ -75,12 +75,27 @@ class PreviousVersionInput:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RoundDuplicatesInput:
+    """How a review with update search rounds splits its duplicates removed (main arm).
+
+    ``within_round``: duplicates of a record found in the same search round;
+    ``found_again``: copies of a record found in an earlier round (linked to it, which
+    keeps its decisions). The two must add up to ``PrismaInput.duplicates_removed``.
+    """
+
+    within_round: int = 0
+    found_again: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PrismaInput:
     """The raw numbers the database supplies for one review's PRISMA 2020 flow.
 
     Identification: ``databases`` and ``registers`` map a source name to records
     identified from it; ``duplicates_removed``, ``removed_by_automation`` and
-    ``removed_other_reasons`` are removed before screening.
+    ``removed_other_reasons`` are removed before screening; ``round_duplicates``
+    (reviews with update rounds only) splits the duplicates into those within a round
+    and those found again from an earlier round.
 
     Screening: ``records_excluded`` at title/abstract; ``records_awaiting_screening``
     (no final decision yet, conflicts included); ``reports_sought`` for retrieval,
@@ -96,6 +111,7 @@ class PrismaInput:
     databases: Mapping[str, int] = field(default_factory=dict)
     registers: Mapping[str, int] = field(default_factory=dict)
     duplicates_removed: int = 0
+    round_duplicates: RoundDuplicatesInput | None = None
     removed_by_automation: int = 0
     removed_other_reasons: int = 0
     records_excluded: int = 0
@@ -119,7 +135,9 @@ class PrismaFlow:
     (``dbr_`` = databases and registers arm, ``other_`` = other-methods arm).
     ``has_other_methods`` / ``has_previous_version`` say whether those arms are drawn;
     when they are false their counts are zero. ``total_*`` equal ``new_*`` when there
-    is no previous version.
+    is no previous version. ``has_round_duplicates`` says whether the duplicates box
+    draws its two lines for search rounds (``duplicates_within_round`` +
+    ``duplicates_found_again`` = ``duplicates``).
     """
 
     has_previous_version: bool = False
@@ -132,6 +150,9 @@ class PrismaFlow:
     register_results: int = 0
     records_identified: int = 0
     duplicates: int = 0
+    has_round_duplicates: bool = False
+    duplicates_within_round: int = 0
+    duplicates_found_again: int = 0
     excluded_automatic: int = 0
     excluded_other: int = 0
 
@@ -242,6 +263,7 @@ def build_flow(data: PrismaInput) -> PrismaFlow:
     previous_studies = previous.studies_included if previous else 0
     previous_reports = previous.reports_included if previous else 0
     new_reports = data.reports_included + other_reports
+    split = data.round_duplicates
 
     return PrismaFlow(
         has_previous_version=previous is not None,
@@ -253,6 +275,9 @@ def build_flow(data: PrismaInput) -> PrismaFlow:
         register_results=_total(registers),
         records_identified=identified,
         duplicates=data.duplicates_removed,
+        has_round_duplicates=split is not None,
+        duplicates_within_round=split.within_round if split else 0,
+        duplicates_found_again=split.found_again if split else 0,
         excluded_automatic=data.removed_by_automation,
         excluded_other=data.removed_other_reasons,
         records_screened=screened,
@@ -278,7 +303,8 @@ def check_invariants(flow: PrismaFlow) -> list[str]:
     """Return every broken PRISMA relation in ``flow`` as a sentence (empty list = consistent).
 
     Checked: no negative count; each total equals the sum of its breakdown (databases,
-    registers, sources, exclusion reasons); identified = databases + registers;
+    registers, sources, exclusion reasons); duplicates = within a round + found again
+    from an earlier round (reviews with update rounds); identified = databases + registers;
     screened = identified − duplicates − automation − other removed; screened =
     excluded + awaiting screening + sought; assessed = sought − not retrieved −
     awaiting retrieval (each arm); Σ exclusion reasons = assessed − reports included −
@@ -309,6 +335,18 @@ def check_invariants(flow: PrismaFlow) -> list[str]:
             _total(getattr(flow, items_name)),
             f"{LABELS[total_name]} ({{actual}}) does not equal the sum of its breakdown "
             f"({{expected}}).",
+        )
+    if flow.has_round_duplicates:
+        expect(
+            flow.duplicates,
+            flow.duplicates_within_round + flow.duplicates_found_again,
+            f"Duplicate records removed ({{actual}}) should equal duplicates within a search "
+            f"round ({flow.duplicates_within_round}) + records found again from an earlier "
+            f"round ({flow.duplicates_found_again}) = {{expected}}.",
+        )
+    elif flow.duplicates_within_round or flow.duplicates_found_again:
+        problems.append(
+            "Duplicates within a round / found again are set but the flow has no search rounds."
         )
     expect(
         flow.records_identified,
@@ -418,6 +456,8 @@ LABELS = {
     "register_results": "Records identified from registers",
     "records_identified": "Records identified",
     "duplicates": "Duplicate records removed",
+    "duplicates_within_round": "Duplicates within a search round",
+    "duplicates_found_again": "Found again: copies of records from an earlier search round",
     "excluded_automatic": "Records marked as ineligible by automation tools",
     "excluded_other": "Records removed for other reasons",
     "records_screened": "Records screened",

@@ -13,7 +13,9 @@ names are replaced by `` / ``. The template has three rows for other methods
 (websites, organisations, citation searching): known sources go to their row, other
 sources fill the free rows with their own name as ``boxtext``, and beyond three
 rows the extras are summed into the last of those (names joined by `` / ``). The
-``url`` column holds the caller's URL for the row's node (title rows use
+``duplicates`` row's ``boxtext`` of a review with update search rounds gives its two
+lines (within a round, found again from an earlier round), since the template has no
+row for them. The ``url`` column holds the caller's URL for the row's node (title rows use
 ``prevstud``, ``newstud``, ``othstud``, ``identification``, ``screening``,
 ``included``) or ``NA``. The live "awaiting"
 counts have no row in the template and are left out (the package matches rows by
@@ -23,12 +25,15 @@ substring, so extra rows such as ``records_awaiting_screening`` would break
 JSON
 ----
 ``{"schema": "reviewapp.prisma-flow", "version": 1, "complete": bool, "awaiting": int,
-"arms": {"other_methods": bool, "previous_version": bool}, "violations": [str],
+"arms": {"other_methods": bool, "previous_version": bool, "search_rounds": bool},
+"violations": [str],
 "nodes": {node: {"label": str, "n": int, "url": str | null,
 "items": [{"name": str, "n": int, "node": str, "url": str | null}]}}}``.
 ``nodes`` lists every box in diagram order under the package's node names plus
-``records_identified``, the ``*_awaiting_*`` boxes and ``dbr_included_reports`` /
-``other_included_reports``; only breakdown boxes (``database_results``,
+``records_identified``, the ``*_awaiting_*`` boxes, ``dbr_included_reports`` /
+``other_included_reports`` and, for a review with update search rounds
+(``arms.search_rounds``), the two lines of the duplicates box:
+``duplicates_within_round`` and ``duplicates_found_again``; only breakdown boxes (``database_results``,
 ``register_results``, ``other_results``, ``dbr_excluded``, ``other_excluded``) have
 ``items``. Other-methods nodes appear only when that arm exists; ``previous_*`` and
 ``total_*`` always do. Keys are never renamed within a version.
@@ -147,10 +152,21 @@ def export_csv(flow: PrismaFlow, urls: Mapping[str, str] | None = None) -> str:
             label, n = other_rows[data]
             boxtext = neutralise(label)
             values[data] = str(n)
+        if data == "duplicates" and flow.has_round_duplicates:
+            boxtext = _round_duplicates_text(flow)
         url = node_url(urls, key) or "NA"
         n_value = values.get(data, "0")
         writer.writerow((data, node, box, description, boxtext, tooltips, neutralise(url), n_value))
     return buffer.getvalue()
+
+
+def _round_duplicates_text(flow: PrismaFlow) -> str:
+    # The template has one duplicates row and the package draws its boxtext before the
+    # number, so a review with update rounds gives the two lines there.
+    return (
+        f"Duplicate records (within a search round, n = {flow.duplicates_within_round}; "
+        f"found again from an earlier round, n = {flow.duplicates_found_again})"
+    )
 
 
 def _csv_values(flow: PrismaFlow) -> dict[str, str]:
@@ -244,8 +260,11 @@ def flow_to_dict(flow: PrismaFlow, urls: Mapping[str, str] | None = None) -> dic
     add("database_results", flow.database_specific_results, "database_specific_results")
     add("register_results", flow.register_specific_results, "register_specific_results")
     for name in (
-        "records_identified", "duplicates", "excluded_automatic", "excluded_other",
-        "records_screened", "records_excluded", "records_awaiting_screening",
+        "records_identified", "duplicates",
+        *(("duplicates_within_round", "duplicates_found_again") if flow.has_round_duplicates
+          else ()),
+        "excluded_automatic", "excluded_other", "records_screened", "records_excluded",
+        "records_awaiting_screening",
         "dbr_sought_reports", "dbr_notretrieved_reports", "dbr_awaiting_retrieval", "dbr_assessed",
     ):  # fmt: skip
         add(name)
@@ -272,6 +291,7 @@ def flow_to_dict(flow: PrismaFlow, urls: Mapping[str, str] | None = None) -> dic
         "arms": {
             "other_methods": flow.has_other_methods,
             "previous_version": flow.has_previous_version,
+            "search_rounds": flow.has_round_duplicates,
         },
         "violations": check_invariants(flow),
         "nodes": nodes,

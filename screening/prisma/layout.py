@@ -203,6 +203,22 @@ def _awaiting(label: str, n: int, node: str) -> list[Row]:
     return [Row(label, n, node, indent=1, awaiting=True)] if n else []
 
 
+def _round_duplicates(flow: PrismaFlow) -> list[Row]:
+    # A review with update rounds says which duplicates were copies of a record an
+    # earlier round found (linked to it, keeping its decisions) and which were not.
+    if not flow.has_round_duplicates:
+        return []
+    return [
+        Row("within a search round", flow.duplicates_within_round, "duplicates_within_round", 2),
+        Row(
+            "found again from an earlier round",
+            flow.duplicates_found_again,
+            "duplicates_found_again",
+            2,
+        ),
+    ]
+
+
 def layout_flow(flow: PrismaFlow) -> Diagram:
     """Place every box, phase bar, title and arrow of ``flow``'s PRISMA 2020 diagram."""
     previous = flow.has_previous_version
@@ -239,6 +255,7 @@ def layout_flow(flow: PrismaFlow) -> Diagram:
         [
             Row("Records removed before screening:", bold=True),
             Row("Duplicate records removed", flow.duplicates, "duplicates", indent=1),
+            *_round_duplicates(flow),
             Row(
                 "Records marked as ineligible by automation tools",
                 flow.excluded_automatic,

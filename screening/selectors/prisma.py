@@ -15,7 +15,6 @@ import io
 from collections import Counter, defaultdict
 
 from django.db.models import Count
-from django.db.models.functions import Coalesce
 
 from reviewapp.models import Review
 from screening.models import Record, RecordState, SourceKind
@@ -27,7 +26,13 @@ from screening.prisma import (
     export_json,
     render_svg,
 )
-from screening.prisma.counts import OtherMethodsInput, PreviousVersionInput, PrismaInput
+from screening.prisma.counts import (
+    OtherMethodsInput,
+    PreviousVersionInput,
+    PrismaInput,
+    RoundDuplicatesInput,
+)
+from screening.selectors.rounds import FOUND_AGAIN, in_rounds, with_rounds
 
 NO_REASON = "(no reason recorded)"
 SOUGHT = (
@@ -47,9 +52,22 @@ def round_records(review: Review, round_number: int | None):
     records = Record.objects.filter(review=review)
     if round_number is None:
         return records
-    return records.annotate(search_round_number=Coalesce("batch__search_round__number", 1)).filter(
-        search_round_number=round_number
+    return in_rounds(records, [round_number])
+
+
+def _round_duplicates(records) -> RoundDuplicatesInput:
+    """The duplicates box's two lines for a review with update rounds: duplicates within
+    a round and copies found again from an earlier round, counted separately (their sum
+    is checked against the box)."""
+    main = (
+        with_rounds(records)
+        .filter(state=RecordState.DUPLICATE)
+        .exclude(batch__source_kind__in=OTHER_KINDS)
     )
+    counts = main.aggregate(
+        within=Count("pk", filter=~FOUND_AGAIN), again=Count("pk", filter=FOUND_AGAIN)
+    )
+    return RoundDuplicatesInput(within_round=counts["within"], found_again=counts["again"])
 
 
 def _reasons_excluded(
@@ -87,13 +105,18 @@ def prisma_input(*, review: Review, round_number: int | None = None) -> PrismaIn
 
     records = round_records(review, round_number)
     rows = (
-        records.values("batch__source_kind", "batch__source_name", "state")
+        records.values(
+            "batch__source_kind", "batch__source_name", "state", "batch__search_round__number"
+        )
         .annotate(n=Count("pk"))
         .order_by()
     )
     per_source: dict[str, dict[str, int]] = {kind: defaultdict(int) for kind in SourceKind.values}
     main, other = Counter(), Counter()
+    # The duplicates box splits in two once records were found in an update round.
+    updated = (round_number or 1) > 1
     for row in rows:
+        updated = updated or (row["batch__search_round__number"] or 1) > 1
         kind = row["batch__source_kind"]
         per_source[kind][row["batch__source_name"]] += row["n"]
         (other if kind in OTHER_KINDS else main)[row["state"]] += row["n"]
@@ -121,11 +144,7 @@ def prisma_input(*, review: Review, round_number: int | None = None) -> PrismaIn
     previous_studies = options.previous_studies if options else 0
     previous_reports = options.previous_reports if options else 0
     if round_number is not None and round_number > 1:
-        earlier = (
-            Record.objects.filter(review=review)
-            .annotate(search_round_number=Coalesce("batch__search_round__number", 1))
-            .filter(search_round_number__lt=round_number)
-        )
+        earlier = in_rounds(Record.objects.filter(review=review), range(1, round_number))
         earlier_studies, earlier_reports = included_counts(review=review, records=earlier)
         previous_studies += earlier_studies
         previous_reports += earlier_reports
@@ -138,6 +157,7 @@ def prisma_input(*, review: Review, round_number: int | None = None) -> PrismaIn
         databases=dict(per_source[SourceKind.DATABASE]),
         registers=dict(per_source[SourceKind.REGISTER]),
         duplicates_removed=main[RecordState.DUPLICATE],
+        round_duplicates=_round_duplicates(records) if updated else None,
         removed_by_automation=main[RecordState.AUTOMATION],
         removed_other_reasons=main[RecordState.REMOVED_OTHER],
         records_excluded=main[RecordState.TA_EXCLUDED],
@@ -183,10 +203,14 @@ def _states(*states: str) -> str:
     return "&".join(f"state={s}" for s in states)
 
 
-def node_urls(*, review: Review, flow: PrismaFlow, base: str) -> dict[str, str]:
+def node_urls(
+    *, review: Review, flow: PrismaFlow, base: str, round_number: int | None = None
+) -> dict[str, str]:
     """Each box of the diagram linked to the records list filtered to the records behind it.
 
-    `base` is the records list URL; the query strings are its documented filters.
+    `base` is the records list URL; the query strings are its documented filters. For one
+    search round every link keeps to that round's records, except the previous version
+    (what earlier rounds included) and the totals (this round and the earlier ones).
     """
     from urllib.parse import quote
 
@@ -200,6 +224,8 @@ def node_urls(*, review: Review, flow: PrismaFlow, base: str) -> dict[str, str]:
         "register_results": "kind=register",
         "other_results": _OTHER,
         "duplicates": f"{_MAIN}&{_states(RecordState.DUPLICATE)}",
+        "duplicates_within_round": f"{_MAIN}&{_states(RecordState.DUPLICATE)}&found_again=no",
+        "duplicates_found_again": f"{_MAIN}&{_states(RecordState.DUPLICATE)}&found_again=yes",
         "excluded_automatic": f"{_MAIN}&{_states(RecordState.AUTOMATION)}",
         "excluded_other": f"{_MAIN}&{_states(RecordState.REMOVED_OTHER)}",
         "records_screened": f"{_MAIN}&{_states(RecordState.TA, RecordState.TA_EXCLUDED, *SOUGHT)}",
@@ -238,6 +264,17 @@ def node_urls(*, review: Review, flow: PrismaFlow, base: str) -> dict[str, str]:
                 links[f"{arm}_excluded:{item.name}"] = (
                     f"{kinds}&{_states(RecordState.FT_EXCLUDED)}&reason={reason_ids[item.name]}"
                 )
+    if round_number is not None:
+        this_round = f"round={round_number}"
+        links = {
+            node: f"{query}&{this_round}" if query else this_round for node, query in links.items()
+        }
+        so_far = "&".join(f"round={n}" for n in range(1, round_number + 1))
+        included = _states(RecordState.INCLUDED)
+        links["total_studies"] = links["total_reports"] = f"{included}&{so_far}"
+        if round_number > 1:
+            earlier = "&".join(f"round={n}" for n in range(1, round_number))
+            links["previous_studies"] = links["previous_reports"] = f"{included}&{earlier}"
     return {node: f"{base}?{query}" if query else base for node, query in links.items()}
 
 
@@ -257,7 +294,11 @@ def flow_document(
     (page, API and command). Each number links to its records under `base_url`; with None,
     nothing is linked."""
     flow, _violations = review_flow(review=review, round_number=round_number)
-    urls = node_urls(review=review, flow=flow, base=base_url) if base_url is not None else {}
+    urls = (
+        node_urls(review=review, flow=flow, base=base_url, round_number=round_number)
+        if base_url is not None
+        else {}
+    )
     if fmt == "svg":
         return render_svg(flow, urls, title=f"PRISMA 2020 flow diagram: {review.title}").encode()
     if fmt == "csv":

@@ -32,6 +32,7 @@ from screening.models import (
 )
 from screening.search import parse as parse_search
 from screening.selectors import record_order
+from screening.selectors.rounds import found_again, in_rounds
 from screening.selectors.screening import REACHED
 from screening.selectors.search import search_records
 from screening.selectors.tags import filter_by_tags
@@ -71,7 +72,8 @@ class RecordFilters:
     abstract: str = ""  # "yes": has an abstract; "no": none
     ordering: str = ""  # screening.selectors.record_order; "" = id order
     ids: tuple[int, ...] = ()  # a selection of records (bulk export), at most MAX_IDS
-    search_round: int | None = None  # a SearchRound's id: the records its imports brought
+    rounds: tuple[int, ...] = ()  # search round numbers the records were found in
+    found_again: str = ""  # "yes": copies of a record an earlier round found; "no": the rest
     screened_by: int | None = None  # leads: records a member voted on (as the lead may see)
     errors: tuple[str, ...] = field(default=(), compare=False)
 
@@ -92,7 +94,7 @@ class RecordFilters:
                 value = ""
             years.append(int(value) if value else None)
         flags = []
-        for name in ("fulltext", "abstract"):
+        for name in ("fulltext", "abstract", "found_again"):
             value = params.get(name, "")
             if value and value not in ("yes", "no"):
                 errors.append(f"{name} is yes or no.")
@@ -138,14 +140,15 @@ class RecordFilters:
                 errors.append("A tag is given by its id.")
             elif tag_id not in tags:
                 tags.append(tag_id)
-        search_round = screened_by = None
-        if (value := params.get("round", "")) and (search_round := parse_id(value)) is None:
-            errors.append("The round is given by its id.")
+        screened_by = None
         if value := params.get("screened_by", ""):
             if not is_lead:
                 errors.append("Only the lead may filter by who screened a record.")
             elif (screened_by := parse_id(value)) is None:
                 errors.append("The screener is given by their user id.")
+        rounds = tuple(dict.fromkeys(n for v in params.getlist("round") if (n := parse_id(v))))
+        if any(v and not parse_id(v) for v in params.getlist("round")):
+            errors.append("A search round is given by its number.")
         ids = tuple(dict.fromkeys(i for v in params.getlist("id") if (i := parse_id(v))))
         if len(params.getlist("id")) != len(ids) and any(
             not parse_id(v) for v in params.getlist("id")
@@ -156,13 +159,14 @@ class RecordFilters:
             ids = ids[:MAX_IDS]
         return cls(
             ids=ids,
-            search_round=search_round,
             screened_by=screened_by,
             batch=batch,
             year_from=years[0],
             year_to=years[1],
             fulltext=flags[0],
             abstract=flags[1],
+            found_again=flags[2],
+            rounds=rounds,
             ordering=ordering,
             tags=tuple(tags),
             states=states,
@@ -191,7 +195,8 @@ class RecordFilters:
             or self.fulltext
             or self.abstract
             or self.ids
-            or self.search_round
+            or self.rounds
+            or self.found_again
             or self.screened_by
         )
 
@@ -209,10 +214,11 @@ class RecordFilters:
             ("year_to", self.year_to),
             ("fulltext", self.fulltext),
             ("abstract", self.abstract),
-            ("round", self.search_round),
             ("screened_by", self.screened_by),
+            ("found_again", self.found_again),
         )
         items += [(k, str(v)) for k, v in extra if v not in (None, "")]
+        items += [("round", str(n)) for n in self.rounds]
         items += [("id", str(i)) for i in self.ids]
         if ordering and self.ordering:
             items.append(("ordering", self.ordering))
@@ -291,8 +297,6 @@ def filter_records(
         records = records.filter(pk__in=filters.ids)
     if filters.batch:
         records = records.filter(batch_id=filters.batch)
-    if filters.search_round:
-        records = records.filter(batch__search_round_id=filters.search_round)
     if filters.screened_by:
         records = records.filter(
             _screened_by_q(filters.screened_by, access=access, user_id=user_id)
@@ -310,6 +314,10 @@ def filter_records(
         records = records.exclude(abstract="")
     elif filters.abstract == "no":
         records = records.filter(abstract="")
+    if filters.rounds:
+        records = in_rounds(records, filters.rounds)
+    if filters.found_again:
+        records = found_again(records, again=filters.found_again == "yes")
     return records
 
 
@@ -427,8 +435,9 @@ class FilterChoices:
     kinds: list[tuple[str, str]]
     reasons: list[ExclusionReason]
     imports: list[tuple[int, str]]  # (id, "PubMed · export.nbib")
-    rounds: list[tuple[int, str]]  # (SearchRound id, "Initial search"), when there are two+
-    screeners: list[tuple[int, str]]  # (user id, username) of members who may screen
+    # (number, "Update 1") of the review's search rounds, when there are updates
+    rounds: list[tuple[int, str]] = field(default_factory=list)
+    screeners: list[tuple[int, str]] = field(default_factory=list)  # leads: who may screen
 
 
 def filter_choices(*, review: Review, is_lead: bool = False) -> FilterChoices:
@@ -437,22 +446,11 @@ def filter_choices(*, review: Review, is_lead: bool = False) -> FilterChoices:
     batches = list(
         ImportBatch.objects.filter(review=review)
         .order_by("pk")
-        .values_list(
-            "pk",
-            "source_name",
-            "source_kind",
-            "filename",
-            "search_round_id",
-            "search_round__number",
-        )
+        .values_list("pk", "source_name", "source_kind", "filename", "search_round__number")
     )
-    pairs = {(name, kind) for _, name, kind, _, _, _ in batches}
+    pairs = {(name, kind) for _, name, kind, _, _ in batches}
+    rounds = sorted({number or 1 for *_, number in batches})
     kinds = {kind for _, kind in pairs}
-    numbers = {pk: number for *_, pk, number in batches if pk is not None}
-    rounds = [
-        (pk, SearchRound(number=number).label)
-        for pk, number in sorted(numbers.items(), key=lambda item: item[1])
-    ]
     screeners = []
     if is_lead:
         screeners = [
@@ -466,7 +464,7 @@ def filter_choices(*, review: Review, is_lead: bool = False) -> FilterChoices:
         sources=sorted({name for name, _ in pairs}, key=str.lower),
         kinds=[(value, label) for value, label in SourceKind.choices if value in kinds],
         reasons=list(ExclusionReason.objects.filter(review=review)),
-        imports=[(pk, f"{name} · {filename}") for pk, name, _, filename, _, _ in batches],
-        rounds=rounds if len(rounds) > 1 else [],
+        imports=[(pk, f"{name} · {filename}") for pk, name, _, filename, _ in batches],
+        rounds=[(n, SearchRound(number=n).label) for n in rounds] if len(rounds) > 1 else [],
         screeners=screeners,
     )

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Prefetch, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q
 
 from reviewapp.models import Review
 from screening.models import (
@@ -14,6 +13,7 @@ from screening.models import (
     SearchLogEntry,
     SearchRound,
 )
+from screening.selectors.rounds import FOUND_AGAIN, with_rounds
 
 
 def entry_facts(entry: SearchLogEntry) -> dict:
@@ -83,28 +83,23 @@ def round_counts(*, review: Review) -> dict[int, dict[str, int]]:
     title/abstract), and new records (the rest, which enter screening). One query;
     imports from before rounds count as round 1."""
     duplicate = Q(state=RecordState.DUPLICATE)
-    earlier = Q(primary_round__lt=F("round_number"))
     rows = (
-        Record.objects.filter(review=review)
-        .annotate(
-            round_number=Coalesce("batch__search_round__number", 1),
-            primary_round=Coalesce("duplicate_group__primary__batch__search_round__number", 1),
-        )
-        .values("round_number")
+        with_rounds(Record.objects.filter(review=review))
+        .values("found_in_round")
         .annotate(
             identified=Count("pk"),
             duplicates=Count("pk", filter=duplicate),
-            found_again=Count("pk", filter=duplicate & earlier),
+            found_again=Count("pk", filter=FOUND_AGAIN),
             found_again_screened=Count(
                 "pk",
-                filter=duplicate & earlier & ~Q(duplicate_group__primary__state=RecordState.TA),
+                filter=FOUND_AGAIN & ~Q(duplicate_group__primary__state=RecordState.TA),
             ),
         )
         .order_by()
     )
     counts = {}
     for row in rows:
-        counts[row["round_number"]] = {
+        counts[row["found_in_round"]] = {
             "identified": row["identified"],
             "duplicates_within": row["duplicates"] - row["found_again"],
             "found_again": row["found_again"],

@@ -33,6 +33,7 @@ from screening.models import (
     RecordState,
 )
 from screening.services.bulk import insert_rows, update_rows
+from screening.services.dedupe_cache import Normaliser
 from screening.services.journey import rows_moved
 
 WRITE_BATCH = 1000
@@ -315,7 +316,14 @@ def dedupe_review(*, review_id: int) -> DedupeSummary | None:
         if not new_ids:
             return DedupeSummary(0, 0, 0)
         rows = records.values_list("pk", *CITATION_FIELDS, "publication_type")
-        verdicts = find_duplicates([_as_dedupe_record(*row) for row in rows], new_ids=new_ids)
+        # Unchanged records reuse the last run's normalised form (dedupe_cache.py).
+        normaliser = Normaliser(review.pk)
+        verdicts = find_duplicates(
+            [_as_dedupe_record(*row) for row in rows],
+            new_ids=new_ids,
+            normalise=normaliser,
+            keys=normaliser.keys,
+        )
 
         states = dict(
             records.filter(pk__in={pk for v in verdicts for pk in (v.a, v.b)}).values_list(
@@ -358,6 +366,7 @@ def dedupe_review(*, review_id: int) -> DedupeSummary | None:
         Record.objects.filter(pk__in=new_ids).update(dedupe_checked=True)
         batch_ids = set(records.filter(pk__in=new_ids).values_list("batch", flat=True))
         ImportBatch.objects.filter(pk__in=batch_ids).update(duplicates_found=removed)
+    normaliser.keep()
     return DedupeSummary(compared=len(new_ids), removed=removed, pending=pending)
 
 

@@ -31,7 +31,9 @@ def _diagram_context(request, review: Review) -> dict:
     flow, violations = review_flow(review=review, round_number=round_number)
     base = reverse("record_list", args=[review.pk])
     svg = render_svg(
-        flow, node_urls(review=review, flow=flow, base=base), title="PRISMA 2020 flow diagram"
+        flow,
+        node_urls(review=review, flow=flow, base=base, round_number=round_number),
+        title="PRISMA 2020 flow diagram",
     )
     # render_svg escapes every piece of text it draws (database names, reasons).
     return {

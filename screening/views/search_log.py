@@ -141,4 +141,5 @@ urlpatterns = [
     path("search-log/search-log.csv", _export("csv"), name="search_log_csv"),
     path("search-log/search-log.json", _export("json"), name="search_log_json"),
     path("search-log/appendix.md", _export("md"), name="search_log_md"),
+    path("search-log/appendix.html", _export("html"), name="search_log_html"),
 ]

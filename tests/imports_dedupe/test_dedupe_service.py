@@ -121,3 +121,39 @@ def test_dedupe_review_only_compares_new_records_once(world):
     assert (second.compared, second.removed, second.pending) == (0, 0, 0)
     assert CandidatePair.objects.filter(status=PairStatus.MERGED).count() == 1
     assert {a.pk, b.pk} == set(DuplicateGroup.objects.get().records.values_list("pk", flat=True))
+
+
+def test_a_later_run_reuses_unchanged_records_work_and_redoes_edited_ones(world):
+    from screening.models import Record
+    from screening.services import dedupe_cache
+
+    dedupe_cache.forget()
+    batch = make_batch(world.review)
+    title = "Low-dose naltrexone for the treatment of fibromyalgia: a randomised trial"
+    kept = make_record(batch, title=title, year=2013, dedupe_checked=False)
+    same = {"year": 2013, "authors": ["Ng, Anna", "Lee, Bo"], "journal": "Pain", "pages": "11-19"}
+    edited = make_record(
+        batch, title="Opioid antagonists and sleep quality in chronic pain", dedupe_checked=False,
+        **same,
+    )  # fmt: skip
+    services.dedupe_review(review_id=world.review.pk)
+    first = dict(dedupe_cache._kept[world.review.pk])
+    assert set(first) == {kept.pk, edited.pk}
+
+    # A person corrects the second record's title; then an update brings a copy of it.
+    corrected = "Naltrexone at low dose and sleep quality in chronic pain: a cohort"
+    Record.objects.filter(pk=edited.pk).update(title=corrected)
+    copy = make_record(make_batch(world.review), title=corrected, dedupe_checked=False, **same)
+    services.dedupe_review(review_id=world.review.pk)
+
+    second = dedupe_cache._kept[world.review.pk]
+    assert second[kept.pk] is first[kept.pk]  # unchanged: the earlier work reused
+    assert second[edited.pk][1] is not first[edited.pk][1]  # edited: normalised again
+    assert (
+        second[edited.pk][1].title
+        == "naltrexone at low dose and sleep quality in chronic pain a cohort"
+    )
+    # The verdict follows the corrected title, not the remembered one.
+    copy.refresh_from_db()
+    assert copy.state == RecordState.DUPLICATE
+    assert copy.duplicate_group.primary_id == edited.pk

@@ -78,6 +78,25 @@ def test_a_hand_edited_flow_is_checked_too():
     assert any("Σ reasons = 22" in p for p in problems)
 
 
+def test_the_duplicates_box_of_an_update_round_is_within_plus_found_again():
+    from screening.prisma.counts import RoundDuplicatesInput
+
+    data = replace(
+        SEED_INPUT, round_duplicates=RoundDuplicatesInput(within_round=60, found_again=8)
+    )
+    flow = build_flow(data)
+    assert flow.has_round_duplicates and check_invariants(flow) == []
+    assert (flow.duplicates_within_round, flow.duplicates_found_again) == (60, 8)
+    off = build_flow(
+        replace(SEED_INPUT, round_duplicates=RoundDuplicatesInput(within_round=60, found_again=9))
+    )
+    assert any(p.startswith("Duplicate records removed (68) should equal") for p in
+               check_invariants(off))  # fmt: skip
+    # A flow without rounds carries no split.
+    stray = replace(build_flow(SEED_INPUT), duplicates_found_again=3)
+    assert any("no search rounds" in p for p in check_invariants(stray))
+
+
 def test_negative_counts_and_studies_without_reports_are_violations():
     flow = build_flow(replace(SEED_INPUT, reports_not_retrieved=-1, studies_included=30))
     problems = check_invariants(flow)

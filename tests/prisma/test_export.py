@@ -137,3 +137,33 @@ def test_json_keeps_awaiting_counts_and_violations():
     assert data["complete"] is False and data["awaiting"] == 10
     assert data["nodes"]["records_awaiting_screening"]["n"] == 10
     assert len(data["violations"]) == 1  # 200 + 10 + 51 ≠ 268
+
+
+def test_an_update_rounds_two_duplicate_lines_in_csv_and_json():
+    from screening.prisma.counts import RoundDuplicatesInput
+
+    flow = build_flow(
+        replace(SEED_INPUT, round_duplicates=RoundDuplicatesInput(within_round=60, found_again=8))
+    )
+    urls = {"duplicates_found_again": "/r/?found_again=yes&round=2"}
+    rows = {row["data"]: row for row in csv.DictReader(io.StringIO(export_csv(flow, urls)))}
+    assert rows["duplicates"]["n"] == "68"
+    assert rows["duplicates"]["boxtext"] == (
+        "Duplicate records (within a search round, n = 60; found again from an earlier round, "
+        "n = 8)"
+    )
+    assert "duplicates_found_again" not in rows  # the package's template rows only
+    document = json.loads(export_json(flow, urls))
+    assert document["arms"]["search_rounds"] is True
+    nodes = document["nodes"]
+    assert nodes["duplicates_within_round"]["n"] == 60
+    assert nodes["duplicates_found_again"] == {
+        "label": "Found again: copies of records from an earlier search round",
+        "n": 8,
+        "url": "/r/?found_again=yes&round=2",
+    }
+    order = list(nodes)
+    assert order.index("duplicates") + 1 == order.index("duplicates_within_round")
+    plain = json.loads(export_json(build_flow(SEED_INPUT)))
+    assert "duplicates_found_again" not in plain["nodes"]
+    assert plain["arms"]["search_rounds"] is False

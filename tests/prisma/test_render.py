@@ -109,3 +109,36 @@ def test_png_accepts_a_path(tmp_path):
     target = tmp_path / "prisma.png"
     render_png(build_flow(SEED_INPUT), str(target), dpi=50)
     assert target.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_an_update_round_draws_both_duplicate_lines_in_every_format():
+    from screening.prisma.counts import RoundDuplicatesInput
+
+    flow = build_flow(
+        replace(
+            SEED_INPUT,
+            duplicates_removed=68,
+            round_duplicates=RoundDuplicatesInput(within_round=50, found_again=18),
+        )
+    )
+    urls = {
+        "duplicates_within_round": "/reviews/7/records/?found_again=no&round=2",
+        "duplicates_found_again": "/reviews/7/records/?found_again=yes&round=2",
+    }
+    svg = render_svg(flow, urls)
+    numbers = _numbers(svg)
+    assert numbers["duplicates"] == "(n = 68)"
+    assert numbers["duplicates_within_round"] == "(n = 50)"
+    assert numbers["duplicates_found_again"] == "(n = 18)"
+    assert "within a search round" in svg and "found again from an earlier round" in svg
+    pdf = io.BytesIO()
+    render_pdf(flow, pdf, urls=urls)
+    assert b"found_again=no&round=2" in pdf.getvalue()
+    assert b"found_again=yes&round=2" in pdf.getvalue()
+    png = io.BytesIO()
+    render_png(flow, png, dpi=50)
+    plain = io.BytesIO()
+    render_png(build_flow(SEED_INPUT), plain, dpi=50)
+    assert png.getvalue() != plain.getvalue()  # the two lines take room in the box
+    # A review without update rounds keeps the plain template.
+    assert "within a search round" not in render_svg(build_flow(SEED_INPUT), {})

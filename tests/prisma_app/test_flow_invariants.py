@@ -1,6 +1,8 @@
 """Random sequences of imports, update search rounds, merges, unmerges, votes,
 resolutions, overrules and full-text steps: every PRISMA invariant holds after every
-step, for the whole review and for each round."""
+step, for the whole review and for each round, including the duplicates box's two lines
+for update rounds (within a round + found again = duplicates), recounted here record by
+record."""
 
 import contextlib
 import itertools
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 
 from reviewapp.services import create_review
 from screening.models import Record, RecordState
-from screening.selectors.prisma import review_flow
+from screening.selectors.prisma import OTHER_KINDS, review_flow
 from screening.services import search_log
 from tests.factories import make_batch, make_record
 from tests.prisma_app.operations import apply_screening_op
@@ -49,13 +51,38 @@ def _apply(review, users, op, a, b, verdict):
     elif op == "import":
         batch = make_batch(
             review,
-            source_name=["PubMed", "Embase", "CINAHL"][a % 3],
+            source_name=["PubMed", "Embase", "CINAHL", "Reference lists"][a % 4],
+            # Citation searching feeds the other-methods arm, whose duplicates are not
+            # in the duplicates box (nor in its two lines).
+            source_kind="citation" if a % 4 == 3 else "database",
             search_round=search_log.latest_round(review),
         )
         for _ in range(1 + a % 4):
             make_record(batch)
     else:
         apply_screening_op(review, users, op, a, b, verdict)
+
+
+def _duplicate_lines(review) -> dict[int, tuple[int, int]]:
+    """Per round: (duplicates within a round, found again), recounted record by record:
+    a main-arm duplicate is found again when its group's primary came from an earlier round."""
+
+    def round_of(record) -> int:
+        search_round = record.batch.search_round
+        return search_round.number if search_round else 1
+
+    lines: dict[int, list[int]] = {}
+    duplicates = Record.objects.filter(review=review, state=RecordState.DUPLICATE).select_related(
+        "batch__search_round", "duplicate_group__primary__batch__search_round"
+    )
+    for record in duplicates:
+        if record.batch.source_kind in OTHER_KINDS:
+            continue
+        number = round_of(record)
+        primary = record.duplicate_group.primary
+        again = round_of(primary) < number
+        lines.setdefault(number, [0, 0])[1 if again else 0] += 1
+    return {number: (within, again) for number, (within, again) in lines.items()}
 
 
 @settings(
@@ -74,18 +101,36 @@ def test_every_invariant_holds_after_every_step(world, ops):
         flow, violations = review_flow(review=review)
         assert violations == [], (op, violations)
         total = Record.objects.filter(review=review).count()
-        assert flow.records_identified == total
+        main = Record.objects.filter(review=review).exclude(batch__source_kind__in=OTHER_KINDS)
+        assert flow.records_identified + flow.other_results == total
+        assert flow.records_identified == main.count()
+        lines = _duplicate_lines(review)
+        # The box splits in two once a record was found in an update round.
+        has_updates = Record.objects.filter(
+            review=review, batch__search_round__number__gt=1
+        ).exists()
+        assert flow.has_round_duplicates == has_updates
+        if has_updates:
+            assert flow.duplicates_within_round == sum(w for w, _ in lines.values())
+            assert flow.duplicates_found_again == sum(a for _, a in lines.values())
         identified = previous = 0
         for number in review.search_rounds.order_by("number").values_list("number", flat=True):
             round_flow, violations = review_flow(review=review, round_number=number)
             assert violations == [], (op, number, violations)
             assert round_flow.previous_studies == previous, (op, number)
             assert round_flow.total_studies == previous + round_flow.new_studies
-            identified += round_flow.records_identified
+            # An update round's diagram always has the two lines; the first round's none
+            # (nothing can be found again in it).
+            assert round_flow.has_round_duplicates == (number > 1), (op, number)
+            if number > 1:
+                within, again = lines.get(number, (0, 0))
+                assert round_flow.duplicates_within_round == within, (op, number)
+                assert round_flow.duplicates_found_again == again, (op, number)
+                assert round_flow.duplicates == within + again
+            identified += round_flow.records_identified + round_flow.other_results
             previous = round_flow.total_studies
         assert identified == total
         assert previous == flow.total_studies
         assert (
-            flow.records_screened
-            == total - Record.objects.filter(review=review, state=RecordState.DUPLICATE).count()
+            flow.records_screened == main.count() - main.filter(state=RecordState.DUPLICATE).count()
         )

@@ -155,7 +155,7 @@ def test_the_round_filter_lists_one_rounds_records(client_for, world):
     old = make_record(make_batch(world.review, source_name="PubMed", search_round=first))
     new = make_record(make_batch(world.review, source_name="PubMed", search_round=update))
     page = client_for(world.reviewer).get(
-        reverse("record_list", args=[world.review.pk]) + f"?round={update.pk}"
+        reverse("record_list", args=[world.review.pk]) + f"?round={update.number}"
     )
     html = page.content.decode()
     assert 'data-testid="round-filter"' in html and "Update 1" in html

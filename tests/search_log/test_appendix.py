@@ -7,7 +7,12 @@ import io
 from datetime import date
 
 from reviewapp.spreadsheet import csv_chunks
-from screening.exports.search_log import csv_rows, json_document, markdown_appendix
+from screening.exports.search_log import (
+    csv_rows,
+    html_appendix,
+    json_document,
+    markdown_appendix,
+)
 
 STRATEGY = """1. exp Naltrexone/
 2. (low adj2 dose).ti,ab.
@@ -62,6 +67,38 @@ def test_the_appendix_has_one_section_per_round_and_source_with_the_strategy_ver
 
 def test_an_empty_log_says_so():
     assert "_No searches logged yet._" in markdown_appendix(review_title="R", entries=[])
+    assert "No searches logged yet." in html_appendix(review_title="R", entries=[])
+
+
+def test_the_html_appendix_has_one_section_per_source_with_the_strategy_escaped_verbatim():
+    hostile = '1. "pain"/ <script>alert(1)</script> & ti,ab\n2. 1 not animals/'
+    text = html_appendix(
+        review_title="LDN <b>for</b> pain",
+        entries=[
+            _entry(search_string=hostile, note="<img src=x onerror=alert(1)>"),
+            _entry(id=2, source_name="Embase", platform="", search_string=""),
+            _entry(id=3, round=2, round_label="Update 1", source_name="<i>CINAHL</i>"),
+        ],
+    )
+    assert text.startswith("<!DOCTYPE html>")
+    assert "<h1>Search strategies: LDN &lt;b&gt;for&lt;/b&gt; pain</h1>" in text
+    assert text.count("<h2>Initial search</h2>") == 1 and text.count("<h2>Update 1</h2>") == 1
+    assert "<h3>MEDLINE via Ovid</h3>" in text and "<h3>Embase</h3>" in text
+    assert "<h3>&lt;i&gt;CINAHL&lt;/i&gt; via Ovid</h3>" in text
+    # Escaped, and line for line: reading the <pre> back gives the strategy verbatim.
+    assert (
+        "<pre><code>1. &quot;pain&quot;/ &lt;script&gt;alert(1)&lt;/script&gt; &amp; ti,ab\n"
+        "2. 1 not animals/</code></pre>" in text
+    )
+    assert "<script>" not in text and "<img" not in text and "<i>" not in text
+    assert "Search strategy not recorded." in text
+    assert "<li>Records reported by the source: 120</li>" in text
+    assert "<li>Records imported: 118 (2 lines of the export could not be read)</li>" in text
+    assert "<li>Date searched: 2024-03-01</li>" in text
+    import html
+
+    pre = text.split("<pre><code>", 1)[1].split("</code></pre>", 1)[0]
+    assert html.unescape(pre) == hostile
 
 
 def test_the_csv_keeps_formulas_as_text_and_multi_line_strategies_whole():

@@ -215,6 +215,11 @@ def test_the_page_exports_csv_json_and_the_appendix(
     assert document["entries"][0]["imported"] == 3
     markdown = client.get(reverse("search_log_md", args=[world.review.pk])).content.decode()
     assert "```text\nline 1\nline 2\n```" in markdown
+    page = client.get(reverse("search_log_html", args=[world.review.pk]))
+    assert (
+        page["Content-Type"].startswith("text/html") and "attachment" in page["Content-Disposition"]
+    )
+    assert "<pre><code>line 1\nline 2</code></pre>" in page.content.decode()
 
 
 def test_the_api_lists_creates_patches_and_exports(world):
@@ -250,6 +255,9 @@ def test_the_api_lists_creates_patches_and_exports(world):
     assert len(api.get(f"{base}/rounds/").json()) == 2
     md = api.get(f"{base}/search-log/export/?format=md")
     assert md.status_code == 200 and "TS=(naltrexone)\nAND TS=(pain)" in md.content.decode()
+    html = api.get(f"{base}/search-log/export/?format=html")
+    assert html.status_code == 200 and html["Content-Type"].startswith("text/html")
+    assert "<pre><code>TS=(naltrexone)\nAND TS=(pain)</code></pre>" in html.content.decode()
     csv = api.get(f"{base}/search-log/export/?format=csv")
     assert csv.status_code == 200 and b"Web of Science" in b"".join(csv.streaming_content)
     assert api.get(f"{base}/search-log/export/").json()["format"] == "reviewapp.search-log"

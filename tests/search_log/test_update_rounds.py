@@ -85,6 +85,28 @@ def test_an_update_round_keeps_every_decision_and_screens_only_new_records(
     flow, violations = review_flow(review=world.review)
     assert violations == []
     assert flow.total_studies == included_before
+    # Every box of both rounds adds up, and the duplicates box draws its two lines.
+    first, violations = review_flow(review=world.review, round_number=1)
+    # Nothing can be found again in the first round: its box keeps one line.
+    assert violations == [] and not first.has_round_duplicates and first.duplicates == 68
+    second_flow, violations = review_flow(review=world.review, round_number=2)
+    assert violations == []
+    assert second_flow.records_identified == 234 and second_flow.records_screened == 20
+    assert (second_flow.duplicates_within_round, second_flow.duplicates_found_again) == (0, 214)
+    assert second_flow.previous_studies == first.total_studies == included_before
+    assert second_flow.total_studies == included_before + second_flow.new_studies
+    assert (flow.duplicates_within_round, flow.duplicates_found_again) == (68, 214)
+
+    # Screening the round: only its 20 new records are offered and voted on; no copy
+    # found again is screened a second time.
+    for record in Record.objects.filter(review=world.review, state=RecordState.TA):
+        for reviewer in (world.reviewer, world.reviewer2):
+            cast_vote(record=record, stage="ta", reviewer=reviewer, verdict="exclude")
+    assert not Vote.objects.filter(record__in=copies).exists()
+    assert Vote.objects.filter(record__in=second).count() == 40
+    assert _snapshot(world.review) == before
+    for number in (None, 1, 2):
+        assert review_flow(review=world.review, round_number=number)[1] == [], number
 
 
 def test_the_earlier_copy_stays_primary_even_when_the_new_one_is_richer(
@@ -225,3 +247,69 @@ def test_each_round_has_its_own_prisma_flow_that_adds_up(
     assert page.status_code == 200 and 'data-testid="prisma-rounds"' in page.content.decode()
     download = client.get(reverse("prisma_download", args=[world.review.pk, "csv"]) + "?round=2")
     assert download.status_code == 200 and b"previous_studies" in download.content
+
+
+def test_a_rounds_diagram_draws_both_duplicate_lines_and_links_to_that_rounds_records(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    import json
+    import re
+    from html import unescape
+
+    from django.urls import reverse
+
+    capture = django_capture_on_commit_callbacks
+    import_seed(world.review, world.lead, capture)
+    update = rounds.add_round(review=world.review)
+    # Round 2: 30 works found again, 10 new; Embase finds 4 of the new ones a second time.
+    for name, source, content in (
+        ("pubmed-2025.ris", "PubMed", seed_ris(range(268, 278), range(0, 30))),
+        ("embase-2025.ris", "Embase", seed_ris(range(0, 0), range(268, 272))),
+    ):
+        _import(world, content, name=name, source=source, capture=capture, search_round=update)
+    client = client_for(world.viewer)
+    page = client.get(reverse("prisma", args=[world.review.pk]) + "?round=2").content.decode()
+    assert "within a search round" in page and "found again from an earlier" in page
+
+    document = json.loads(
+        client.get(reverse("prisma_download", args=[world.review.pk, "json"]) + "?round=2").content
+    )
+    nodes = document["nodes"]
+    assert document["arms"]["search_rounds"] and document["violations"] == []
+    assert nodes["duplicates"]["n"] == 34
+    assert nodes["duplicates_within_round"]["n"] == 4
+    assert nodes["duplicates_found_again"]["n"] == 30
+
+    def listed(url: str) -> int:
+        html = client.get(url).content.decode()
+        return int(re.search(r'data-testid="record-count">(\d+)', html).group(1))
+
+    # Every number of the round's diagram opens that round's records, and only those.
+    for node in ("records_identified", "duplicates", "duplicates_within_round",
+                 "duplicates_found_again", "records_screened", "records_awaiting_screening"):  # fmt: skip
+        url = nodes[node]["url"]
+        assert "round=2" in url, node
+        assert listed(url) == nodes[node]["n"], node
+    assert listed(nodes["previous_studies"]["url"]) == nodes["previous_studies"]["n"]
+    # The whole review's diagram: the same two lines, counted over every round.
+    whole = json.loads(
+        client.get(reverse("prisma_download", args=[world.review.pk, "json"])).content
+    )["nodes"]
+    assert (whole["duplicates_within_round"]["n"], whole["duplicates_found_again"]["n"]) == (
+        68 + 4,
+        30,
+    )
+    assert listed(whole["duplicates_found_again"]["url"]) == 30
+    # The SVG, the PRISMA2020 CSV (the duplicates row's box text) and the PNG/PDF draw them.
+    svg = client.get(
+        reverse("prisma_download", args=[world.review.pk, "svg"]) + "?round=2"
+    ).content.decode()
+    assert "within a search round" in svg and "found again" in svg
+    assert "found_again=yes" in unescape(svg) and "round=2" in unescape(svg)
+    rows = client.get(
+        reverse("prisma_download", args=[world.review.pk, "csv"]) + "?round=2"
+    ).content.decode()
+    assert (
+        "Duplicate records (within a search round, n = 4; found again from an earlier round, "
+        "n = 30)" in rows
+    )
