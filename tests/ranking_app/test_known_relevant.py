@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from screening.models import KnownRelevant, ModelStatus, RankingModelState, RecordScore
-from screening.selectors.ranking import training_labels
+from screening.models import KnownRelevant, ModelStatus, RankingModelState
+from screening.selectors.ranking import ranked_scores, training_labels
 from screening.services import ranking as ranking_services
 from screening.services.known_relevant import paste_known_relevant, read_line
 from tests.factories import make_batch, make_record
@@ -57,21 +57,19 @@ def test_known_papers_order_every_cold_queue_without_becoming_a_label(world):
         state = RankingModelState.objects.get(review=world.review, reviewer=screener)
         assert state.status == ModelStatus.WAITING  # no include exists: nothing to fit
         assert training_labels(review=world.review, reviewer=screener) == {}
-        scores = dict(
-            RecordScore.objects.filter(reviewer=screener).values_list("record_id", "score")
-        )
+        scores = ranked_scores(review=world.review, reviewer=screener)
         # The naltrexone records come before every unrelated one.
         assert min(scores[r.pk] for r in relevant) > max(scores[r.pk] for r in irrelevant)
-    mine = RecordScore.objects.filter(reviewer=world.reviewer).order_by("record_id")
-    theirs = RecordScore.objects.filter(reviewer=world.reviewer2).order_by("record_id")
-    assert [s.score for s in mine] == [s.score for s in theirs]  # the same prior for everyone
+    mine = ranked_scores(review=world.review, reviewer=world.reviewer)
+    theirs = ranked_scores(review=world.review, reviewer=world.reviewer2)
+    assert mine == theirs  # the same prior for everyone
 
 
 def test_removing_the_last_known_paper_restores_the_random_order(client_for, world):
     relevant, _ = make_corpus(world.review)
     paste_known_relevant(review=world.review, by=world.lead, text=relevant[0].title)
     ranking_services.retrain_review(review=world.review)
-    assert RecordScore.objects.filter(reviewer=world.reviewer).exists()
+    assert ranked_scores(review=world.review, reviewer=world.reviewer)
     entry = KnownRelevant.objects.get()
 
     response = client_for(world.lead).post(
@@ -80,7 +78,7 @@ def test_removing_the_last_known_paper_restores_the_random_order(client_for, wor
     ranking_services.retrain_review(review=world.review)
 
     assert response.status_code == 302 and not KnownRelevant.objects.exists()
-    assert not RecordScore.objects.filter(reviewer=world.reviewer).exists()
+    assert not ranked_scores(review=world.review, reviewer=world.reviewer)
 
 
 def test_the_page_shows_what_matched_and_what_did_not(client_for, world):
