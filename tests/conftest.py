@@ -85,18 +85,18 @@ def client_for(client):
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery_unless_services(request, settings):
+def _eager_celery_unless_services(request, monkeypatch):
     """Outside `services` tests, tasks run in-process even when a broker is configured,
-    so the whole suite runs the same against SQLite and against PostgreSQL."""
+    so the whole suite runs the same against SQLite and against PostgreSQL.
+
+    Through `monkeypatch`, so a test that changes it again is undone in the right order
+    (a test's own restore must not leave every later test eager: the worker would never
+    see a task)."""
     if request.node.get_closest_marker("services"):
-        yield
         return
     from reviewapp.celery import app
 
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
 
 
 def pytest_configure(config):
