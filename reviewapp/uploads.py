@@ -7,7 +7,8 @@
 - `LimitedUploadHandler` (first in FILE_UPLOAD_HANDLERS) is the backstop for a body
   without a truthful length (chunked, or lying): it counts the bytes of each file as
   they arrive and stops the upload past the limit (StopUpload: the rest is read and
-  thrown away, never kept); the file is then missing and the form says so.
+  thrown away, never kept). It marks the request, and the middleware then answers the
+  same 413 with the limit in words, whatever the view made of the missing file.
 """
 
 from __future__ import annotations
@@ -15,17 +16,25 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpResponse, JsonResponse
+from django.template.defaultfilters import filesizeformat
 
 # Room for the form's own fields (source name, search query, CSRF token) next to the file.
 FORM_FIELDS_ALLOWANCE = 1024 * 1024
 
 
-def too_large_message(size: int) -> str:
-    limit_mb = settings.UPLOAD_MAX_BYTES / (1024 * 1024)
+def too_large_message(size: int | None) -> str:
+    told = f"({filesizeformat(size)}) is " if size else "is "
     return (
-        f"The upload is {size / (1024 * 1024):.1f} MB; the limit is {limit_mb:.0f} MB per "
-        "file (UPLOAD_MAX_BYTES). Split the export into smaller files."
+        f"The upload {told}larger than the limit: {filesizeformat(settings.UPLOAD_MAX_BYTES)} "
+        "per file (UPLOAD_MAX_BYTES). Split the export into smaller files."
     )
+
+
+def _too_large(request, size: int | None) -> HttpResponse:
+    message = too_large_message(size)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=413)
+    return HttpResponse(message, status=413, content_type="text/plain")
 
 
 class UploadLimitMiddleware:
@@ -39,11 +48,13 @@ class UploadLimitMiddleware:
             except ValueError:
                 size = 0
             if size > settings.UPLOAD_MAX_BYTES + FORM_FIELDS_ALLOWANCE:
-                message = too_large_message(size)
-                if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": message}, status=413)
-                return HttpResponse(message, status=413, content_type="text/plain")
-        return self.get_response(request)
+                return _too_large(request, size)
+        response = self.get_response(request)
+        if getattr(request, "upload_stopped", False) and not 300 <= response.status_code < 400:
+            # The handler stopped a file: whatever the view said of the missing file, the
+            # person is told why it is missing.
+            return _too_large(request, None)
+        return response
 
 
 class LimitedUploadHandler(FileUploadHandler):
@@ -54,6 +65,7 @@ class LimitedUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
         if self.received > settings.UPLOAD_MAX_BYTES:
+            self.request.upload_stopped = True
             raise StopUpload(connection_reset=False)
         return raw_data  # the next handler (memory or temporary file) keeps it
 

@@ -68,7 +68,7 @@ def test_it_refuses_files_that_are_not_pdfs_or_too_large(world, client_for, sett
     assert fake.status_code == 400 and "not a PDF" in fake.content.decode()
     settings.UPLOAD_MAX_BYTES = 10
     big = client.post(url, {"file": pdf()})
-    assert big.status_code == 400 and "larger" in big.content.decode()
+    assert big.status_code == 413 and "larger than the limit" in big.content.decode()
     record.refresh_from_db()
     assert record.state == RecordState.FT_RETRIEVAL and not FullText.objects.exists()
 
