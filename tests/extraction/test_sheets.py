@@ -81,7 +81,16 @@ def test_the_second_extractor_is_blind_until_both_are_done(client_for, world, st
     compare = client.get(_sheet_url(world, study) + "compare/")
     assert b"SECRET-DOSE-A" not in compare.content and b"Blind until" in compare.content
     api = client.get(f"/api/reviews/{world.review.pk}/studies/{study.pk}/extraction/sheets/").json()
-    assert api == [{"slot": 1, "assessor": "rita", "done": True, "hidden": True, "values": None}]
+    assert api == [
+        {
+            "slot": 1,
+            "assessor": "rita",
+            "done": True,
+            "hidden": True,
+            "values": None,
+            "proposed": None,
+        }
+    ]
     assert b"SECRET-DOSE-A" not in client.get(f"/reviews/{world.review.pk}/evidence/").content
     _fill(client_for, world, study, world.reviewer2, {**COMPLETE, "dose": "4.5 mg/day"})
     compare = client_for(world.reviewer2).get(_sheet_url(world, study) + "compare/")
