@@ -164,7 +164,7 @@ def _blocks(lines: Iterable[str], budget: Budget) -> Iterator[tuple[int, object]
         first, text = batch
         seeded = len(strings)
         library = bibtexparser.parse_string(text, library=Library(strings))
-        new = [block for block in library.blocks[seeded:]]
+        new = library.blocks[seeded:]
         for block in sorted(new, key=lambda b: b.start_line or 0):
             line = first + (block.start_line or 0)
             if isinstance(block, String):
