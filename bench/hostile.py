@@ -74,6 +74,41 @@ def tiny_ris(path: Path, size: int) -> None:
             out.write(chunk)
 
 
+_ABSTRACT = "We screened the trials and pooled the outcomes with a random-effects model. " * 26
+
+
+def endnote_xml(path: Path, size: int) -> None:
+    """Records of ~2.2 KB (under the record cap in number: the whole file is parsed)."""
+    with path.open("w") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<xml><records>')
+        written, n = 0, 0
+        while written < size:
+            n += 1
+            record = (
+                f"<record><rec-number>{n}</rec-number><contributors><authors><author>"
+                f"Smith, J.</author></authors></contributors><titles><title>Trial {n} of "
+                f"streaming</title><secondary-title>J Streams</secondary-title></titles>"
+                f"<dates><year>2020</year></dates><abstract>{_ABSTRACT}</abstract></record>"
+            )  # one line, as EndNote writes it
+            out.write(record)
+            written += len(record)
+        out.write("</records></xml>\n")
+
+
+def bibtex_file(path: Path, size: int) -> None:
+    with path.open("w") as out:
+        written, n = 0, 0
+        while written < size:
+            n += 1
+            entry = (
+                f"@article{{trial{n},\n  author = {{Smith, J. and Doe, A.}},\n"
+                f"  title = {{Trial {n} of streaming}},\n  journal = {{J Streams}},\n"
+                f"  year = {{2020}},\n  abstract = {{{_ABSTRACT}}}\n}}\n\n"
+            )
+            out.write(entry)
+            written += len(entry)
+
+
 CASES = (
     ("BibTeX, one 1 MB field", "field1.bib", lambda p, s: bibtex_field(p, int(1 * MB * s))),
     ("BibTeX, one 2 MB field", "field2.bib", lambda p, s: bibtex_field(p, int(2 * MB * s))),
@@ -81,6 +116,8 @@ CASES = (
     ("plain text, 186 MB", "notes.txt", lambda p, s: plain_text(p, int(186 * MB * s))),
     ("random bytes, 199 MiB", "random.bin", lambda p, s: random_bytes(p, int(199 * MIB * s))),
     ("RIS of tiny records, 209 MB", "tiny.ris", lambda p, s: tiny_ris(p, int(209 * MB * s))),
+    ("EndNote XML, 200 MB", "big.xml", lambda p, s: endnote_xml(p, int(200 * MB * s))),
+    ("BibTeX, 200 MB", "big.bib", lambda p, s: bibtex_file(p, int(200 * MB * s))),
 )
 
 

@@ -96,8 +96,9 @@ _PARSERS: dict[str, Callable[[str], Iterator[ParsedRecord | Rejection]]] = {
 }
 
 
-# Formats read line by line from the file (never the whole text in memory); the others
-# (XML, BibTeX) need the text at once.
+# Formats read line by line from the file. The others are streamed too, never held
+# whole: XML in chunks of text (its lines may be as long as the file), BibTeX line by
+# line, a few entries per bibtexparser call.
 LINE_FORMATS = frozenset(
     {"ris", "medline", "wos", "wos-tab", "endnote-tagged", "csv", "ovid", "xlsx", "zip"}
 )
@@ -140,8 +141,6 @@ def iter_text_records(
     if fmt == "zip":
         yield from _iter_zip(text, budget)
         return
-    if isinstance(text, FileLines) and fmt not in LINE_FORMATS:
-        text = text.read()
     parser = _PARSERS[fmt]
     found = False
     for item in parser(text, budget=budget) if fmt in _TAKE_BUDGET else parser(text):
@@ -175,9 +174,9 @@ _RECORD_STARTS: dict[str, re.Pattern] = {
     "endnote-tagged": re.compile(r"%0 "),
     "wos-tab": re.compile(r"."),
     "ovid": ovid.RECORD_MARK,
+    "bibtex": re.compile(r"[ \t]*@"),
 }
-_TEXT_STARTS: dict[str, re.Pattern] = {
-    "bibtex": re.compile(r"^[ \t]*@", re.MULTILINE),
+_XML_STARTS: dict[str, re.Pattern] = {
     "pubmed-xml": re.compile(r"<Pubmed(?:Book)?Article[\s>]"),
     "endnote-xml": re.compile(r"<record[\s>]"),
 }
@@ -206,17 +205,33 @@ def count_records(text: str | FileLines, *, fmt: str, limit: int) -> int:
         except csv.Error:
             pass  # the parser says what is wrong, with the line
         return count
-    if fmt in _TEXT_STARTS:
-        whole = text if isinstance(text, str) else text.read()
-        for _ in _TEXT_STARTS[fmt].finditer(whole):
-            count += 1
-            if count > limit:
-                break
-        return count
+    if fmt in _XML_STARTS:
+        return _count_xml(text, _XML_STARTS[fmt], limit)
     start = _RECORD_STARTS[fmt].match
     for line in iter_lines(text):
         if start(line):
             count += 1
             if count > limit:
                 break
+    return count
+
+
+def _count_xml(text: str | FileLines, start: re.Pattern, limit: int) -> int:
+    """Record start tags in XML, read in chunks (an XML file may be one long line); a tag
+    cut between two chunks is found in the next window, and counted once."""
+    if isinstance(text, str):
+        count = 0
+        for _ in start.finditer(text):
+            count += 1
+            if count > limit:
+                break
+        return count
+    count, tail = 0, ""
+    with text.open_text() as stream:
+        for chunk in stream:
+            window = tail + chunk
+            count += sum(1 for m in start.finditer(window) if m.end() > len(tail))
+            if count > limit:
+                break
+            tail = window[-64:]
     return count

@@ -3,16 +3,24 @@ escapes become Unicode; the entry key is the record key."""
 
 from __future__ import annotations
 
-import heapq
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import bibtexparser
-from bibtexparser.model import DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
+from bibtexparser.library import Library
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ParsingFailedBlock,
+    String,
+)
 from pylatexenc.latex2text import LatexNodes2Text
 
 from . import aliases
 from .budget import DEFAULT, Budget
+from .decoding import FileLines
+from .lines import iter_lines
 from .records import ParsedRecord, Rejection, build_record, clean_text
 
 # Identifiers and links are not LaTeX: "~" and "_" in them must survive.
@@ -20,7 +28,8 @@ _VERBATIM_FIELDS = frozenset({"url", "doi", "file", "eprint", "pmid", "issn", "i
 _LATEX = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
 _NAME_SEPARATOR = re.compile(r"\s+and\s+|\s*;\s*", re.IGNORECASE)
 _KEYWORD_SEPARATOR = re.compile(r"\s*[;,]\s*")
-_ENTRY_START = re.compile(r"^[ \t]*@", re.MULTILINE)
+_BLOCK_START = re.compile(r"[ \t]*@\w*[ \t]*[{(]")
+_BATCH_CHARS = 256 * 1024
 
 
 def _unlatex(value: str) -> str:
@@ -85,47 +94,102 @@ def _record(
     return record
 
 
-def _without_oversized(text: str, budget: Budget) -> tuple[str, list[Rejection]]:
-    """The text with every entry longer than the record cap blanked out (its lines kept
-    as empty lines, so later line numbers stay right), and a rejection for each."""
-    starts = [m.start() for m in _ENTRY_START.finditer(text)]
-    spans = list(zip(starts, [*starts[1:], len(text)], strict=True))
-    if not any(end - start > budget.max_record_chars for start, end in spans):
-        return text, []
-    pieces, rejections, last, line = [], [], 0, 1
-    for start, end in spans:
-        if end - start > budget.max_record_chars:
-            line += text.count("\n", last, start)
-            pieces.append(text[last:start])
-            newlines = text.count("\n", start, end)
-            pieces.append("\n" * newlines)
-            rejections.append(
-                Rejection(
-                    line,
-                    f"the entry is {end - start:,} characters long; the limit is "
-                    f"{budget.max_record_chars:,}",
-                )
-            )
-            line += newlines
-            last = end
-    pieces.append(text[last:])
-    return "".join(pieces), rejections
+def _entries(lines: Iterable[str], budget: Budget) -> Iterator[tuple[int, str] | Rejection]:
+    """The text split into ``(first line, text)`` pieces at each line that starts a block
+    (``@type{`` or ``@type(`` at the start of a line, where bibtexparser itself ends an
+    unclosed block, so an ``@`` at a line start inside braces splits there too), read
+    line by line. A piece longer than the record cap becomes its rejection without being
+    kept in memory. Text before the first block is only a comment and is skipped."""
+    start, parts, size, number = 0, [], 0, 0
+    measured = lines.measured() if isinstance(lines, FileLines) else _measured(lines)
+    for number, (line, length) in enumerate(measured, 1):
+        if _BLOCK_START.match(line):
+            if start:
+                yield _piece(start, parts, size, budget)
+            start, parts, size = number, [], 0
+        if start:
+            size += length
+            if size <= budget.max_record_chars:
+                parts.append(line)
+            elif parts:
+                parts = []  # over the cap: only its size is kept from now on
+    if start:
+        yield _piece(start, parts, size, budget)
 
 
-def parse(text: str, *, budget: Budget = DEFAULT) -> Iterator[ParsedRecord | Rejection]:
+def _measured(lines: str | Iterable[str]) -> Iterator[tuple[str, int]]:
+    for line in iter_lines(lines):
+        yield line, len(line)
+
+
+def _piece(start: int, parts: list[str], size: int, budget: Budget) -> tuple[int, str] | Rejection:
+    if size > budget.max_record_chars:
+        return Rejection(
+            start,
+            f"the entry is {size:,} characters long; the limit is {budget.max_record_chars:,}",
+        )
+    return start, "".join(parts)
+
+
+def _batches(lines: Iterable[str], budget: Budget) -> Iterator[tuple[int, str] | Rejection]:
+    """Consecutive pieces joined into batches of about `_BATCH_CHARS` (one bibtexparser
+    call each), each with its first line; rejections in between, in file order."""
+    first, parts, size = 0, [], 0
+    for piece in _entries(lines, budget):
+        if isinstance(piece, Rejection) or size >= _BATCH_CHARS:
+            if parts:
+                yield first, "".join(parts)
+            first, parts, size = 0, [], 0
+        if isinstance(piece, Rejection):
+            yield piece
+            continue
+        first = first or piece[0]
+        parts.append(piece[1])
+        size += len(piece[1])
+    if parts:
+        yield first, "".join(parts)
+
+
+def _blocks(lines: Iterable[str], budget: Budget) -> Iterator[tuple[int, object]]:
+    """``(line, block)`` for every block in file order, batch by batch. ``@string``
+    macros apply to every later entry (each batch is parsed with those defined so far)
+    and an entry key already used earlier is refused as bibtexparser refuses it within
+    one text."""
+    strings: list[String] = []
+    keys: set[str] = set()
+    for batch in _batches(lines, budget):
+        if isinstance(batch, Rejection):
+            yield batch.line, batch
+            continue
+        first, text = batch
+        seeded = len(strings)
+        library = bibtexparser.parse_string(text, library=Library(strings))
+        new = library.blocks[seeded:]
+        for block in sorted(new, key=lambda b: b.start_line or 0):
+            line = first + (block.start_line or 0)
+            if isinstance(block, String):
+                strings.append(block)
+            elif isinstance(block, Entry):
+                if block.key in keys:
+                    block = DuplicateBlockKeyBlock(
+                        key=block.key,
+                        previous_block=None,
+                        duplicate_block=block,
+                        start_line=block.start_line,
+                        raw=block.raw,
+                    )
+                keys.add(block.key)
+            yield line, block
+
+
+def parse(
+    text: str | Iterable[str], *, budget: Budget = DEFAULT
+) -> Iterator[ParsedRecord | Rejection]:
     """Yield each entry in file order; an entry bibtexparser cannot read is a rejection with
-    its line. ``@string``, ``@preamble`` and ``@comment`` blocks are not records. An entry
-    over the record cap is rejected before parsing (and its text never parsed)."""
-    text, oversized = _without_oversized(text, budget)
-    library = bibtexparser.parse_string(text)
-    del text
-    blocks = sorted(library.blocks, key=lambda b: b.start_line or 0)
-    items = heapq.merge(
-        ((r.line, r) for r in oversized),
-        (((b.start_line or 0) + 1, b) for b in blocks),
-        key=lambda item: item[0],
-    )
-    for line, block in items:
+    its line. ``@string``, ``@preamble`` and ``@comment`` blocks are not records. The text
+    is read line by line and parsed a few entries at a time, so memory stays bounded; an
+    entry over the record cap is rejected before parsing (and its text never kept)."""
+    for line, block in _blocks(text, budget):
         if isinstance(block, Rejection):
             yield block
         elif isinstance(block, Entry):

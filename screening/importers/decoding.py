@@ -6,6 +6,7 @@ import codecs
 import io
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import BinaryIO
 
 _BOMS = (
@@ -124,6 +125,12 @@ class FileLines:
         self.max_line = max_line
 
     def __iter__(self) -> Iterator[str]:
+        for line, _ in self.measured():
+            yield line
+
+    def measured(self) -> Iterator[tuple[str, int]]:
+        """Each line with its length as written in the file: more than ``len(line)`` for a
+        line cut at `max_line` (what a size cap reports)."""
         with self._open() as handle:
             text = io.TextIOWrapper(handle, encoding=self.encoding, errors="replace", newline=None)
             first = True
@@ -131,23 +138,58 @@ class FileLines:
                 line = text.readline(min(self.max_line + 1, sys.maxsize))
                 if not line:
                     return
+                skipped = 0
                 if not line.endswith("\n"):
                     rest = line
                     while rest and not rest.endswith("\n"):
                         rest = text.readline(_CHUNK)
+                        skipped += len(rest)
                     if rest:
                         line += "\n"
+                        skipped -= 1  # the "\n" added back
                 if "\x00" in line:
                     line = line.replace("\x00", "")
                 if first:
                     line, first = line.lstrip("\ufeff"), False
-                yield line
+                yield line, len(line) + skipped
+
+    @contextmanager
+    def open_text(self) -> Iterator[TextChunks]:
+        """The text as a stream read in chunks of any size (no line is ever held whole):
+        what the XML parser reads, however long the file's lines."""
+        with self._open() as handle:
+            text = io.TextIOWrapper(handle, encoding=self.encoding, errors="replace", newline=None)
+            yield TextChunks(text)
 
     def read(self) -> str:
-        """The whole text (for the formats whose parsers need it: XML, BibTeX)."""
+        """The whole text (only for small files and tests: the importers stream)."""
         with self._open() as handle:
             text = io.TextIOWrapper(handle, encoding=self.encoding, errors="replace", newline=None)
             whole = text.read()
         if "\x00" in whole:
             whole = whole.replace("\x00", "")
         return whole.lstrip("\ufeff")
+
+
+class TextChunks:
+    """A decoded text stream cleaned like `decode` chunk by chunk (NULs and the leading
+    BOM dropped); line endings are already "\\n" (universal newlines)."""
+
+    def __init__(self, text: io.TextIOBase) -> None:
+        self._text = text
+        self._first = True
+
+    def read(self, size: int = _CHUNK) -> str:
+        while chunk := self._text.read(size if size and size > 0 else _CHUNK):
+            if "\x00" in chunk:
+                chunk = chunk.replace("\x00", "")
+            if self._first:
+                chunk = chunk.lstrip("\ufeff")
+                self._first = not chunk
+            if chunk:  # a chunk of NULs only is not the end of the text
+                return chunk
+        return ""
+
+    def __iter__(self) -> Iterator[str]:
+        while chunk := self.read(_CHUNK):
+            yield chunk

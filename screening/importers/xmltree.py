@@ -4,13 +4,13 @@ with the line each record starts on and its content flattened to ``path -> value
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from defusedxml.ElementTree import DefusedXMLParser, iterparse
 
+from .decoding import FileLines
 from .records import MalformedFile, UnsupportedFile
 
 MAX_DEPTH = 100  # elements inside elements; real exports stay under 15
@@ -50,31 +50,64 @@ def flatten(element: Element, raw: dict[str, list[str]], prefix: str = "") -> di
     return raw
 
 
-def iter_record_elements(text: str, record_tags: frozenset[str]) -> Iterator[tuple[int, Element]]:
-    """Yield ``(line, element)`` for each record element, parsed without DTDs, entities or
-    external references (defusedxml). The element is cleared after the caller is done."""
-    starts = re.compile("<(?:" + "|".join(map(re.escape, record_tags)) + r")[\s>/]")
-    positions = starts.finditer(text)
-    line, position, depth = 1, 0, 0
+class _LineBuilder(TreeBuilder):
+    """Builds the tree and notes the line each record element starts on, read from expat
+    while it reports the start tag."""
+
+    def __init__(self, record_tags: frozenset[str]) -> None:
+        super().__init__()
+        self.record_tags = record_tags
+        self.lines: dict[Element, int] = {}
+        self.expat = None
+
+    def start(self, tag, attrs):
+        element = super().start(tag, attrs)
+        if _local(tag) in self.record_tags:
+            self.lines[element] = self.expat.CurrentLineNumber
+        return element
+
+
+def iter_record_elements(
+    source: str | FileLines, record_tags: frozenset[str]
+) -> Iterator[tuple[int, Element]]:
+    """Yield ``(line, element)`` for each record element, parsed as a stream without DTDs,
+    entities or external references (defusedxml). The element is cleared and dropped
+    from the tree after the caller is done, and so is everything outside the records, so
+    memory holds one record at a time however large the file."""
+    if isinstance(source, str):
+        yield from _iter_elements(io.StringIO(source), record_tags)
+    else:
+        with source.open_text() as stream:
+            yield from _iter_elements(stream, record_tags)
+
+
+def _iter_elements(stream, record_tags: frozenset[str]) -> Iterator[tuple[int, Element]]:
+    builder = _LineBuilder(record_tags)
+    parser = DefusedXMLParser(target=builder, forbid_entities=True, forbid_external=True)
+    builder.expat = parser.parser
+    open_elements: list[Element] = []
+    records_open = 0
     try:
-        for event, element in iterparse(io.StringIO(text), events=("start", "end")):
+        for event, element in iterparse(stream, events=("start", "end"), parser=parser):
             if event == "start":
-                depth += 1
-                if depth > MAX_DEPTH:
+                open_elements.append(element)
+                if len(open_elements) > MAX_DEPTH:
                     raise MalformedFile(
                         f"the XML is nested more than {MAX_DEPTH} elements deep, which no "
                         "bibliographic export is"
                     )
+                records_open += element in builder.lines
                 continue
-            depth -= 1
-            if _local(element.tag) not in record_tags:
-                continue
-            found = next(positions, None)
-            if found is not None:
-                line += text.count("\n", position, found.start())
-                position = found.start()
-            yield line, element
+            open_elements.pop()
+            line = builder.lines.pop(element, None)
+            if line is not None:
+                records_open -= 1
+                yield line, element
+            elif records_open:
+                continue  # a part of a record: the record is yielded whole when it ends
             element.clear()
+            if open_elements:
+                open_elements[-1].remove(element)
     except ParseError as error:
         row = error.position[0] if error.position else 0
         raise MalformedFile(f"the XML is broken ({error.msg})", line=row) from None

@@ -394,9 +394,10 @@ def open_export(batch: ImportBatch, budget: Budget) -> tuple[str, FileLines | ob
     if fmt in CONTAINER_FORMATS:
         raise not_a_container(fmt)
     # Line formats get each line cut past the field cap (room left for a tag, so a cut
-    # value is still over the cap and its record rejected); a CSV line may hold a whole
-    # record (cutting it would unbalance its quotes); XML and BibTeX need the text.
-    if fmt == "csv":
+    # value is still over the cap and its record rejected); a CSV line or a BibTeX line
+    # may hold a whole record (cutting it would unbalance its quotes or braces; a longer
+    # one is over the record cap anyway); XML is read in chunks, not lines.
+    if fmt in ("csv", "bibtex"):
         max_line = budget.max_record_chars + 1000
     elif fmt in LINE_FORMATS:
         max_line = budget.max_field_chars + 1000
@@ -412,7 +413,7 @@ def _items(batch: ImportBatch) -> tuple[str, Iterator[ParsedRecord | Rejection]]
     deadline = time.monotonic() + settings.IMPORT_TIME_LIMIT
     budget = import_budget()
     fmt, lines = open_export(batch, budget)
-    source: str | FileLines = lines if fmt in LINE_FORMATS else lines.read()
+    source = lines  # every format is read as a stream, never decoded whole
     if count_records(source, fmt=fmt, limit=budget.max_records) > budget.max_records:
         raise TooManyRecords(budget.max_records)
 
