@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -430,20 +432,39 @@ def _items(batch: ImportBatch) -> tuple[str, Iterator[ParsedRecord | Rejection]]
     return fmt, read()
 
 
-def _staged(batch_id: int) -> tuple[str, list[ParsedRecord | Rejection]] | None:
+def _staged(batch_id: int) -> tuple[str, Iterator[ParsedRecord | Rejection]] | None:
     """On SQLite (the embedded default) the file is parsed before the import's
     transaction opens: SQLite has one writer at a time, and reviewers' votes must not
-    wait while a large file is parsed. The write that follows is one short burst."""
+    wait while a large file is parsed. The write that follows is one short burst.
+
+    The parsed records wait in a temporary file, not in memory, so a file at the upload
+    limit costs what one record costs (the spool is this process's own, read back once)."""
     if connection.vendor != "sqlite":
         return None
     batch = ImportBatch.objects.get(pk=batch_id)
     fmt, items = _items(batch)
-    staged = []
-    for item in items:
-        staged.append(item)
-        if len(staged) % PROGRESS_EVERY == 0:
-            cache.set(progress_key(batch_id), {"read": len(staged), "imported": 0}, 3600)
-    return fmt, staged
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _unspooled
+    read = 0
+    try:
+        for item in items:
+            pickle.dump(item, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            read += 1
+            if read % PROGRESS_EVERY == 0:
+                cache.set(progress_key(batch_id), {"read": read, "imported": 0}, 3600)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return fmt, _unspooled(spool)
+
+
+def _unspooled(spool) -> Iterator[ParsedRecord | Rejection]:
+    with spool:
+        while True:
+            try:
+                yield pickle.load(spool)  # noqa: S301 - our own spool, written just above
+            except EOFError:
+                return
 
 
 def _insert_records(
