@@ -25,8 +25,9 @@ def load_demo_content(*, review, users, stdout) -> None:
                 search_date=date(2020, 7, 17),
                 search_query=SEED_QUERY,
                 uploaded_by=users["lead"],
+                enqueue=False,
             )
-            execute_import(batch_id=batch.pk)  # at once, even when a worker would take it
+            execute_import(batch_id=batch.pk)  # at once, here
         dedupe_review(review_id=review.pk)
     from extraction.demo import add_demo_extraction
     from screening.demo import add_demo_screening

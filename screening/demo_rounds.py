@@ -55,6 +55,7 @@ def add_demo_update_round(*, review, users) -> None:
         source_name="PubMed",
         uploaded_by=lead,
         log_entry=entry,
+        enqueue=False,
     )
     execute_import(batch_id=batch.pk)
     dedupe_review(review_id=review.pk)

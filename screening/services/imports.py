@@ -117,8 +117,13 @@ def create_import(
     search_round=None,
     log_entry=None,
     keep_decisions: str = "",
+    enqueue: bool = True,
 ) -> ImportBatch:
     """Store an uploaded export and queue its import. Raises ValidationError on bad input.
+
+    A caller that runs the import itself at once (`execute_import`: the demo, the
+    `importrecords` command) passes `enqueue=False`: queued as well, the embedded mode's
+    thread would write the same SQLite file at the same moment.
 
     The import joins `log_entry` (its PRISMA-S search log entry) and that entry's round;
     without one, the entry of `search_round` (default: the latest) for the same source."""
@@ -181,7 +186,8 @@ def create_import(
     batch.search_round_id = batch.log_entry.round_id
     batch.file.save(upload.name, upload, save=False)
     batch.save()
-    enqueue_import(batch)
+    if enqueue:
+        enqueue_import(batch)
     return batch
 
 

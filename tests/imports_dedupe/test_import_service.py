@@ -159,3 +159,26 @@ def test_a_running_import_is_stalled_once_its_heartbeat_stops(world):
     ImportBatch.objects.filter(pk=batch.pk).update(started_at=timezone.now())
     batch.refresh_from_db()
     assert services.import_progress(batch)["stalled"] is False  # just started: not yet
+
+
+def test_a_caller_that_runs_the_import_itself_queues_nothing(
+    world, settings, django_capture_on_commit_callbacks
+):
+    # The demo and `importrecords` run each import at once: queued as well, the embedded
+    # mode's thread would write the same SQLite file at the same moment ("database is
+    # locked" in `make run`'s demo).
+    settings.IMPORT_IN_THREAD = True
+    with django_capture_on_commit_callbacks() as queued:
+        batch = services.create_import(
+            review=world.review,
+            upload=SimpleUploadedFile("a.ris", RIS_THREE),
+            source_name="PubMed",
+            uploaded_by=world.lead,
+            enqueue=False,
+        )
+    assert queued == [] and batch.status == ImportStatus.QUEUED
+    services.execute_import(batch_id=batch.pk)
+    assert Record.objects.filter(batch=batch).count() == 3
+    with django_capture_on_commit_callbacks() as queued:
+        _upload(world, MEDLINE_DUPLICATE)
+    assert len(queued) == 1  # the pages' uploads are still queued

@@ -85,11 +85,12 @@ class Command(BaseCommand):
                     fmt=format,
                     allow_same_file=allow_same_file,
                     search_round=search_round,
+                    enqueue=False,
                 )
             except ValidationError as exc:
                 summary["errors"].append({"file": name, "error": refusal_text(exc)})
                 continue
-            # The command waits for its imports: run them here unless a worker already did.
+            # The command runs its imports itself, one after another.
             execute_import(batch_id=batch.pk)
             batch_ids.append(batch.pk)
         _wait(
