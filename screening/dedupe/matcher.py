@@ -6,6 +6,8 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 
+from rapidfuzz.fuzz import ratio
+
 from screening.dedupe.blocking import block_keys, candidate_pairs
 from screening.dedupe.normalise import NormRecord, normalise_record
 from screening.dedupe.records import DISTINCT, DUPLICATE, DedupeRecord, PairVerdict
@@ -52,6 +54,29 @@ def mark_recurring_titles(records: list[NormRecord]) -> list[NormRecord]:
     return [replace(r, recurring=True) if r.title_key in recurring else r for r in records]
 
 
+# Two titles less alike than this (rapidfuzz ratio, 0..100) name different works.
+UNRELATED_TITLES = 60.0
+
+
+def mark_collection_dois(records: list[NormRecord]) -> list[NormRecord]:
+    """`records`, with `collection_doi` set where the review gives one DOI to records
+    whose titles are unrelated: a supplement's (or abstract book's) DOI that every
+    abstract in it carries, or a DOI pasted onto the wrong record. Such a DOI is no
+    evidence that two of its records are one report (tests/dedupe/cases/3_different_dois.json).
+    """
+    first_title: dict[str, str] = {}
+    collection: set[str] = set()
+    for r in records:
+        if not r.doi or not r.title or r.doi in collection:
+            continue
+        seen = first_title.setdefault(r.doi, r.title)
+        if seen != r.title and ratio(seen, r.title, score_cutoff=UNRELATED_TITLES) == 0:
+            collection.add(r.doi)
+    if not collection:
+        return records
+    return [replace(r, collection_doi=True) if r.doi in collection else r for r in records]
+
+
 def find_duplicates(
     records: Sequence[DedupeRecord],
     *,
@@ -67,7 +92,9 @@ def find_duplicates(
     caller's cache of `normalise_record` and `block_keys` (same results, less work for
     records unchanged since the caller's last run).
     """
-    normalised = mark_recurring_titles(drop_counter_issues([normalise(r) for r in records]))
+    normalised = mark_collection_dois(
+        mark_recurring_titles(drop_counter_issues([normalise(r) for r in records]))
+    )
     is_new = None
     if new_ids is not None:
         wanted = set(new_ids)

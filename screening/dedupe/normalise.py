@@ -93,6 +93,10 @@ class NormRecord:
     # The same informative title at three or more places (volume, issue, first page,
     # year) in the set: a recurring item of a serial; set by the matcher.
     recurring: bool = False
+    # The review gives this DOI to records with unrelated titles (an abstract book's
+    # DOI shared by every abstract of a supplement): it identifies no one record, so a
+    # shared DOI is no evidence; set by the matcher.
+    collection_doi: bool = False
 
 
 def fold(text: str) -> str:

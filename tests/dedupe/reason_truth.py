@@ -57,6 +57,10 @@ def check(reason: str, a: DedupeRecord, b: DedupeRecord) -> bool:  # noqa: C901,
     pages_a, pages_b = normalise_pages(a.pages), normalise_pages(b.pages)
     if m := re.fullmatch(r"same DOI (\S+)", reason):
         return doi_a == doi_b == m.group(1) != ""
+    if m := re.fullmatch(r"same DOI (\S+), which other titles in this review carry too: no evidence", reason):  # fmt: skip
+        # The pair's half of the sentence; that other titles carry the DOI is a fact
+        # about the review (test_matcher.py checks it on whole sets).
+        return doi_a == doi_b == m.group(1) != ""
     if m := re.fullmatch(r"different DOIs \((\S+) vs (\S+)\)", reason):
         return (doi_a, doi_b) == m.groups() and doi_base(doi_a) != doi_base(doi_b)
     if m := re.fullmatch(r"DOIs differ only by version \((\S+) vs (\S+)\)", reason):
