@@ -56,25 +56,40 @@ def mark_recurring_titles(records: list[NormRecord]) -> list[NormRecord]:
 
 # Two titles less alike than this (rapidfuzz ratio, 0..100) name different works.
 UNRELATED_TITLES = 60.0
+# Distinct items of one DOI looked at; a supplement's DOI shows itself in the first few.
+_COLLECTION_SAMPLE = 20
 
 
 def mark_collection_dois(records: list[NormRecord]) -> list[NormRecord]:
-    """`records`, with `collection_doi` set where the review gives one DOI to records
-    whose titles are unrelated: a supplement's (or abstract book's) DOI that every
-    abstract in it carries, or a DOI pasted onto the wrong record. Such a DOI is no
-    evidence that two of its records are one report (tests/dedupe/cases/3_different_dois.json).
+    """`records`, with `collection_doi` set where the review gives one DOI to two items
+    at different places: unrelated titles (less than UNRELATED_TITLES alike) on different
+    first pages, both known. That is a supplement's (or abstract book's) DOI that every
+    abstract in it carries, and it is no evidence that two of its records are one report
+    (tests/dedupe/cases/3_different_dois.json). A title and its translation under one
+    DOI share the first page (or lack one), so they keep their DOI as evidence.
     """
-    first_title: dict[str, str] = {}
+    items: dict[str, list[tuple[str, str]]] = {}
     collection: set[str] = set()
     for r in records:
-        if not r.doi or not r.title or r.doi in collection:
+        if not r.doi or not r.title or not r.page_start or r.doi in collection:
             continue
-        seen = first_title.setdefault(r.doi, r.title)
-        if seen != r.title and ratio(seen, r.title, score_cutoff=UNRELATED_TITLES) == 0:
+        page = r.page_start.lstrip(_PAGE_PREFIX) or r.page_start  # "S69" is page 69
+        seen = items.setdefault(r.doi, [])
+        if (r.title, page) in seen:
+            continue
+        if any(
+            page != other_page and ratio(title, r.title, score_cutoff=UNRELATED_TITLES) == 0
+            for title, other_page in seen
+        ):
             collection.add(r.doi)
+        elif len(seen) < _COLLECTION_SAMPLE:
+            seen.append((r.title, page))
     if not collection:
         return records
     return [replace(r, collection_doi=True) if r.doi in collection else r for r in records]
+
+
+_PAGE_PREFIX = "abcdefghijklmnopqrstuvwxyz"
 
 
 def find_duplicates(

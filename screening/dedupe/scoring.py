@@ -21,9 +21,10 @@ The policy, in terms of evidence (issue 12):
   volume, year and numeric first page (or DOI). A year one apart is online-first
   when journal and volume agree, or when one record has an online-first record's
   shape (no volume or issue, paged 1-N or the same DOI, a year before the other).
-* A DOI that the review also gives to an unrelated title (a supplement's or abstract
-  book's DOI that each of its abstracts carries; `matcher.mark_collection_dois`) is
-  no evidence: the pair is judged on its other fields, as if it had no DOI.
+* A DOI that the review also gives to an unrelated title on another first page (a
+  supplement's or abstract book's DOI that each of its abstracts carries;
+  `matcher.mark_collection_dois`) is no evidence: the pair is judged on its other
+  fields, as if it had no DOI. Two different DOIs still conflict.
 * Never evidence: a generic or recurring heading ("Editorial", "Editor's comments",
   "In this issue", "Book reviews", "Index", in several languages) — such a pair with
   a conflict is "distinct", without one it is "maybe"; two titles that normalise to

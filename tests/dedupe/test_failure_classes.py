@@ -48,6 +48,8 @@ def test_failure_class_case(case):
         assert decision == expect, verdicts
     if "says" in case:
         assert verdicts and any(case["says"] in r for r in verdicts[0].reasons), verdicts
+    if "never_says" in case:
+        assert not any(case["never_says"] in r for v in verdicts for r in v.reasons), verdicts
     if verdicts:
         assert false_reasons(verdicts[0].reasons, a, b) == []
 
