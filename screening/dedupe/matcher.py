@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 
 from rapidfuzz.fuzz import ratio
@@ -107,6 +109,34 @@ def find_duplicates(
     caller's cache of `normalise_record` and `block_keys` (same results, less work for
     records unchanged since the caller's last run).
     """
+    with _cyclic_gc_paused():
+        return _find_duplicates(records, new_ids, normalise, keys)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused while the matcher runs.
+
+    The matcher makes hundreds of thousands of small objects (normalised records,
+    keys, tuples) and no reference cycles; each full collection walks all of them, so
+    collections made a 100k-record run about a third slower and its time grow faster
+    than the number of records. Reference counting still frees everything at once.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _find_duplicates(
+    records: Sequence[DedupeRecord],
+    new_ids: Collection | None,
+    normalise: Callable[[DedupeRecord], NormRecord],
+    keys: Callable[[NormRecord], list[tuple[str, str]]],
+) -> list[PairVerdict]:
     normalised = mark_collection_dois(
         mark_recurring_titles(drop_counter_issues([normalise(r) for r in records]))
     )
