@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from screening.dedupe import DUPLICATE, MAYBE, DedupeRecord, find_duplicates
-from tests.dedupe.reason_truth import false_reasons
+from tests.dedupe.reason_truth import false_reasons, false_review_facts
 
 CASES = Path(__file__).parent / "cases"
 
@@ -52,6 +52,8 @@ def test_failure_class_case(case):
         assert not any(case["never_says"] in r for v in verdicts for r in v.reasons), verdicts
     if verdicts:
         assert false_reasons(verdicts[0].reasons, a, b) == []
+        others = [_record(fields, f"o{n}") for n, fields in enumerate(case.get("others", ()))]
+        assert false_review_facts(verdicts[0].reasons, [a, b, *others]) == []
 
 
 @pytest.mark.parametrize("case", list(_cases()))
