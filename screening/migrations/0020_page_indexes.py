@@ -50,6 +50,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="vote",
-            index=models.Index(fields=["review", "reviewer", "stage"], name="vote_review_reviewer"),
+            index=models.Index(
+                fields=["review", "reviewer", "stage", "record"], name="vote_review_reviewer"
+            ),
         ),
     ]

@@ -173,8 +173,11 @@ class Vote(models.Model):
         ]
         indexes = [
             models.Index(fields=["reviewer", "stage", "-updated_at"], name="vote_reviewer_recent"),
-            # "You: N done" on every screening page and vote: an index-only count.
-            models.Index(fields=["review", "reviewer", "stage"], name="vote_review_reviewer"),
+            # "You: N done" and which waiting records a reviewer voted on, on every
+            # screening page and vote: index-only reads.
+            models.Index(
+                fields=["review", "reviewer", "stage", "record"], name="vote_review_reviewer"
+            ),
         ]
 
     def __str__(self) -> str:
