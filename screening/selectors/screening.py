@@ -18,8 +18,10 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
 )
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from reviewapp.models import Membership, Review
@@ -94,6 +96,14 @@ class Progress:
         )
 
 
+def waiting_at(stage: Stage) -> Q:
+    """Outcomes whose record waits at `stage`, checked one record at a time: for the few
+    outcomes an index found, a lookup by id each (a subquery the planner cannot turn
+    into a join with all the review's waiting records)."""
+    state = Subquery(Record.objects.filter(pk=OuterRef("record_id")).values("state")[:1])
+    return Q(Exact(state, stage.awaiting_state))
+
+
 def team_progress(*, review: Review, stage: str, needed: int) -> dict:
     """The team's figures at a stage, the same for every member: shared through the
     cache for PROGRESS_CACHE_SECONDS (and renewed at once when a record moves), so 200
@@ -116,9 +126,15 @@ def team_progress(*, review: Review, stage: str, needed: int) -> dict:
         .values_list("state")
         .annotate(n=Count("*"))
     )
+    # Waiting records whose votes are all in: in conflict, or open with enough votes (a
+    # settled outcome never waits: settling moves the record on, and the flow moves no
+    # record back into the stage it was settled at). A few index entries, not a join of
+    # every outcome with every waiting record.
     complete = StageOutcome.objects.filter(
-        review=review, stage=stage, record__state=stage.awaiting_state
-    ).filter(~Q(status=OutcomeStatus.OPEN) | Q(votes__gte=needed))
+        Q(status=OutcomeStatus.CONFLICT) | Q(status=OutcomeStatus.OPEN, votes__gte=needed),
+        review=review,
+        stage=stage,
+    ).filter(waiting_at(stage))
     # A stage's votes are its outcomes' vote counts (cast_vote keeps each equal to the
     # record's votes): one pass over the outcome index instead of votes x records.
     outcomes = StageOutcome.objects.filter(review=review, stage=stage).aggregate(
