@@ -104,53 +104,69 @@ def waiting_at(stage: Stage) -> Q:
     return Q(Exact(state, stage.awaiting_state))
 
 
-def team_progress(*, review: Review, stage: str, needed: int) -> dict:
-    """The team's figures at a stage, the same for every member: shared through the
-    cache for PROGRESS_CACHE_SECONDS (and renewed at once when a record moves), so 200
-    screeners asking after every vote cost one count per review every few seconds
-    instead of three scans of the review per request. Each count reads an index only.
+def _shared(key: str, ttl: int, compute):
+    """`compute()`, shared by every member through the cache for `ttl` seconds (0: none)."""
+    if ttl and (cached := cache.get(key)) is not None:
+        return cached
+    value = compute()
+    if ttl:
+        cache.set(key, value, ttl)
+    return value
 
-    `awaiting_open`: records waiting at the stage that still take votes (no outcome
-    yet, or an open one with fewer votes than needed).
+
+def team_progress(*, review: Review, stage: str, needed: int) -> dict:
+    """The team's figures at a stage, the same for every member, shared through the
+    cache for PROGRESS_CACHE_SECONDS so 200 screeners asking after every vote cost a few
+    counts per review every few seconds, not per request. Each count reads an index only.
+
+    Two parts: what each reviewer's "left for you" needs (`awaiting`; `awaiting_open`,
+    the waiting records that still take votes: no outcome yet, or an open one with fewer
+    votes than needed) is renewed at once when a record moves, and costs two small
+    index reads; the figures only shown (`counts` per state, `team_votes`, `conflicts`:
+    a pass over all of the review's records and outcomes) may lag a move by up to
+    PROGRESS_CACHE_SECONDS, as they already lag a vote that moves nothing.
     """
     stage = Stage(stage)
     ttl = settings.SCREENING_PROGRESS_CACHE_SECONDS
     # The creation time too: a database recreated (tests, a restore) reuses review ids.
     created = review.created_at.timestamp() if review.created_at else 0
-    key = f"team-progress:{review.pk}:{created}:{stage}:{needed}:{flow_version(review.pk)}"
-    if ttl and (cached := cache.get(key)) is not None:
-        return cached
-    counts = dict(
-        Record.objects.filter(review=review, state__in=REACHED[stage])
-        .order_by()
-        .values_list("state")
-        .annotate(n=Count("*"))
-    )
-    # Waiting records whose votes are all in: in conflict, or open with enough votes (a
-    # settled outcome never waits: settling moves the record on, and the flow moves no
-    # record back into the stage it was settled at). A few index entries, not a join of
-    # every outcome with every waiting record.
-    complete = StageOutcome.objects.filter(
-        Q(status=OutcomeStatus.CONFLICT) | Q(status=OutcomeStatus.OPEN, votes__gte=needed),
-        review=review,
-        stage=stage,
-    ).filter(waiting_at(stage))
-    # A stage's votes are its outcomes' vote counts (cast_vote keeps each equal to the
-    # record's votes): one pass over the outcome index instead of votes x records.
-    outcomes = StageOutcome.objects.filter(review=review, stage=stage).aggregate(
-        votes=Sum("votes"), conflicts=Count("pk", filter=Q(status=OutcomeStatus.CONFLICT))
-    )
-    awaiting = counts.get(stage.awaiting_state, 0)
-    figures = {
-        "counts": counts,
-        "awaiting": awaiting,
-        "awaiting_open": awaiting - complete.count(),
-        "team_votes": outcomes["votes"] or 0,
-        "conflicts": outcomes["conflicts"],
+    key = f"team-progress:{review.pk}:{created}:{stage}:{needed}"
+
+    def waiting() -> dict:
+        awaiting = Record.objects.filter(review=review, state=stage.awaiting_state).count()
+        # Waiting records whose votes are all in: in conflict, or open with enough votes
+        # (a settled outcome never waits: settling moves the record on, and the flow
+        # moves no record back into the stage it was settled at). A few index entries,
+        # not a join of every outcome with every waiting record.
+        complete = StageOutcome.objects.filter(
+            Q(status=OutcomeStatus.CONFLICT) | Q(status=OutcomeStatus.OPEN, votes__gte=needed),
+            review=review,
+            stage=stage,
+        ).filter(waiting_at(stage))
+        return {"awaiting": awaiting, "awaiting_open": awaiting - complete.count()}
+
+    def shown() -> dict:
+        counts = dict(
+            Record.objects.filter(review=review, state__in=REACHED[stage])
+            .order_by()
+            .values_list("state")
+            .annotate(n=Count("*"))
+        )
+        # A stage's votes are its outcomes' vote counts (cast_vote keeps each equal to
+        # the record's votes): one pass over the outcome index, not votes x records.
+        outcomes = StageOutcome.objects.filter(review=review, stage=stage).aggregate(
+            votes=Sum("votes"), conflicts=Count("pk", filter=Q(status=OutcomeStatus.CONFLICT))
+        )
+        return {
+            "counts": counts,
+            "team_votes": outcomes["votes"] or 0,
+            "conflicts": outcomes["conflicts"],
+        }
+
+    return {
+        **_shared(f"{key}:shown", ttl, shown),
+        **_shared(f"{key}:waiting:{flow_version(review.pk)}", ttl, waiting),
     }
-    if ttl:
-        cache.set(key, figures, ttl)
-    return figures
 
 
 def progress(*, review: Review, stage: str, reviewer, needed: int, see_outcomes: bool) -> Progress:
