@@ -19,10 +19,12 @@ logged-in reviewer (stdlib http.client, keep-alive), each request --runs times,
 interleaved round by round so a load spike hits all of them alike:
 
     floor          GET  /api/reviews/<id>/           (the cheapest authenticated API call)
-    screen page    GET  /reviews/<id>/screen/ta/     (the whole page, the leased record)
-    htmx vote+next POST .../screen/ta/records/<r>/vote/  HX-Request (vote, next record, progress)
-    api next       GET  /api/reviews/<id>/queue/next/?stage=ta
-    api vote       POST /api/reviews/<id>/votes/
+    screen page    GET  /reviews/<id>/screen/ta/     (the whole page: the record the last
+                   next leased, as on a reload)
+    htmx vote+next POST .../screen/ta/records/<r>/vote/  HX-Request (vote, the next record
+                   found afresh, progress)
+    api vote       POST /api/reviews/<id>/votes/     (on the record the fragment offered)
+    api next       GET  /api/reviews/<id>/queue/next/?stage=ta  (afresh, after that vote)
     prisma page    GET  /reviews/<id>/prisma/        after a change (flow version bumped)
     prisma live    GET  /reviews/<id>/prisma/live/?v=<old>  after a change: the re-render
     prisma poll    GET  /reviews/<id>/prisma/live/?v=<current>  nothing changed: 204
@@ -402,16 +404,20 @@ def run(args, review_id: int, session_id: str) -> dict[str, list[float]]:
         if warm == args.warmup:
             timings = {name: [] for name in timings}
         timed("floor", "GET", f"{api}/")
+        # The page shows the record the last `next` leased (a reload); the vote then
+        # answers with a record found afresh, as the API's next after a vote does.
         page = timed("screen page", "GET", f"{base}/screen/ta/")
         match = VOTE_URL.search(page)
         if match is None:
             raise RuntimeError("the screening page shows no record to vote on")
         fragment = timed("htmx vote+next", "POST", match[1].decode(), "verdict=exclude", htmx)
-        if VOTE_URL.search(fragment) is None or b'data-testid="vote-saved"' not in fragment:
+        leased = VOTE_URL.search(fragment)
+        if leased is None or b'data-testid="vote-saved"' not in fragment:
             raise RuntimeError(f"the HTMX vote did not answer the next record: {fragment[:300]!r}")
-        record = json.loads(timed("api next", "GET", f"{api}/queue/next/?stage=ta"))["record"]
-        body = json.dumps({"record": record["id"], "stage": "ta", "verdict": "exclude"})
+        body = json.dumps({"record": int(leased[2]), "stage": "ta", "verdict": "exclude"})
         timed("api vote", "POST", f"{api}/votes/", body, as_json, status=201)
+        if json.loads(timed("api next", "GET", f"{api}/queue/next/?stage=ta"))["record"] is None:
+            raise RuntimeError("the queue answered nothing waiting")
         bump_flow_version(review_id)
         timed("prisma page", "GET", f"{base}/prisma/")
         old = bump_flow_version(review_id)
