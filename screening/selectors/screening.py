@@ -115,16 +115,12 @@ def _shared(key: str, ttl: int, compute):
 
 
 def team_progress(*, review: Review, stage: str, needed: int) -> dict:
-    """The team's figures at a stage, the same for every member, shared through the
-    cache for PROGRESS_CACHE_SECONDS so 200 screeners asking after every vote cost a few
-    counts per review every few seconds, not per request. Each count reads an index only.
-
-    Two parts: what each reviewer's "left for you" needs (`awaiting`; `awaiting_open`,
-    the waiting records that still take votes: no outcome yet, or an open one with fewer
-    votes than needed) is renewed at once when a record moves, and costs two small
-    index reads; the figures only shown (`counts` per state, `team_votes`, `conflicts`:
-    a pass over all of the review's records and outcomes) may lag a move by up to
-    PROGRESS_CACHE_SECONDS, as they already lag a vote that moves nothing.
+    """The team's figures at a stage, the same for every member: shared through the
+    cache for PROGRESS_CACHE_SECONDS (and renewed at once when a record moves), so 200
+    screeners asking after every vote cost a few counts per review every few seconds,
+    not per request. Each reads indexes only: the counts per state and the outcomes'
+    votes one pass each; `awaiting_open` (the waiting records that still take votes: no
+    outcome yet, or an open one with fewer votes than needed) a few index entries.
     """
     stage = Stage(stage)
     ttl = settings.SCREENING_PROGRESS_CACHE_SECONDS
@@ -163,10 +159,7 @@ def team_progress(*, review: Review, stage: str, needed: int) -> dict:
             "conflicts": outcomes["conflicts"],
         }
 
-    return {
-        **_shared(f"{key}:shown", ttl, shown),
-        **_shared(f"{key}:waiting:{flow_version(review.pk)}", ttl, waiting),
-    }
+    return _shared(f"{key}:{flow_version(review.pk)}", ttl, lambda: {**shown(), **waiting()})
 
 
 def progress(*, review: Review, stage: str, reviewer, needed: int, see_outcomes: bool) -> Progress:
