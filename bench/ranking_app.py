@@ -117,6 +117,7 @@ def build_review(n_records: int, corpus):
         Vote.objects.bulk_create(
             Vote(
                 record_id=pk,
+                review=review,
                 stage=Stage.TITLE_ABSTRACT,
                 reviewer=user,
                 verdict="include" if (pk + offset) % 5 == 0 else "exclude",
@@ -156,7 +157,11 @@ def main() -> None:
         states = retrain_review(review=review)
         cold = time.perf_counter() - started
         Vote.objects.create(
-            record_id=ids[-1], stage=Stage.TITLE_ABSTRACT, reviewer=reviewers[0], verdict="include"
+            record_id=ids[-1],
+            review=review,
+            stage=Stage.TITLE_ABSTRACT,
+            reviewer=reviewers[0],
+            verdict="include",
         )
         started = time.perf_counter()
         retrain_review(review=review)  # only reviewer 0's labels changed: one refit

@@ -197,7 +197,10 @@ def build_review(size: int):
         batch_size=5000,
     )
     Vote.objects.bulk_create(
-        [Vote(record_id=pk, stage="ta", reviewer=rita, verdict="exclude") for pk in voted],
+        [
+            Vote(record_id=pk, review=review, stage="ta", reviewer=rita, verdict="exclude")
+            for pk in voted
+        ],
         batch_size=5000,
     )
     with connection.cursor() as cursor:

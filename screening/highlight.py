@@ -23,6 +23,7 @@ the lead saves them in `screening.services.settings.clean_terms`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -81,8 +82,10 @@ class _Term:
                 position = found.start() + 1
 
 
+@functools.lru_cache(maxsize=2 * MAX_TERMS)
 def compile_term(term: str) -> tuple[str, tuple[str, ...]]:
-    """The regex source of one term and the globs its groups must match (see module doc)."""
+    """The regex source of one term and the globs its groups must match (see module doc).
+    Kept per process: every screening page builds the review's highlighter again."""
     pieces: list[str] = []
     globs: list[str] = []
     last = 0

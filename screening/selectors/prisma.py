@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from django.db.models import Count
 
 from reviewapp.models import Review
-from screening.models import Record, RecordState, SourceKind
+from screening.models import ImportBatch, Record, RecordState, SourceKind
 from screening.prisma import (
     PrismaFlow,
     build_flow,
@@ -104,22 +104,24 @@ def prisma_input(*, review: Review, round_number: int | None = None) -> PrismaIn
     from extraction.selectors import included_counts
 
     records = round_records(review, round_number)
-    rows = (
-        records.values(
-            "batch__source_kind", "batch__source_name", "state", "batch__search_round__number"
+    # Counted per import and state from an index (record_review_state_batch), without
+    # reading the records; the imports (a few rows) say each one's source and round.
+    rows = records.values_list("batch_id", "state").annotate(n=Count("*")).order_by()
+    batches = {
+        pk: (kind, name, number or 1)
+        for pk, kind, name, number in ImportBatch.objects.filter(review=review).values_list(
+            "pk", "source_kind", "source_name", "search_round__number"
         )
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    }
     per_source: dict[str, dict[str, int]] = {kind: defaultdict(int) for kind in SourceKind.values}
     main, other = Counter(), Counter()
     # The duplicates box splits in two once records were found in an update round.
     updated = (round_number or 1) > 1
-    for row in rows:
-        updated = updated or (row["batch__search_round__number"] or 1) > 1
-        kind = row["batch__source_kind"]
-        per_source[kind][row["batch__source_name"]] += row["n"]
-        (other if kind in OTHER_KINDS else main)[row["state"]] += row["n"]
+    for batch_id, state, n in rows:
+        kind, name, number = batches[batch_id]
+        updated = updated or number > 1
+        per_source[kind][name] += n
+        (other if kind in OTHER_KINDS else main)[state] += n
 
     reasons = _reasons_excluded(review, round_number)
     main_reasons = {label: n for (is_other, label), n in reasons.items() if not is_other}

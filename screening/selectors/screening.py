@@ -18,7 +18,10 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
 )
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from reviewapp.models import Membership, Review
@@ -93,39 +96,70 @@ class Progress:
         )
 
 
+def waiting_at(stage: Stage) -> Q:
+    """Outcomes whose record waits at `stage`, checked one record at a time: for the few
+    outcomes an index found, a lookup by id each (a subquery the planner cannot turn
+    into a join with all the review's waiting records)."""
+    state = Subquery(Record.objects.filter(pk=OuterRef("record_id")).values("state")[:1])
+    return Q(Exact(state, stage.awaiting_state))
+
+
+def _shared(key: str, ttl: int, compute):
+    """`compute()`, shared by every member through the cache for `ttl` seconds (0: none)."""
+    if ttl and (cached := cache.get(key)) is not None:
+        return cached
+    value = compute()
+    if ttl:
+        cache.set(key, value, ttl)
+    return value
+
+
 def team_progress(*, review: Review, stage: str, needed: int) -> dict:
     """The team's figures at a stage, the same for every member: shared through the
     cache for PROGRESS_CACHE_SECONDS (and renewed at once when a record moves), so 200
-    screeners asking after every vote cost one count per review every few seconds
-    instead of four scans of the review per request."""
+    screeners asking after every vote cost a few counts per review every few seconds,
+    not per request. Each reads indexes only: the counts per state and the outcomes'
+    votes one pass each; `awaiting_open` (the waiting records that still take votes: no
+    outcome yet, or an open one with fewer votes than needed) a few index entries.
+    """
     stage = Stage(stage)
     ttl = settings.SCREENING_PROGRESS_CACHE_SECONDS
     # The creation time too: a database recreated (tests, a restore) reuses review ids.
     created = review.created_at.timestamp() if review.created_at else 0
-    key = f"team-progress:{review.pk}:{created}:{stage}:{needed}:{flow_version(review.pk)}"
-    if ttl and (cached := cache.get(key)) is not None:
-        return cached
-    counts = dict(
-        Record.objects.filter(review=review, state__in=REACHED[stage])
-        .order_by()
-        .values_list("state")
-        .annotate(n=Count("pk"))
-    )
-    outcomes = StageOutcome.objects.filter(
-        review=review, stage=stage, record__state=stage.awaiting_state
-    ).aggregate(complete=Count("pk", filter=~Q(status=OutcomeStatus.OPEN) | Q(votes__gte=needed)))
-    figures = {
-        "counts": counts,
-        "awaiting": counts.get(stage.awaiting_state, 0),
-        "complete": outcomes["complete"],
-        "team_votes": Vote.objects.filter(record__review=review, stage=stage).count(),
-        "conflicts": StageOutcome.objects.filter(
-            review=review, stage=stage, status=OutcomeStatus.CONFLICT
-        ).count(),
-    }
-    if ttl:
-        cache.set(key, figures, ttl)
-    return figures
+    key = f"team-progress:{review.pk}:{created}:{stage}:{needed}"
+
+    def waiting() -> dict:
+        awaiting = Record.objects.filter(review=review, state=stage.awaiting_state).count()
+        # Waiting records whose votes are all in: in conflict, or open with enough votes
+        # (a settled outcome never waits: settling moves the record on, and the flow
+        # moves no record back into the stage it was settled at). A few index entries,
+        # not a join of every outcome with every waiting record.
+        complete = StageOutcome.objects.filter(
+            Q(status=OutcomeStatus.CONFLICT) | Q(status=OutcomeStatus.OPEN, votes__gte=needed),
+            review=review,
+            stage=stage,
+        ).filter(waiting_at(stage))
+        return {"awaiting": awaiting, "awaiting_open": awaiting - complete.count()}
+
+    def shown() -> dict:
+        counts = dict(
+            Record.objects.filter(review=review, state__in=REACHED[stage])
+            .order_by()
+            .values_list("state")
+            .annotate(n=Count("*"))
+        )
+        # A stage's votes are its outcomes' vote counts (cast_vote keeps each equal to
+        # the record's votes): one pass over the outcome index, not votes x records.
+        outcomes = StageOutcome.objects.filter(review=review, stage=stage).aggregate(
+            votes=Sum("votes"), conflicts=Count("pk", filter=Q(status=OutcomeStatus.CONFLICT))
+        )
+        return {
+            "counts": counts,
+            "team_votes": outcomes["votes"] or 0,
+            "conflicts": outcomes["conflicts"],
+        }
+
+    return _shared(f"{key}:{flow_version(review.pk)}", ttl, lambda: {**shown(), **waiting()})
 
 
 def progress(*, review: Review, stage: str, reviewer, needed: int, see_outcomes: bool) -> Progress:
@@ -134,31 +168,28 @@ def progress(*, review: Review, stage: str, reviewer, needed: int, see_outcomes:
     The team figure is votes cast over votes needed: it moves by one with every vote
     whatever the vote was, so a blinded reviewer learns nothing about how others voted.
     Counts per outcome are only given to those who may see outcomes. The reviewer's own
-    figures are exact (one count over their votes); the team's are `team_progress`.
+    figures are exact (counted on every request); the team's are `team_progress`.
+    What is left for the reviewer: the waiting records that still take votes, less those
+    of them they voted on, which are found among the open outcomes (a few per reviewer
+    at work, whatever the size of the review) rather than among all their votes.
     """
     stage = Stage(stage)
     team = team_progress(review=review, stage=stage, needed=needed)
-    awaiting = Q(record__state=stage.awaiting_state)
-    complete = Q(
-        Exists(
-            StageOutcome.objects.filter(record=OuterRef("record"), stage=stage).filter(
-                ~Q(status=OutcomeStatus.OPEN) | Q(votes__gte=needed)
-            )
-        )
-    )
-    mine = Vote.objects.filter(record__review=review, stage=stage, reviewer=reviewer).aggregate(
-        total=Count("pk"),
-        awaiting=Count("pk", filter=awaiting),
-        complete=Count("pk", filter=awaiting & complete),
-    )
-    # Awaiting records without my vote that still take votes: all awaiting ones, less
-    # those I voted on, less those complete that I did not vote on.
-    my_remaining = team["awaiting"] - mine["awaiting"] - (team["complete"] - mine["complete"])
+    mine = Vote.objects.filter(review=review, reviewer=reviewer, stage=stage)
+    # Shaped so the planner joins two index reads (the open outcomes, my votes' records)
+    # and checks only the matches' state, whatever its estimates.
+    voted_open = StageOutcome.objects.filter(
+        review=review,
+        stage=stage,
+        status=OutcomeStatus.OPEN,
+        votes__lt=needed,
+        record_id__in=mine.values("record_id"),
+    ).filter(Exists(Record.objects.filter(pk=OuterRef("record_id"), state=stage.awaiting_state)))
     counts = team["counts"]
     return Progress(
         stage=stage,
-        my_votes=mine["total"],
-        my_remaining=max(0, my_remaining),
+        my_votes=mine.count(),
+        my_remaining=max(0, team["awaiting_open"] - voted_open.count()),
         team_votes=team["team_votes"],
         team_votes_needed=max(team["team_votes"], sum(counts.values()) * needed),
         by_state={RecordState(state).label: n for state, n in counts.items()}

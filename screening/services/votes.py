@@ -175,6 +175,7 @@ def cast_vote(
             raise ValidationError("This record already has the votes it needs; take the next one.")
         vote = Vote.objects.create(
             record=record,
+            review_id=record.review_id,
             stage=stage,
             reviewer=reviewer,
             verdict=verdict,

@@ -301,7 +301,7 @@ def test_it_streams_thousands_of_records_in_a_few_queries(
     )
     ids = list(Record.objects.filter(batch=batch).values_list("pk", flat=True))
     Vote.objects.bulk_create(
-        Vote(record_id=pk, stage="ta", reviewer=reviewer, verdict="include")
+        Vote(record_id=pk, review=world.review, stage="ta", reviewer=reviewer, verdict="include")
         for pk in ids[:1500]
         for reviewer in (world.reviewer, world.reviewer2)
     )

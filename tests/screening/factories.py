@@ -38,6 +38,7 @@ def walk_objects(world) -> dict:
     used = reason(world.review)
     vote = Vote.objects.create(
         record=voted,
+        review=world.review,
         stage=Stage.TITLE_ABSTRACT,
         reviewer=world.reviewer,
         verdict="exclude",

@@ -1,0 +1,96 @@
+"""The screening page's progress figures, read from indexes (issue 14), against the same
+figures counted the plain way from the votes, outcomes and records themselves."""
+
+import pytest
+from django.db.models import F
+
+from screening.models import OutcomeStatus, Record, RecordState, StageOutcome, Vote
+from screening.selectors.screening import progress
+from screening.services.votes import cast_vote
+from tests.screening.factories import make_records
+
+
+def plain_figures(review, reviewer, needed: int) -> dict:
+    """My votes, the team's votes and what is left for me, from the rows themselves."""
+    waiting = Record.objects.filter(review=review, state=RecordState.TA)
+    takes_votes = [
+        r
+        for r in waiting
+        if not (o := StageOutcome.objects.filter(record=r, stage="ta").first())
+        or (o.status == OutcomeStatus.OPEN and o.votes < needed)
+    ]
+    mine = set(
+        Vote.objects.filter(record__review=review, stage="ta", reviewer=reviewer).values_list(
+            "record_id", flat=True
+        )
+    )
+    return {
+        "my_votes": len(mine),
+        "team_votes": Vote.objects.filter(record__review=review, stage="ta").count(),
+        "my_remaining": sum(1 for r in takes_votes if r.pk not in mine),
+    }
+
+
+@pytest.mark.parametrize("cache_seconds", [0, 60])
+def test_it_counts_what_the_rows_say_after_votes_of_every_kind(
+    world, settings, django_capture_on_commit_callbacks, cache_seconds
+):
+    settings.SCREENING_PROGRESS_CACHE_SECONDS = cache_seconds
+    records = make_records(world.review, 12)
+    other = make_records(world.other_review, 3)
+    me, others = world.reviewer, (world.reviewer2, world.lead)
+    plan = [  # (record, [(voter, verdict)]): open, settled both ways, conflicts
+        (0, [(me, "include")]),
+        (1, [(world.reviewer2, "include")]),
+        (2, [(me, "exclude"), (world.reviewer2, "exclude")]),
+        (3, [(me, "include"), (world.lead, "exclude")]),
+        (4, [(world.reviewer2, "include"), (world.lead, "maybe")]),
+        (5, [(world.reviewer2, "include"), (world.lead, "exclude")]),
+        (6, [(me, "maybe")]),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        for index, votes in plan:
+            for voter, verdict in votes:
+                cast_vote(record=records[index], stage="ta", reviewer=voter, verdict=verdict)
+        # Votes in another review never count here.
+        cast_vote(record=other[0], stage="ta", reviewer=world.outsider, verdict="include")
+    for reviewer in (me, *others):
+        figures = progress(
+            review=world.review, stage="ta", reviewer=reviewer, needed=2, see_outcomes=True
+        )
+        expected = plain_figures(world.review, reviewer, needed=2)
+        assert (figures.my_votes, figures.team_votes, figures.my_remaining) == (
+            expected["my_votes"],
+            expected["team_votes"],
+            expected["my_remaining"],
+        ), reviewer
+    # Vote.review is the record's review.
+    assert Vote.objects.filter(review=world.review).count() == 11
+    assert Vote.objects.filter(review=world.other_review).count() == 1
+    assert not Vote.objects.exclude(review_id=F("record__review_id")).exists()
+
+
+def test_no_move_puts_a_record_back_where_its_stage_was_settled():
+    """The progress counts (selectors.screening.team_progress) take a settled outcome as
+    never waiting: settling moves the record on, and no move of the flow leads from a
+    state a settled stage leaves records in back to that stage's waiting state (an
+    undone merge restores the state the record had when it was merged)."""
+    from screening import flow
+
+    settled_in = {
+        RecordState.TA: {
+            RecordState.TA_EXCLUDED,
+            RecordState.FT_RETRIEVAL,
+            RecordState.FT_NOT_RETRIEVED,
+            RecordState.FT,
+            RecordState.FT_EXCLUDED,
+            RecordState.INCLUDED,
+        },
+        RecordState.FT: {RecordState.FT_EXCLUDED, RecordState.INCLUDED},
+    }
+    for (state, event), target in flow.TABLE.items():
+        for waiting, settled in settled_in.items():
+            if target == waiting:
+                assert state not in settled, (state, event)
+        if target == flow.RESTORE:
+            assert state == RecordState.DUPLICATE and event == flow.Event.UNMERGE
