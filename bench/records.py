@@ -136,6 +136,7 @@ def build_review(size: int):
     from reviewapp.services import create_review
     from screening.models import ImportBatch, Record, StageOutcome, Vote
     from screening.services.bulk import insert_records
+    from screening.services.record_stats import recount
 
     rng = random.Random(size)
     users = get_user_model()
@@ -200,6 +201,9 @@ def build_review(size: int):
         [Vote(record_id=pk, stage="ta", reviewer=rita, verdict="exclude") for pk in voted],
         batch_size=5000,
     )
+    # The rows went in directly, not through the services: fill the stored sort figures
+    # as the migration's backfill does (screening.services.record_stats).
+    recount(review.pk)
     with connection.cursor() as cursor:
         # What autovacuum does soon after an import: statistics, and the visibility map
         # that lets a count read an index alone.

@@ -11,12 +11,23 @@ stage) for members who may see votes (screening.visibility: viewers never do); `
 
 from __future__ import annotations
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models.functions import Coalesce, Greatest, Lower, NullIf
 
 from screening import visibility
-from screening.models import RecordScore, Vote, VoteAction, VoteEvent
+from screening.models import RecordScore, VoteEvent
 
 EVERYONE = (
     "year",
@@ -29,8 +40,6 @@ EVERYONE = (
     "activity",
     "id",
 )
-# History events anyone may see (they change what every member sees: the record's state).
-PUBLIC_ACTIONS = (VoteAction.MOVE, VoteAction.RESOLVE, VoteAction.OVERRULE, VoteAction.IMPORT)
 COLUMNS = (*EVERYONE, "votes", "score")
 LABELS = {
     "year": "Year",
@@ -65,7 +74,31 @@ def check(value: str, *, access: visibility.Audience, is_lead: bool) -> str | No
     return f"Sorting by {value} is not available; use one of {', '.join(allowed(access=access, is_lead=is_lead))}."
 
 
-def order(records: QuerySet, ordering: str, *, user_id: int | None) -> QuerySet:
+def last_activity(*, user_id: int | None, review_id: int | None):
+    """The record's last activity for this member: the stored time of its latest public
+    event (`Record.activity_at`, screening.services.record_stats), or the member's own
+    latest event on it if later. The own part is looked up only for the records the
+    member has events on (a set PostgreSQL hashes once), one index probe each."""
+    if user_id is None:
+        return F("activity_at")
+    events = VoteEvent.objects.filter(actor_id=user_id, record__isnull=False)
+    if review_id is not None:
+        events = events.filter(review_id=review_id)
+    own = Subquery(
+        VoteEvent.objects.filter(record=OuterRef("pk"), actor_id=user_id)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    mine = Case(When(Q(pk__in=events.values("record_id")), then=own), output_field=DateTimeField())
+    if connection.vendor == "postgresql":
+        return Greatest("activity_at", mine)  # PostgreSQL's GREATEST skips a NULL side
+    # Elsewhere GREATEST is NULL as soon as one side is: fall back to the other side.
+    return Coalesce(Greatest("activity_at", mine), "activity_at", mine)
+
+
+def order(
+    records: QuerySet, ordering: str, *, user_id: int | None, review_id: int | None = None
+) -> QuerySet:
     """`records` sorted by `ordering` (already checked), then by id; empty values last."""
     if not ordering:
         return records.order_by("pk")
@@ -74,22 +107,12 @@ def order(records: QuerySet, ordering: str, *, user_id: int | None) -> QuerySet:
     if column == "id":
         return records.order_by("-pk" if descending else "pk")
     if column == "votes":
-        counts = (
-            Vote.objects.filter(record=OuterRef("pk"))
-            .order_by()
-            .values("record")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        records = records.alias(
-            _sort=Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
-        )
-    elif column == "activity":
-        events = VoteEvent.objects.filter(record=OuterRef("pk")).filter(
-            Q(action__in=PUBLIC_ACTIONS) | Q(actor_id=user_id)
-        )
-        latest = events.order_by("-at").values("at")[:1]
-        records = records.alias(_sort=Subquery(latest))
+        # Stored and never empty: the plain order, which one index serves both ways.
+        if descending:
+            return records.order_by("-vote_count", "-pk")
+        return records.order_by("vote_count", "pk")
+    if column == "activity":
+        records = records.alias(_sort=last_activity(user_id=user_id, review_id=review_id))
     elif column == "score":
         score = RecordScore.objects.filter(record=OuterRef("pk"), reviewer_id=user_id).values(
             "score"

@@ -15,6 +15,15 @@ def highlight(text, highlighter):
 
 
 @register.filter
+def clip(text, length):
+    """`text` cut to `length` characters with "…" (Django's truncatechars, without its
+    Unicode normalisation: the records list clips a thousand strings per page)."""
+    text = text or ""
+    length = int(length)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+@register.filter
 def stat(value, digits=2):
     """A statistic for display: a dash when it could not be computed."""
     if value is None:

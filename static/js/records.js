@@ -68,3 +68,44 @@
     if (event.target.closest("[data-records-help]")) toggleHelp();
   });
 })();
+
+// Tagging from the list: the page holds one tag picker (a <template>); "tag" in a row
+// copies it into that row, its forms posting to that record (HTMX swaps the row's tags).
+(() => {
+  "use strict";
+  const template = document.getElementById("tag-picker-template");
+  if (!template) return;
+  const base = template.dataset.recordsUrl;
+
+  function close(box) {
+    const picker = box.querySelector('[data-testid="tag-picker"]');
+    if (picker) picker.remove();
+    const opener = box.querySelector("[data-tag-open]");
+    if (opener) opener.setAttribute("aria-expanded", "false");
+  }
+
+  function open(box) {
+    document.querySelectorAll('[data-testid="record-tags"]').forEach((other) => {
+      if (other !== box) close(other);
+    });
+    const picker = template.content.firstElementChild.cloneNode(true);
+    const url = `${base}${box.dataset.record}/tags/`;
+    picker.querySelectorAll("form[data-tag-form]").forEach((form) => {
+      form.action = url;
+      form.setAttribute("hx-post", url);
+      form.setAttribute("hx-target", `#${box.id}`);
+      form.setAttribute("hx-swap", "outerHTML");
+    });
+    box.appendChild(picker);
+    box.querySelector("[data-tag-open]").setAttribute("aria-expanded", "true");
+    if (window.htmx) window.htmx.process(picker);
+  }
+
+  document.addEventListener("click", (event) => {
+    const opener = event.target.closest("[data-tag-open]");
+    if (!opener) return;
+    const box = opener.closest('[data-testid="record-tags"]');
+    if (box.querySelector('[data-testid="tag-picker"]')) close(box);
+    else open(box);
+  });
+})();
