@@ -351,7 +351,7 @@ def records_for_list(
                 to_attr="stage_votes",
             )
         )
-    return record_order.order(records, filters.ordering, user_id=user_id, review_id=review.pk)
+    return record_order.order(records, filters.ordering, user_id=user_id)
 
 
 @dataclass(frozen=True)
