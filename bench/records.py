@@ -282,6 +282,8 @@ def main() -> None:
     client = Client(HTTP_HOST="localhost")
     client.force_login(lead)
     base = reverse("record_list", args=[review.pk])
+    # A shared machine: the load beside the figures (they are upper bounds under load).
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"{'request':58} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'rows':>5}")
     for label, query in REQUESTS:
         url = f"{base}?{query.format(tag=tag.pk, rita=rita.pk)}"
@@ -302,6 +304,7 @@ def main() -> None:
     print(
         f"bulk tag of a filtered set (year <= {cut}): {tagged} records in {elapsed:.2f} s (target ≤ 2 s)"
     )
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

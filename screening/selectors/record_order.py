@@ -106,21 +106,26 @@ class LastActivityOrder:
         at = F("activity_at")
         sort = at.desc(nulls_last=True) if self.descending else at.asc(nulls_last=True)
         pk = "-pk" if self.descending else "pk"
-        mine = VoteEvent.objects.filter(actor_id=self.user_id, record__isnull=False)
+        if self.user_id is None:  # nobody's own events (history without an actor is not)
+            mine = VoteEvent.objects.none()
+        else:
+            mine = VoteEvent.objects.filter(actor_id=self.user_id, record__isnull=False)
         others = list(
             self._ids.exclude(pk__in=mine.values("record_id"))
             .order_by(sort, pk)
             .values_list("pk", "activity_at")[:stop]
         )
-        own = list(
-            self._ids.filter(vote_events__actor_id=self.user_id)
-            .values("pk", "activity_at")
-            .annotate(own=Max("vote_events__at"))
-            # GREATEST skips NULL on PostgreSQL; elsewhere it is NULL: fall back to own.
-            .annotate(_sort=Coalesce(Greatest("activity_at", "own"), "own"))
-            .order_by(F("_sort").desc() if self.descending else F("_sort").asc(), pk)
-            .values_list("pk", "_sort")[:stop]
-        )
+        own = []
+        if self.user_id is not None:
+            own = list(
+                self._ids.filter(vote_events__actor_id=self.user_id)
+                .values("pk", "activity_at")
+                .annotate(own=Max("vote_events__at"))
+                # GREATEST skips NULL on PostgreSQL; elsewhere it is NULL: fall back to own.
+                .annotate(_sort=Coalesce(Greatest("activity_at", "own"), "own"))
+                .order_by(F("_sort").desc() if self.descending else F("_sort").asc(), pk)
+                .values_list("pk", "_sort")[:stop]
+            )
         dated = sorted(
             (row for row in [*others, *own] if row[1] is not None),
             key=lambda row: (row[1], row[0]),
