@@ -135,3 +135,39 @@ def test_last_activity_counts_ones_own_events_and_only_them(client_for, world, d
             else:
                 expected = [*active, quiet.pk]
         assert order(member) == expected, member
+
+
+@pytest.mark.parametrize("descending", [True, False])
+def test_last_activity_pages_follow_one_order_across_pages(client_for, world, descending):
+    """The page-at-a-time merge (record_order.LastActivityOrder) gives, page after page,
+    exactly the order of each record's latest visible-or-own event, recounted here."""
+    batch = make_batch(world.review, source_name="PubMed")
+    records = [make_record(batch, title=f"Record {i}") for i in range(60)]
+    for record in records[:30]:
+        cast_vote(record=record, stage="ta", reviewer=world.reviewer, verdict="include")
+    for record in records[20:40]:  # 20–29 settle (a public move); 30–39 stay blinded
+        cast_vote(record=record, stage="ta", reviewer=world.reviewer2, verdict="include")
+    for member in (world.reviewer, world.reviewer2, world.lead):
+        events = VoteEvent.objects.filter(review=world.review)
+        latest = {}
+        for record_id, action, actor_id, at in events.values_list(
+            "record_id", "action", "actor_id", "at"
+        ):
+            if action in PUBLIC_HISTORY_ACTIONS or actor_id == member.pk:
+                latest[record_id] = max(at, latest.get(record_id, at))
+        dated = sorted(
+            ((latest[r.pk], r.pk) for r in records if r.pk in latest), reverse=descending
+        )
+        undated = sorted((r.pk for r in records if r.pk not in latest), reverse=descending)
+        expected = [pk for _, pk in dated] + undated
+        url = reverse("record_list", args=[world.review.pk])
+        sign = "-" if descending else ""
+        shown = []
+        for number in (1, 2, 3):
+            html = (
+                client_for(member)
+                .get(f"{url}?ordering={sign}activity&per_page=25&page={number}")
+                .content.decode()
+            )
+            shown += [int(row.split('"')[0]) for row in html.split('data-record="')[1::2]]
+        assert shown == expected, member
