@@ -10,12 +10,14 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count, Max
 from django.urls import reverse
 
 from screening.models import CandidatePair, Record, RecordState, Vote, VoteEvent
 from screening.services.conflicts import decide_as_lead
 from screening.services.dedupe import confirm_pair, unmerge
+from screening.services.imports import create_import
 from screening.services.record_stats import recount
 from screening.services.records_actions import mark_not_retrieved, undo
 from screening.services.votes import cast_vote
@@ -93,6 +95,25 @@ def test_bulk_moves_their_undo_merges_and_unmerges_keep_them_exact(world):
     unmerge(review=world.review, record_ids=[second.pk], actor=world.lead, reason="not the same")
     assert stored(world.review) == recounted(world.review)
     assert stored(world.review)[second.pk][0] == 1
+
+
+def test_imported_decisions_keep_them_exact(world, django_capture_on_commit_callbacks):
+    content = (
+        b"Title,Authors,Abstract,Published Year,DOI,Covidence #\n"
+        b"Irrelevant one,Smith J,Text,2019,10.3/a,#12\n"
+        b"Irrelevant two,Doe A,Text,2020,10.3/b,#13\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        create_import(
+            review=world.review,
+            upload=SimpleUploadedFile("covidence_irrelevant.csv", content),
+            source_name="Covidence",
+            uploaded_by=world.lead,
+            keep_decisions="exclude",
+        )
+    figures = stored(world.review)
+    assert len(figures) == 2 and all(at is not None for _, at in figures.values())
+    assert figures == recounted(world.review)
 
 
 def test_the_migration_backfill_and_recount_give_the_same_figures(world):
