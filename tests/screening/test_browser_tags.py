@@ -52,3 +52,13 @@ def test_it_tags_from_the_records_lists_one_picker(world, new_context, transacti
     row = page.locator(f"[data-testid=record-tags][data-record='{records[1].pk}']")
     assert row.locator("[data-tag-open]").count() == 1
     assert page.locator("[data-testid=tag-picker]").count() == 0
+    # From the keyboard: j to the first record, t, then the tag's key.
+    page.keyboard.press("j")
+    page.keyboard.press("t")
+    page.keyboard.press("r")
+    page.locator(
+        f"[data-testid=record-tags][data-record='{records[0].pk}'] [data-testid=tag]"
+    ).wait_for()
+    assert sorted(RecordTag.objects.values_list("record_id", flat=True)) == sorted(
+        [records[0].pk, records[1].pk]
+    )
