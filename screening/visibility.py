@@ -202,6 +202,13 @@ def private_tag_statuses(audience: Audience) -> tuple[str, ...] | None:
     return audience.outcome_statuses_with_votes
 
 
+# The records' history (VoteEvent actions). A move in the flow, a resolution, an overrule
+# and an imported decision change what every member sees (the record's state, a settled
+# decision), so anyone may see that they happened. Votes, changed votes, tags and comments
+# are blinded or private: only their author may count them (the "last activity" sort).
+PUBLIC_HISTORY_ACTIONS = ("move", "resolve", "overrule", "import")
+
+
 def comment_visible(*, audience: Audience, mine: bool, status: Status) -> bool:
     """Whether a comment on a record may be shown: one's own always (to members who may
     comment); others' exactly as a vote's note — on a record waiting for votes a

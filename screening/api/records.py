@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
@@ -11,9 +13,11 @@ from rest_framework.response import Response
 from reviewapp.access import ReviewRolePermission
 from reviewapp.api_schema import id_parameter
 from reviewapp.http import MAX_ID, object_of_review_or_404
+from reviewapp.input import StrictPageNumberPagination
 from reviewapp.models import Role
 from screening.models import RecordsAction, RecordState, SourceKind, Stage, Tag
 from screening.selectors import record_order
+from screening.selectors.paging import BOUND, BoundedPaginator
 from screening.selectors.records import (
     STATUSES,
     RecordFilters,
@@ -136,12 +140,43 @@ FILTER_PARAMETERS = [
 ]
 
 
+class BoundedPagination(StrictPageNumberPagination):
+    """The records page's count (screening.selectors.paging): exact up to 1,000 matches
+    (or one page past the page asked for), then `count` stops there and `more` is true,
+    so a search matching 80,000 records does not read all of them to count them."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        page = request.query_params.get(self.page_query_param)
+        self.django_paginator_class = partial(BoundedPaginator, page=page)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["more"] = self.page.paginator.more
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count"]["description"] = (
+            f"Matching records, counted exactly up to {BOUND:,} (or one page past the page "
+            "asked for); beyond that the bound, with `more` true: show it as "
+            f'"{BOUND}+". Bulk actions count every record they change.'
+        )
+        schema["properties"]["more"] = {
+            "type": "boolean",
+            "description": "More records match than `count` says (it stopped at its bound).",
+        }
+        schema["required"] = [*schema["required"], "more"]
+        return schema
+
+
 class RecordList(generics.ListAPIView):
     """Records of the review with their state and, per stage, status, decision, reason and
     the votes the caller may see. Filters as on the records page; paginated."""
 
     permission_classes = [ReviewRolePermission]
     serializer_class = RecordOut
+    pagination_class = BoundedPagination
 
     def _access(self):
         if not hasattr(self, "_vote_access"):

@@ -207,6 +207,12 @@ class Record(models.Model):
     # The state a record had when it was merged away, restored if the merge is undone.
     state_before_merge = models.CharField(max_length=20, choices=RecordState.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the records list sorts by, stored so a sort reads an index instead of counting
+    # per request; kept exact by screening.services.record_stats wherever votes and the
+    # history are written (never set them elsewhere). `vote_count`: the record's votes at
+    # every stage; `activity_at`: its latest history event that every member may see.
+    vote_count = models.PositiveIntegerField(default=0)
+    activity_at = models.DateTimeField(null=True, blank=True)
 
     objects = RecordQuerySet.as_manager()
 

@@ -291,8 +291,6 @@ def filter_records(
             records = records.exclude(Exists(outcomes.filter(reason__isnull=False)))
         else:
             records = records.filter(Exists(outcomes.filter(reason_id=int(filters.reason))))
-    if filters.q:
-        records = search_records(records, filters.q)
     if filters.ids:
         records = records.filter(pk__in=filters.ids)
     if filters.batch:
@@ -318,6 +316,10 @@ def filter_records(
         records = in_rounds(records, filters.rounds)
     if filters.found_again:
         records = found_again(records, again=filters.found_again == "yes")
+    if filters.q:
+        # Last: PostgreSQL checks conditions of equal cost in the order written, and the
+        # columns above are cheaper to compare than a search document to decompress.
+        records = search_records(records, filters.q)
     return records
 
 

@@ -3,8 +3,10 @@
 PostgreSQL: full-text search (English stemming) over one document per record — title,
 abstract, journal, authors and keywords — stored in the generated column
 `search_document` with a GIN index (migration 0010_record_search, `DOCUMENT_EXPRESSION`);
-every positive term narrows by the index, and field prefixes (ti:, ab:, au:, kw:, jo:)
-then check their own column.
+all the words, phrases, prefixes and `-not`s make one tsquery (`a && b && !!c`), so
+each candidate's stored document is decompressed once; field prefixes (ti:, ab:, au:,
+kw:, jo:) narrow by it too, then check their own column. Phrases need each candidate's
+positions: PostgreSQL confirms them on the document (the GIN index has no positions).
 DOI fragments use `ILIKE` (with a pg_trgm index when the extension can be created).
 
 SQLite (the embedded default) has no stemming: each word must appear as a whole word
@@ -75,8 +77,11 @@ def _doi_fragment(text: str) -> Q:
 
 
 def _postgres_q(plan: search.Plan) -> Q:
-    q = Q()
-    positive = []
+    """One tsquery over the stored document for every word, phrase, prefix and `-not`
+    (`a && b && !!c`): each candidate's document is read and decompressed once, not once
+    per term. Field prefixes narrow by the document too, then check their own column."""
+    combined: list[tuple[str, list]] = []
+    checks = Q()
     for term in plan.terms:
         if term.field == "doi" or (term.field == search.ANY and search.is_doi(term.text)):
             hit = _doi_fragment(term.text)
@@ -84,21 +89,27 @@ def _postgres_q(plan: search.Plan) -> Q:
             hit = Q(pmid=term.text)
         else:
             query, params = _tsquery(term)
-            document = DOCUMENT_SQL if term.field == search.ANY else _field_document(term.field)
-            if term.negate:
-                q &= _matches(document, query, params, negate=True)
+            if term.field != search.ANY:
+                if term.negate:
+                    checks &= _matches(_field_document(term.field), query, params, negate=True)
+                    continue
+                hit = _matches(_field_document(term.field), query, params)
+                combined.append((query, params))  # let the index narrow first
+            elif term.negate:
+                # "-the": a query of stop words only excludes nothing (`!!` of it is empty).
+                combined.append((f"!! ({query})", params))
                 continue
-            hit = _matches(document, query, params)
-            if term.field == search.ANY and search.is_pmid(term.text):
-                hit |= Q(pmid=term.text)
-            elif term.field != search.ANY:
-                positive.append((query, params))  # let the index narrow first
-        q &= ~hit if term.negate else hit
-    if positive:
-        query = " && ".join(f"({sql})" for sql, _ in positive)
-        params = [p for _, ps in positive for p in ps]
-        q &= _matches(DOCUMENT_SQL, query, params)
-    return q
+            elif search.is_pmid(term.text):
+                hit = _matches(DOCUMENT_SQL, query, params) | Q(pmid=term.text)
+            else:
+                combined.append((query, params))
+                continue
+        checks &= ~hit if term.negate else hit
+    if not combined:
+        return checks
+    query = " && ".join(f"({sql})" for sql, _ in combined)
+    params = [p for _, ps in combined for p in ps]
+    return _matches(DOCUMENT_SQL, query, params) & checks
 
 
 _SQLITE_ANY = ("title", "abstract", "journal", "authors", "keywords", "doi", "pmid")
@@ -134,12 +145,14 @@ def _sqlite_q(plan: search.Plan) -> Q:
 
 def search_q(plan: search.Plan) -> Q:
     """The records matching `plan`, as a filter for Record querysets."""
-    q = _postgres_q(plan) if connection.vendor == "postgresql" else _sqlite_q(plan)
+    # The years first: PostgreSQL checks conditions of equal cost in the order written,
+    # and a year is cheaper to compare than a document to decompress.
+    q = Q()
     if plan.year_from is not None:
         q &= Q(year__gte=plan.year_from)
     if plan.year_to is not None:
         q &= Q(year__lte=plan.year_to)
-    return q
+    return q & (_postgres_q(plan) if connection.vendor == "postgresql" else _sqlite_q(plan))
 
 
 def search_records(records: QuerySet, text_or_plan) -> QuerySet:

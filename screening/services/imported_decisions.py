@@ -43,6 +43,7 @@ from screening.models import (
 )
 from screening.services import journey
 from screening.services.ranking import schedule_retrain
+from screening.services.record_stats import append_history
 
 _CHUNK = 2000
 
@@ -107,7 +108,7 @@ def apply_imported_decisions(*, batch: ImportBatch) -> int:
     # New records have no full text yet: passing title/abstract means "sought".
     journey.move(excluded, flow.Event.TA_EXCLUDE, by=by)
     journey.move(included, flow.ta_include_event(retrieved=None), by=by)
-    VoteEvent.objects.bulk_create(
+    append_history(
         [
             VoteEvent(
                 review_id=batch.review_id,
@@ -129,8 +130,7 @@ def apply_imported_decisions(*, batch: ImportBatch) -> int:
                 },
             )
             for record in [*excluded, *included]
-        ],
-        batch_size=_CHUNK,
+        ]
     )
     schedule_retrain(batch.review_id)
     return len(outcomes)

@@ -22,6 +22,7 @@ from django.db import transaction
 
 from screening import flow
 from screening.models import Lease, Record, VoteAction, VoteEvent
+from screening.services.record_stats import append_history
 
 _CHUNK = 2000
 
@@ -93,7 +94,7 @@ def move(
     moved_ids = [record.pk for record, _, _ in moves]
     drop_leases(moved_ids)
     if history:
-        VoteEvent.objects.bulk_create(
+        append_history(
             [
                 VoteEvent(
                     review_id=record.review_id,
@@ -107,8 +108,7 @@ def move(
                     after={"state": target, "event": str(event)},
                 )
                 for record, before, target in moves
-            ],
-            batch_size=_CHUNK,
+            ]
         )
     flow_changed(review_ids.pop())
     return len(moves)

@@ -31,6 +31,7 @@ from screening.models import (
 )
 from screening.services import journey
 from screening.services.ranking import schedule_retrain
+from screening.services.record_stats import append_history, votes_changed
 from screening.services.settings import screening_settings_for
 
 
@@ -70,16 +71,20 @@ def vote_snapshot(vote: Vote | None) -> dict | None:
 def record_event(
     *, record: Record, stage: str, actor, action: str, before: dict | None, after: dict | None
 ) -> None:
-    VoteEvent.objects.create(
-        review_id=record.review_id,
-        record=record,
-        record_pk=record.pk,
-        record_title=record.title[:1000],
-        stage=stage,
-        actor=actor,
-        action=action,
-        before=before,
-        after=after,
+    append_history(
+        [
+            VoteEvent(
+                review_id=record.review_id,
+                record=record,
+                record_pk=record.pk,
+                record_title=record.title[:1000],
+                stage=stage,
+                actor=actor,
+                action=action,
+                before=before,
+                after=after,
+            )
+        ]
     )
 
 
@@ -182,6 +187,7 @@ def cast_vote(
             reason=reason_obj,
             note=note,
         )
+        votes_changed([record.pk])
         votes.append(vote)
         record_event(
             record=record,

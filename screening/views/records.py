@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 
 from reviewapp.access import review_view
 from reviewapp.models import Membership, Review, Role
@@ -135,6 +135,9 @@ def record_list(request: HttpRequest, review: Review, membership: Membership) ->
             else None
         ),
         "can_tag": membership.can(Role.REVIEWER),
+        # The rows link to records/<id>/screening/ (record_detail): one reverse per page.
+        "records_url": reverse("record_list", args=[review.pk]),
+        "picker_once": True,  # one tag picker for the page (screening/tags/_record_tags.html)
     }
     return render(request, "screening/records/list.html", context)
 

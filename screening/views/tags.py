@@ -122,6 +122,8 @@ def record_tag(
             review=review, membership=membership, record=record, user=request.user
         )
         context["error"] = error
+        # From the records list, whose rows open the page's one picker (list.html).
+        context["picker_once"] = request.POST.get("picker_once") == "1"
         return render(request, "screening/tags/_record_tags.html", context)
     if error:
         messages.error(request, error)

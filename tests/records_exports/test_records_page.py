@@ -140,6 +140,15 @@ def test_it_runs_the_same_number_of_queries_whatever_the_page_size(
     with django_assert_num_queries(14):
         response = page(client, world, f"per_page={per_page}")
     assert len(listed(response)) == per_page
+    # Sorted by votes: the stored count (screening.services.record_stats), no more queries.
+    with django_assert_num_queries(14):
+        response = page(client, world, f"per_page={per_page}&ordering=-votes")
+    assert len(listed(response)) == per_page
+    # By last activity: two more, the records the member has no event on (by the stored
+    # time) and those they have (their own events), merged (record_order.LastActivityOrder).
+    with django_assert_num_queries(16):
+        response = page(client, world, f"per_page={per_page}&ordering=-activity")
+    assert len(listed(response)) == per_page
 
 
 def test_it_hides_the_page_from_outsiders(client_for, world):

@@ -209,12 +209,14 @@ def test_the_htmx_vote_and_next_costs_at_most_twice_the_api_next_and_vote(world,
             )
         assert response.status_code == 200 and b'data-testid="my-remaining"' in response.content
         api_total = len(api_next) + len(api_vote)
-        # Measured: API next 10 + vote 15; the page's vote + next + progress 34, or 38
+        # Measured: API next 10 + vote 16; the page's vote + next + progress 35, or 39
         # when the team's shared progress figures are recounted (a record moved, or 3 s).
-        assert api_total <= 25, [
+        # (One more each since the vote keeps the record's stored vote count, and one more
+        # when it settles the record: its last public activity; services.record_stats.)
+        assert api_total <= 26, [
             q["sql"] for q in api_next.captured_queries + api_vote.captured_queries
         ]
-        assert len(page_vote) <= 38, [q["sql"] for q in page_vote.captured_queries]
+        assert len(page_vote) <= 40, [q["sql"] for q in page_vote.captured_queries]
         assert len(page_vote) <= 2 * api_total
 
 
