@@ -120,7 +120,7 @@ def test_the_migration_backfill_and_recount_give_the_same_figures(world):
     screened_review(world)
     expected = recounted(world.review)
     Record.objects.filter(review=world.review).update(vote_count=0, activity_at=None)
-    migration = importlib.import_module("screening.migrations.0020_record_list_figures")
+    migration = importlib.import_module("screening.migrations.0021_record_list_figures")
     migration.backfill(apps, None)
     assert stored(world.review) == expected
     Record.objects.filter(review=world.review).update(vote_count=7, activity_at=None)

@@ -48,7 +48,7 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("screening", "0019_ranked_order")]
+    dependencies = [("screening", "0020_page_indexes")]
 
     operations = [
         migrations.AddField(
