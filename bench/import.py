@@ -162,7 +162,7 @@ def run_one(size: int, workdir: Path) -> dict:
     if batch.status == "failed":
         raise SystemExit(f"import failed: {batch.error}")
     records = Record.objects.filter(review=review)
-    while records.filter(dedupe_checked=False).exists():
+    while records.awaiting_dedupe().exists():
         time.sleep(0.1)
     done_at = time.perf_counter()
     groups: dict[int, set[str]] = {}
@@ -198,7 +198,7 @@ def _wait_for(batch, records) -> float:
     imported_s = time.perf_counter() - started
     if batch.status == "failed":
         raise SystemExit(f"import failed: {batch.error}")
-    while records.filter(dedupe_checked=False).exists():
+    while records.awaiting_dedupe().exists():
         time.sleep(0.1)
     return imported_s
 
