@@ -150,10 +150,36 @@ def test_a_later_run_reuses_unchanged_records_work_and_redoes_edited_ones(world)
     assert second[kept.pk] is first[kept.pk]  # unchanged: the earlier work reused
     assert second[edited.pk][1] is not first[edited.pk][1]  # edited: normalised again
     assert (
-        second[edited.pk][1].title
+        dedupe_cache.normalised(second[edited.pk]).title
         == "naltrexone at low dose and sleep quality in chronic pain a cohort"
     )
     # The verdict follows the corrected title, not the remembered one.
     copy.refresh_from_db()
     assert copy.state == RecordState.DUPLICATE
     assert copy.duplicate_group.primary_id == edited.pk
+
+
+def test_a_worker_keeps_one_reviews_records_compactly_and_drops_it_for_another(world):
+    from reviewapp.services import create_review
+    from screening.services import dedupe_cache
+
+    dedupe_cache.forget()
+    batch = make_batch(world.review)
+    ids = {
+        make_record(batch, title=f"Naltrexone trial number {i}", dedupe_checked=False).pk
+        for i in range(3)
+    }
+    services.dedupe_review(review_id=world.review.pk)
+    kept = dedupe_cache._kept[world.review.pk]
+    assert set(kept) == ids
+    # Between runs each record is one bytes object, not a graph of Python objects.
+    assert all(isinstance(blob, bytes) for _, blob in kept.values())
+    assert dedupe_cache.normalised(kept[min(ids)]).title == "naltrexone trial number 0"
+
+    other = create_review(owner=world.lead, title="Another review")
+    copy = make_record(make_batch(other), title="Naltrexone trial number 0", dedupe_checked=False)
+    # A run over another review drops the first one's records before it normalises its own.
+    dedupe_cache.Normaliser(other.pk)
+    assert dedupe_cache._kept == {}
+    services.dedupe_review(review_id=other.pk)
+    assert set(dedupe_cache._kept) == {other.pk} and set(dedupe_cache._kept[other.pk]) == {copy.pk}
