@@ -153,7 +153,12 @@ def _confirmed(verdict):
     return replace(verdict, decision=DUPLICATE)
 
 
+_BLOCKING_WORDS = ("differ", " vs ", "never", "too generic", "missing", "cut short")
+
+
 def _show_misses(data, verdicts, found, truth_pairs) -> None:
+    """Each false and missed pair, the two records' fields side by side, and the reasons
+    that kept it from an automatic merge (or made it one)."""
     from screening.dedupe.normalise import normalise_record
     from screening.dedupe.scoring import compare
 
@@ -165,10 +170,23 @@ def _show_misses(data, verdicts, found, truth_pairs) -> None:
         verdict = verdict_of.get(pair) or compare(
             normalise_record(a), normalise_record(b), title_floor=0
         )
-        print(f"--- {label} {pair} {verdict}")
-        for r in (a, b):
-            print(f"    {r.year} | {r.title[:110]} | {'; '.join(r.authors[:3])[:60]} | "
-                  f"{r.journal[:40]} | v{r.volume} n{r.issue} p{r.pages} | {r.doi}")  # fmt: skip
+        decision = getattr(verdict, "decision", "not compared")
+        reasons = getattr(verdict, "reasons", ())
+        blocked = [r for r in reasons if any(w in r for w in _BLOCKING_WORDS)]
+        print(f"--- {label} {pair[0]} / {pair[1]}: {decision}; "
+              f"{'blocked by' if label == 'MISSED' else 'reasons'}: "
+              f"{'; '.join(blocked if label == 'MISSED' else reasons) or '-'}")  # fmt: skip
+        rows = (
+            ("title", lambda r: r.title[:70]),
+            ("authors", lambda r: "; ".join(r.authors)[:70]),
+            ("journal", lambda r: r.journal[:70]),
+            ("vol/iss/pp", lambda r: f"v{r.volume} n{r.issue} p{r.pages}"),
+            ("year", lambda r: str(r.year)),
+            ("doi", lambda r: r.doi),
+            ("abstract", lambda r: " ".join(r.abstract.split())[:70]),
+        )
+        for name, field in rows:
+            print(f"    {name:10} {field(a):72} | {field(b)}")
 
     for pair in sorted(found - truth_pairs):
         show(pair, "FALSE")

@@ -19,6 +19,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from extraction import figures, selectors
+from extraction.api_schemas import (
+    BARS,
+    CONSENSUS_FINAL,
+    FORM_DEFINITION,
+    SHEET_VALUES,
+    SHEET_VALUES_IN,
+    TRAFFIC_LIGHT,
+    json_field,
+)
 from extraction.domain.forms import FormDefinitionError, definition_from_dict
 from extraction.domain.rob2 import Judgement
 from extraction.instruments import rob2_assessment
@@ -56,8 +65,10 @@ FormOut = inline_serializer(
     {
         "version": serializers.IntegerField(allow_null=True),
         "created_at": serializers.DateTimeField(allow_null=True),
-        "definition": serializers.DictField(
-            allow_null=True, help_text="The form definition (format reviewapp.extraction_form)."
+        "definition": json_field(
+            FORM_DEFINITION,
+            allow_null=True,
+            help_text="The form definition (format reviewapp.extraction_form).",
         ),
     },
 )
@@ -194,7 +205,7 @@ class SheetOut(serializers.Serializer):
     assessor = serializers.CharField()
     done = serializers.BooleanField()
     hidden = serializers.BooleanField(help_text="True while blinding hides the values.")
-    values = serializers.JSONField(allow_null=True)
+    values = json_field(SHEET_VALUES, allow_null=True, help_text="null while hidden")
     proposed = ProposalsOut(
         allow_null=True,
         help_text="RoB 2 only: the algorithm's proposals from these answers (null otherwise, "
@@ -203,7 +214,9 @@ class SheetOut(serializers.Serializer):
 
 
 class SheetIn(serializers.Serializer):
-    values = serializers.DictField(
+    values = json_field(
+        SHEET_VALUES_IN,
+        base=serializers.DictField,
         required=False,
         help_text="Item key -> value; an empty value clears it. Keys not sent are untouched. "
         "extraction: the form's field keys (GET extraction/form/). rob2: signalling questions "
@@ -325,10 +338,8 @@ class SheetList(APIView):
 ConsensusOut = inline_serializer(
     "Consensus",
     {
-        "values": serializers.JSONField(help_text="Item key -> the value recorded as final."),
-        "final": serializers.JSONField(
-            help_text="Item key -> {value, source}: consensus, agreed, single or pending."
-        ),
+        "values": json_field(SHEET_VALUES, help_text="Item key -> the value recorded as final."),
+        "final": json_field(CONSENSUS_FINAL),
     },
 )
 
@@ -460,8 +471,8 @@ class RobSummaryOut(serializers.Serializer):
     tool = serializers.CharField()
     title = serializers.CharField()
     domains = serializers.ListField(child=serializers.CharField())
-    traffic_light = serializers.JSONField(help_text="[{study, judgements: [...]}]")
-    bars = serializers.JSONField(help_text="[{domain, percent: {judgement: %}}]")
+    traffic_light = json_field(TRAFFIC_LIGHT, help_text="One row per study, one cell per domain")
+    bars = json_field(BARS, help_text="The bar chart: one bar per domain")
     weighted = serializers.BooleanField()
 
 

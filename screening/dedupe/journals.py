@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz.fuzz import token_set_ratio
 
 
+# A review names a few hundred journals, so most pairs of names come back often.
+@lru_cache(maxsize=100_000)
 def journal_agreement(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
     """Whether two journals are the same, None if either is unknown.
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
+
+from rapidfuzz.fuzz import ratio
 
 from screening.dedupe.blocking import block_keys, candidate_pairs
 from screening.dedupe.normalise import NormRecord, normalise_record
@@ -52,6 +56,44 @@ def mark_recurring_titles(records: list[NormRecord]) -> list[NormRecord]:
     return [replace(r, recurring=True) if r.title_key in recurring else r for r in records]
 
 
+# Two titles less alike than this (rapidfuzz ratio, 0..100) name different works.
+UNRELATED_TITLES = 60.0
+# Distinct items of one DOI looked at; a supplement's DOI shows itself in the first few.
+_COLLECTION_SAMPLE = 20
+
+
+def mark_collection_dois(records: list[NormRecord]) -> list[NormRecord]:
+    """`records`, with `collection_doi` set where the review gives one DOI to two items
+    at different places: unrelated titles (less than UNRELATED_TITLES alike) on different
+    first pages, both known. That is a supplement's (or abstract book's) DOI that every
+    abstract in it carries, and it is no evidence that two of its records are one report
+    (tests/dedupe/cases/3_different_dois.json). A title and its translation under one
+    DOI share the first page (or lack one), so they keep their DOI as evidence.
+    """
+    items: dict[str, list[tuple[str, str]]] = {}
+    collection: set[str] = set()
+    for r in records:
+        if not r.doi or not r.title or not r.page_start or r.doi in collection:
+            continue
+        page = r.page_start.lstrip(_PAGE_PREFIX) or r.page_start  # "S69" is page 69
+        seen = items.setdefault(r.doi, [])
+        if (r.title, page) in seen:
+            continue
+        if any(
+            page != other_page and ratio(title, r.title, score_cutoff=UNRELATED_TITLES) == 0
+            for title, other_page in seen
+        ):
+            collection.add(r.doi)
+        elif len(seen) < _COLLECTION_SAMPLE:
+            seen.append((r.title, page))
+    if not collection:
+        return records
+    return [replace(r, collection_doi=True) if r.doi in collection else r for r in records]
+
+
+_PAGE_PREFIX = "abcdefghijklmnopqrstuvwxyz"
+
+
 def find_duplicates(
     records: Sequence[DedupeRecord],
     *,
@@ -67,7 +109,37 @@ def find_duplicates(
     caller's cache of `normalise_record` and `block_keys` (same results, less work for
     records unchanged since the caller's last run).
     """
-    normalised = mark_recurring_titles(drop_counter_issues([normalise(r) for r in records]))
+    with _cyclic_gc_paused():
+        return _find_duplicates(records, new_ids, normalise, keys)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused while the matcher runs.
+
+    The matcher makes hundreds of thousands of small objects (normalised records,
+    keys, tuples) and no reference cycles; each full collection walks all of them, so
+    collections made a 100k-record run about a third slower and its time grow faster
+    than the number of records. Reference counting still frees everything at once.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _find_duplicates(
+    records: Sequence[DedupeRecord],
+    new_ids: Collection | None,
+    normalise: Callable[[DedupeRecord], NormRecord],
+    keys: Callable[[NormRecord], list[tuple[str, str]]],
+) -> list[PairVerdict]:
+    normalised = mark_collection_dois(
+        mark_recurring_titles(drop_counter_issues([normalise(r) for r in records]))
+    )
     is_new = None
     if new_ids is not None:
         wanted = set(new_ids)

@@ -93,6 +93,10 @@ class NormRecord:
     # The same informative title at three or more places (volume, issue, first page,
     # year) in the set: a recurring item of a serial; set by the matcher.
     recurring: bool = False
+    # The review gives this DOI to records with unrelated titles (an abstract book's
+    # DOI shared by every abstract of a supplement): it identifies no one record, so a
+    # shared DOI is no evidence; set by the matcher.
+    collection_doi: bool = False
 
 
 def fold(text: str) -> str:
@@ -120,15 +124,28 @@ def normalise_title(title: str) -> str:
     """
     if is_placeholder(title):
         return ""
-    text = _ANNOTATION.sub(" ", title)
+    # Each pattern below needs a "[", ":", "(" or "," / "." to match; most titles
+    # lack some of them, and skipping a pattern that cannot match saves its scan.
+    text = title
+    if "[" in text:
+        text = _ANNOTATION.sub(" ", text)
     # "Erratum: <the article's title>": the notice kind is read from the raw title
     # (notice_kind); the title itself is the article's, so that two notices about
     # one article compare alike. A bare "Erratum" stays a (generic) title.
-    text = _NOTICE_PREFIX.sub("", text)
-    text = _TRAILING_TAG.sub(" ", _TRANSLATION_NOTE.sub(" ", text))
-    text = _ERRATUM_CITATION.sub(" ", text)
-    text = re.sub(r"(?<=\d)[,.](?=\d{3}\b)", "", text)  # "10,000" is one number
+    if ":" in text:
+        text = _NOTICE_PREFIX.sub("", text)
+    if "(" in text:
+        text = _TRANSLATION_NOTE.sub(" ", text)
+    if "[" in text:
+        text = _TRAILING_TAG.sub(" ", text)
+    if "(" in text:
+        text = _ERRATUM_CITATION.sub(" ", text)
+    if "," in text or "." in text:
+        text = _THOUSANDS.sub("", text)  # "10,000" is one number
     return _squeeze(fold(text), " ").strip()
+
+
+_THOUSANDS = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
 
 
 _NOTICE_PREFIX = re.compile(
@@ -162,6 +179,21 @@ _NOTICE_WORDS = re.compile(
     r"|\(\d{4}\)",
     re.I,
 )
+_NOTICE_PLAIN_WORDS = (
+    "retract", "withdrawn", "concern", "errat", "corrigend", "correction", "reply",
+    "response", "comment",
+)  # fmt: skip
+
+
+def _may_be_notice(title: str) -> bool:
+    """`_NOTICE_WORDS.search(title)`, answered without the regex for the common case:
+    an ASCII title with no ":" or "(" can only match one of the plain words."""
+    if ":" in title or "(" in title or not title.isascii():
+        return bool(_NOTICE_WORDS.search(title))
+    lower = title.lower()
+    return any(word in lower for word in _NOTICE_PLAIN_WORDS)
+
+
 _NOTICE_TYPES = (
     ("retraction", re.compile(r"retraction|retracted")),
     ("erratum", re.compile(r"erratum|correction|corrigendum")),
@@ -175,7 +207,7 @@ def notice_kind(title: str, publication_type: str = "") -> str:
     Erratum, retraction, comment and reply notices often repeat the title of the
     article they are about, so they must never be merged with it.
     """
-    if not _NOTICE_WORDS.search(title or "") and not publication_type:
+    if not publication_type and not _may_be_notice(title or ""):
         return ""
     if _ERRATUM_CITATION.search(title or ""):
         return "erratum"
@@ -197,6 +229,8 @@ _PART = re.compile(r"\b(?:part|pt|teil|partie)\s+([ivx]+|\d+|one|two|three|[a-h]
 
 def title_part(norm_title: str) -> str:
     """The part number of a multi-part paper ("Part II" -> "2"), or ""."""
+    if "part" not in norm_title and "pt" not in norm_title and "teil" not in norm_title:
+        return ""  # "partie" contains "part": the pattern cannot match
     match = _PART.search(norm_title)
     if not match:
         return ""
@@ -262,6 +296,7 @@ def informative(norm_title: str, norm_journal: str) -> bool:
 _ISSUE_NUMBER = re.compile(r"\d+")
 
 
+@lru_cache(maxsize=20_000)  # a review has few distinct values
 def issue_numbers(issue: str) -> frozenset[str]:
     """The issue numbers an issue field names: "3" -> {3}, "3-4" / "3/4" -> {3, 4}.
 
@@ -318,16 +353,18 @@ def _is_initials(token: str) -> bool:
 def normalise_author(raw: str) -> Author | None:
     """Reduce "Smith, John A.", "Smith JA", "J. A. Smith" and "John Smith" to one form.
 
-    Names in other scripts are transliterated ("Иванов, И. И." is "Ivanov, I. I.").
+    Names in other scripts are transliterated ("Иванов, И. И." is "Ivanov, I. I."),
+    so everything below works on ASCII text (`_fold_ascii`, `_key_ascii`).
     """
     raw = raw.strip()
     if not raw.isascii():
         raw = anyascii(raw)
-    if is_placeholder(raw) or not raw:
+    if not raw or raw.strip().lower().strip(".[]") in _PLACEHOLDERS:
         return None
-    if "," in raw:
+    comma = "," in raw
+    if comma:
         surname, _, given = raw.partition(",")
-        surname_tokens = fold(surname).split()
+        surname_tokens = _fold_ascii(surname).split()
         given_tokens = given.replace(".", ". ").split()
         alternatives: tuple[str, ...] = ()
     else:
@@ -338,29 +375,46 @@ def normalise_author(raw: str) -> Author | None:
             cut = len(tokens)
             while cut > 1 and initial_flags[cut - 1]:
                 cut -= 1
-            surname_tokens, given_tokens = fold(" ".join(tokens[:cut])).split(), tokens[cut:]
+            surname_tokens = _fold_ascii(" ".join(tokens[:cut])).split()
+            given_tokens = tokens[cut:]
             alternatives = ()
         elif len(tokens) > 1:
             # "J. A. Smith" or "John Smith"; "Omulo Sylvia" is ambiguous.
-            surname_tokens, given_tokens = fold(tokens[-1]).split(), tokens[:-1]
-            alternatives = () if initial_flags[0] else (_key(fold(tokens[0])),)
+            surname_tokens, given_tokens = _fold_ascii(tokens[-1]).split(), tokens[:-1]
+            alternatives = () if initial_flags[0] else (_key_ascii(_fold_ascii(tokens[0])),)
         else:
-            surname_tokens, given_tokens, alternatives = fold(raw).split(), [], ()
-    surname_tokens = [t for t in surname_tokens if t.strip(".") not in _SUFFIXES] or surname_tokens
-    surname = _key(" ".join(surname_tokens))
+            surname_tokens, given_tokens, alternatives = _fold_ascii(raw).split(), [], ()
+    if len(surname_tokens) > 1:  # a lone token stays, suffix or not
+        surname_tokens = [
+            t for t in surname_tokens if t.strip(".") not in _SUFFIXES
+        ] or surname_tokens
+    surname = _key_ascii(" ".join(surname_tokens))
     if not surname:
         return None
     if len(surname_tokens) > 1:
         # "van der Graaf" is filed as "Graaf" or "Van Graaf" by other exports.
-        alternatives += (_key(surname_tokens[-1]),)
-    if "," in raw and given_tokens and not _is_initials(given_tokens[0]):
+        alternatives += (_key_ascii(surname_tokens[-1]),)
+    given_keys = [_key_ascii(_fold_ascii(t)) for t in given_tokens]
+    if comma and given_tokens and not _is_initials(given_tokens[0]):
         # "Le, Quintrec M." is "Le Quintrec, M." split at the wrong space.
-        alternatives += (surname + _key(fold(given_tokens[0])),)
-    given_keys = [k for k in (_key(fold(t)) for t in given_tokens) if k and k not in _SUFFIXES]
+        alternatives += (surname + given_keys[0],)
+    given_keys = [k for k in given_keys if k and k not in _SUFFIXES]
     initials = "".join(k[0] for k in given_keys)
     if len(given_tokens) == 1 and len(given_keys) == 1 and _is_initials(given_tokens[0]):
         initials = given_keys[0]  # "JA" is two initials
     return Author(surname=surname, initials=initials, alternatives=alternatives)
+
+
+def _fold_ascii(text: str) -> str:
+    """`fold` of an ASCII text (the same result, without the Unicode steps)."""
+    if "<" in text:
+        text = _HTML_TAG.sub("", text)
+    return text.lower().replace("&", " and ")
+
+
+def _key_ascii(text: str) -> str:
+    """`_key` of a folded ASCII text."""
+    return _ASCII_NON_ALNUM.sub("", text)
 
 
 def _key(text: str) -> str:
@@ -443,6 +497,7 @@ def normalise_pmid(pmid: str) -> str:
     return digits.lstrip("0")
 
 
+@lru_cache(maxsize=20_000)  # a review has few distinct values
 def normalise_volume(volume: str) -> str:
     """The volume number alone: "44 (2 Supplement 1)" -> "44"; "" when none or garbled."""
     if is_placeholder(volume):
@@ -483,6 +538,7 @@ def _plain_issues(numbers: frozenset[str], page_start: str) -> frozenset[str]:
 _LETTERS_AND_ZERO = "abcdefghijklmnopqrstuvwxyz0"
 
 
+@lru_cache(maxsize=20_000)  # a review has few distinct values
 def _issue_in_volume(volume: str) -> frozenset[str]:
     match = _ISSUE_IN_VOLUME.match(volume or "")
     return frozenset({match.group(1).lstrip("0") or "0"}) if match else frozenset()

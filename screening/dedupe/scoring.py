@@ -21,6 +21,10 @@ The policy, in terms of evidence (issue 12):
   volume, year and numeric first page (or DOI). A year one apart is online-first
   when journal and volume agree, or when one record has an online-first record's
   shape (no volume or issue, paged 1-N or the same DOI, a year before the other).
+* A DOI that the review also gives to an unrelated title on another first page (a
+  supplement's or abstract book's DOI that each of its abstracts carries;
+  `matcher.mark_collection_dois`) is no evidence: the pair is judged on its other
+  fields, as if it had no DOI. Two different DOIs still conflict.
 * Never evidence: a generic or recurring heading ("Editorial", "Editor's comments",
   "In this issue", "Book reviews", "Index", in several languages) — such a pair with
   a conflict is "distinct", without one it is "maybe"; two titles that normalise to
@@ -229,7 +233,9 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
     `title_floor` (0..100) lets the caller skip pairs whose titles are too different
     when they share no identifier or volume and first page; 0 scores every pair.
     """
-    same_doi = bool(a.doi) and a.doi == b.doi
+    # A DOI the review gives to unrelated titles (a supplement's) proves nothing.
+    collection_doi = bool(a.doi) and a.doi == b.doi and a.collection_doi
+    same_doi = bool(a.doi) and a.doi == b.doi and not collection_doi
     same_pmid = bool(a.pmid) and a.pmid == b.pmid
     same_place = bool(a.volume) and a.volume == b.volume and a.page_start == b.page_start != ""
     shortcut = title_floor and a.title and b.title and not (same_doi or same_pmid or same_place)
@@ -283,6 +289,8 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
     # Identifiers.
     if same_doi:
         ev.support.append(f"same DOI {a.doi}")
+    elif collection_doi:
+        ev.support.append(f"same DOI {a.doi}, {_COLLECTION}")
     elif a.doi and b.doi:
         if a.doi_base == b.doi_base:
             ev.cap_maybe.append(f"DOIs differ only by version ({a.doi} vs {b.doi})")
@@ -378,6 +386,7 @@ def compare(a: NormRecord, b: NormRecord, *, title_floor: float = TITLE_FLOOR) -
 
 
 _GENERIC = "title too generic to identify a paper"
+_COLLECTION = "which other titles in this review carry too: no evidence"
 
 
 def _authors_agree(a: NormRecord, b: NormRecord, first: bool | None, share: float) -> bool:

@@ -102,7 +102,7 @@ _PARSERS: dict[str, Callable[[str], Iterator[ParsedRecord | Rejection]]] = {
 LINE_FORMATS = frozenset(
     {"ris", "medline", "wos", "wos-tab", "endnote-tagged", "csv", "ovid", "xlsx", "zip"}
 )
-_TAKE_BUDGET = frozenset({"bibtex", "csv", "xlsx"})
+_TAKE_BUDGET = frozenset({"bibtex", "csv", "xlsx", "endnote-xml", "pubmed-xml"})
 
 
 def iter_records(data: bytes, *, fmt: str | None = None) -> Iterator[ParsedRecord | Rejection]:

@@ -4,6 +4,7 @@ escapes become Unicode; the entry key is the record key."""
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator
 
 import bibtexparser
@@ -18,6 +19,7 @@ from bibtexparser.model import (
 from pylatexenc.latex2text import LatexNodes2Text
 
 from . import aliases
+from .bibtex_fast import entry_start, simple_entry
 from .budget import DEFAULT, Budget
 from .decoding import FileLines
 from .lines import iter_lines
@@ -52,10 +54,17 @@ def _unenclose(value: str) -> str:
 
 def _raw(entry: Entry, *, enclosed: bool) -> dict[str, list[str]]:
     """The entry's fields as written (LaTeX kept), so an export can give them back."""
-    raw: dict[str, list[str]] = {"ENTRYTYPE": [entry.entry_type], "ID": [entry.key]}
-    for item in entry.fields:
-        value = _unenclose(str(item.value)) if enclosed else str(item.value)
-        raw.setdefault(item.key.strip().lower(), []).append(value)
+    fields = (
+        (item.key, _unenclose(str(item.value)) if enclosed else str(item.value))
+        for item in entry.fields
+    )
+    return _raw_of(entry.entry_type, entry.key, fields)
+
+
+def _raw_of(entry_type: str, key: str, fields: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    raw: dict[str, list[str]] = {"ENTRYTYPE": [entry_type], "ID": [key]}
+    for name, value in fields:
+        raw.setdefault(name.strip().lower(), []).append(value)
     return raw
 
 
@@ -78,10 +87,7 @@ def _split_keywords(value: str) -> list[str]:
     return [clean_text(word) for word in _KEYWORD_SEPARATOR.split(value) if word.strip()]
 
 
-def _record(
-    entry: Entry, line: int, *, budget: Budget, enclosed: bool = False
-) -> ParsedRecord | Rejection:
-    raw = _raw(entry, enclosed=enclosed)
+def _record(raw: dict[str, list[str]], line: int, *, budget: Budget) -> ParsedRecord | Rejection:
     record = build_record(
         _decoded(raw, max_chars=budget.max_field_chars),
         aliases.BIBTEX,
@@ -131,46 +137,45 @@ def _piece(start: int, parts: list[str], size: int, budget: Budget) -> tuple[int
     return start, "".join(parts)
 
 
-def _batches(lines: Iterable[str], budget: Budget) -> Iterator[tuple[int, str] | Rejection]:
-    """Consecutive pieces joined into batches of about `_BATCH_CHARS` (one bibtexparser
-    call each), each with its first line; rejections in between, in file order."""
-    first, parts, size = 0, [], 0
-    for piece in _entries(lines, budget):
-        if isinstance(piece, Rejection) or size >= _BATCH_CHARS:
-            if parts:
-                yield first, "".join(parts)
-            first, parts, size = 0, [], 0
-        if isinstance(piece, Rejection):
-            yield piece
-            continue
-        first = first or piece[0]
-        parts.append(piece[1])
-        size += len(piece[1])
-    if parts:
-        yield first, "".join(parts)
-
-
-def _blocks(lines: Iterable[str], budget: Budget) -> Iterator[tuple[int, object]]:
-    """``(line, block)`` for every block in file order, batch by batch. ``@string``
+class _Slow:
+    """Pieces bibtexparser reads, a batch of about `_BATCH_CHARS` per call. ``@string``
     macros apply to every later entry (each batch is parsed with those defined so far)
     and an entry key already used earlier is refused as bibtexparser refuses it within
     one text."""
-    strings: list[String] = []
-    keys: set[str] = set()
-    for batch in _batches(lines, budget):
-        if isinstance(batch, Rejection):
-            yield batch.line, batch
-            continue
-        first, text = batch
-        seeded = len(strings)
-        library = bibtexparser.parse_string(text, library=Library(strings))
-        new = library.blocks[seeded:]
-        for block in sorted(new, key=lambda b: b.start_line or 0):
+
+    def __init__(self) -> None:
+        self.strings: list[String] = []
+        self.keys: set[str] = set()
+        self.first, self.parts, self.size = 0, [], 0
+        self.may_define_macros = False  # a pending piece may be a @string
+
+    def add(self, line: int, text: str) -> None:
+        self.first = self.first or line
+        self.parts.append(text)
+        self.size += len(text)
+        self.may_define_macros = self.may_define_macros or "@string" in text.lower()
+
+    def flush(self, before: tuple[int, str] | None = None) -> Iterator[tuple[int, object]]:
+        """Parse the pending pieces. `before`: the line and start (``@type{``) of the
+        piece that follows, shown to bibtexparser so that an entry left open ends where
+        that block starts, with bibtexparser's own message, as when read in one text."""
+        if not self.parts:
+            return
+        first, text = self.first, "".join(self.parts)
+        self.first, self.parts, self.size, self.may_define_macros = 0, [], 0, False
+        next_line = before[0] if before else sys.maxsize
+        seeded = len(self.strings)
+        library = bibtexparser.parse_string(
+            text + (before[1] if before else ""), library=Library(self.strings)
+        )
+        for block in sorted(library.blocks[seeded:], key=lambda b: b.start_line or 0):
             line = first + (block.start_line or 0)
+            if line >= next_line:
+                break
             if isinstance(block, String):
-                strings.append(block)
+                self.strings.append(block)
             elif isinstance(block, Entry):
-                if block.key in keys:
+                if block.key in self.keys:
                     block = DuplicateBlockKeyBlock(
                         key=block.key,
                         previous_block=None,
@@ -178,8 +183,37 @@ def _blocks(lines: Iterable[str], budget: Budget) -> Iterator[tuple[int, object]
                         start_line=block.start_line,
                         raw=block.raw,
                     )
-                keys.add(block.key)
+                self.keys.add(block.key)
             yield line, block
+
+
+def _blocks(lines: Iterable[str], budget: Budget) -> Iterator[tuple[int, object]]:
+    """``(line, block)`` for every block in file order: a plain entry read by
+    `bibtex_fast` as its ``(type, key, fields)``, anything else as bibtexparser's block
+    (a few pieces per call), a piece over the record cap as its rejection."""
+    slow = _Slow()
+    for piece in _entries(lines, budget):
+        if isinstance(piece, Rejection):
+            yield from slow.flush()
+            yield piece.line, piece
+            continue
+        line, text = piece
+        macros = bool(slow.strings) or slow.may_define_macros
+        entry = simple_entry(text, macros=macros)
+        if entry is None:
+            if slow.size >= _BATCH_CHARS:
+                yield from slow.flush()
+            slow.add(line, text)
+            continue
+        # Before it: the pending pieces' macros and keys count for this entry.
+        yield from slow.flush(before=(line, entry_start(text)))
+        if entry[1] in slow.keys:  # a key used before: bibtexparser's refusal
+            slow.add(line, text)
+            yield from slow.flush()
+            continue
+        slow.keys.add(entry[1])
+        yield line, entry
+    yield from slow.flush()
 
 
 def parse(
@@ -192,11 +226,14 @@ def parse(
     for line, block in _blocks(text, budget):
         if isinstance(block, Rejection):
             yield block
+        elif isinstance(block, tuple):
+            yield _record(_raw_of(*block), line, budget=budget)
         elif isinstance(block, Entry):
-            yield _record(block, line, budget=budget)
+            yield _record(_raw(block, enclosed=False), line, budget=budget)
         elif isinstance(block, DuplicateFieldKeyBlock):
             # A field given twice (Scopus repeats funding_details): keep both values.
-            yield _record(block.ignore_error_block, line, budget=budget, enclosed=True)
+            raw = _raw(block.ignore_error_block, enclosed=True)
+            yield _record(raw, line, budget=budget)
         elif isinstance(block, ParsingFailedBlock):
             detail = getattr(block.error, "abort_reason", "") or str(block.error)
             reason = " ".join(detail.split()).rstrip(".") or "the entry is not valid BibTeX"

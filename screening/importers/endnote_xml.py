@@ -6,12 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import aliases
+from .budget import DEFAULT, Budget
+from .decoding import FileLines
 from .records import ParsedRecord, Rejection, build_record
 from .xmltree import flatten, iter_record_elements
 
 
-def parse(text: str) -> Iterator[ParsedRecord | Rejection]:
+def parse(text: str | FileLines, *, budget: Budget = DEFAULT) -> Iterator[ParsedRecord | Rejection]:
     """Yield one record per ``<record>`` element, in file order."""
-    for line, element in iter_record_elements(text, frozenset({"record"})):
-        raw = flatten(element, {})
-        yield build_record(raw, aliases.ENDNOTE_XML, line=line)
+    records = iter_record_elements(
+        text, frozenset({"record"}), max_record_chars=budget.max_record_chars
+    )
+    for line, element in records:
+        if isinstance(element, Rejection):
+            yield element
+        else:
+            yield build_record(flatten(element, {}), aliases.ENDNOTE_XML, line=line)

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
 from . import aliases
+from .budget import DEFAULT, Budget
+from .decoding import FileLines
 from .records import ParsedRecord, Rejection, build_record
 from .xmltree import flatten, iter_record_elements, text_of
 
@@ -44,9 +46,13 @@ def _derived(element: Element) -> dict[str, list[str]]:
     }
 
 
-def parse(text: str) -> Iterator[ParsedRecord | Rejection]:
+def parse(text: str | FileLines, *, budget: Budget = DEFAULT) -> Iterator[ParsedRecord | Rejection]:
     """Yield one record per ``<PubmedArticle>`` (or book article), in file order."""
-    for line, element in iter_record_elements(text, RECORD_TAGS):
+    records = iter_record_elements(text, RECORD_TAGS, max_record_chars=budget.max_record_chars)
+    for line, element in records:
+        if isinstance(element, Rejection):
+            yield element
+            continue
         raw = flatten(element, {})
         record = build_record({**raw, **_derived(element)}, aliases.PUBMED_XML, line=line)
         if isinstance(record, ParsedRecord):

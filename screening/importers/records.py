@@ -66,7 +66,6 @@ class MalformedFile(ImportFileError):
 NO_CONTENT = "record has no title, abstract or identifier"
 CUT_OFF = "record cut off at end of file (no ER line)"
 
-_WHITESPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|2100)(?!\d)")
 _ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORECASE)
@@ -77,7 +76,8 @@ def clean_text(value: str) -> str:
     """Decode HTML entities (exports double-escape them) and collapse whitespace."""
     if "&" in value:
         value = html.unescape(html.unescape(value))
-    return _WHITESPACE.sub(" ", value).strip()
+    # str.split() splits on exactly what `\s` matches, several times faster than re.sub.
+    return " ".join(value.split())
 
 
 def parse_year(value: str) -> int | None:

@@ -1,22 +1,30 @@
 """Safe, streaming access to the record elements of an XML export (EndNote XML, PubMed XML),
-with the line each record starts on and its content flattened to ``path -> values``."""
+with the line each record starts on and its content flattened to ``path -> values``.
+
+expat parses in C and calls back here once per start tag, end tag and run of text; only
+the records are built as elements (by the C TreeBuilder), one at a time. Entities and
+external references are refused as defusedxml refuses them."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from xml.etree.ElementTree import Element, ParseError, TreeBuilder
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser, iterparse
+from xml.etree.ElementTree import Element, TreeBuilder
+from xml.parsers import expat
 
 from .decoding import FileLines
-from .records import MalformedFile, UnsupportedFile
+from .records import ImportFileError, MalformedFile, Rejection, UnsupportedFile
 
 MAX_DEPTH = 100  # elements inside elements; real exports stay under 15
+_CHUNK = 256 * 1024  # characters handed to expat at a time
 
 # Inline markup inside a value (italics in a title, EndNote's <style> runs): part of the text.
 INLINE_TAGS = frozenset({"style", "i", "b", "u", "sup", "sub", "em", "strong", "mml:math"})
+
+UNSAFE = (
+    "This XML file declares entities or external references, which reviewapp refuses "
+    "to read for safety. Export the records again from the reference manager."
+)
 
 
 def _local(tag: str) -> str:
@@ -50,69 +58,135 @@ def flatten(element: Element, raw: dict[str, list[str]], prefix: str = "") -> di
     return raw
 
 
-class _LineBuilder(TreeBuilder):
-    """Builds the tree and notes the line each record element starts on, read from expat
-    while it reports the start tag."""
-
-    def __init__(self, record_tags: frozenset[str]) -> None:
-        super().__init__()
-        self.record_tags = record_tags
-        self.lines: dict[Element, int] = {}
-        self.expat = None
-
-    def start(self, tag, attrs):
-        element = super().start(tag, attrs)
-        if _local(tag) in self.record_tags:
-            self.lines[element] = self.expat.CurrentLineNumber
-        return element
-
-
 def iter_record_elements(
-    source: str | FileLines, record_tags: frozenset[str]
-) -> Iterator[tuple[int, Element]]:
-    """Yield ``(line, element)`` for each record element, parsed as a stream without DTDs,
-    entities or external references (defusedxml). The element is cleared and dropped
-    from the tree after the caller is done, and so is everything outside the records, so
-    memory holds one record at a time however large the file."""
+    source: str | FileLines, record_tags: frozenset[str], *, max_record_chars: int
+) -> Iterator[tuple[int, Element | Rejection]]:
+    """Yield ``(line, element)`` for each record element, in file order, parsed as a
+    stream. A record whose XML is longer than `max_record_chars` is not built: its
+    rejection comes instead. Memory holds the records of one chunk of text at most (a
+    record inside a record is part of the outer one)."""
+    reader = _RecordReader(record_tags, max_record_chars)
     if isinstance(source, str):
-        yield from _iter_elements(io.StringIO(source), record_tags)
+        yield from reader.read(io.StringIO(source))
     else:
         with source.open_text() as stream:
-            yield from _iter_elements(stream, record_tags)
+            yield from reader.read(stream)
 
 
-def _iter_elements(stream, record_tags: frozenset[str]) -> Iterator[tuple[int, Element]]:
-    builder = _LineBuilder(record_tags)
-    parser = DefusedXMLParser(target=builder, forbid_entities=True, forbid_external=True)
-    builder.expat = parser.parser
-    open_elements: list[Element] = []
-    records_open = 0
-    try:
-        for event, element in iterparse(stream, events=("start", "end"), parser=parser):
-            if event == "start":
-                open_elements.append(element)
-                if len(open_elements) > MAX_DEPTH:
-                    raise MalformedFile(
-                        f"the XML is nested more than {MAX_DEPTH} elements deep, which no "
-                        "bibliographic export is"
-                    )
-                records_open += element in builder.lines
-                continue
-            open_elements.pop()
-            line = builder.lines.pop(element, None)
-            if line is not None:
-                records_open -= 1
-                yield line, element
-            elif records_open:
-                continue  # a part of a record: the record is yielded whole when it ends
-            element.clear()
-            if open_elements:
-                open_elements[-1].remove(element)
-    except ParseError as error:
-        row = error.position[0] if error.position else 0
-        raise MalformedFile(f"the XML is broken ({error.msg})", line=row) from None
-    except DefusedXmlException:
-        raise UnsupportedFile(
-            "This XML file declares entities or external references, which reviewapp refuses "
-            "to read for safety. Export the records again from the reference manager."
-        ) from None
+class _RecordReader:
+    """expat's callbacks, as few and as cheap as they can be."""
+
+    def __init__(self, record_tags: frozenset[str], max_record_chars: int) -> None:
+        self.record_tags = record_tags
+        self.max_record_chars = max_record_chars
+        self.names: dict[str, str] = {}  # expat's "uri}local" -> ElementTree's "{uri}local"
+        self.depth = 0
+        self.record_depth = 0  # the depth of the record being read, 0 outside records
+        self.record_start = 0  # where it starts in the text (expat's byte index)
+        self.builder: TreeBuilder | None = None  # None outside records and in one over the cap
+        self.line = 0
+        self.done: list[tuple[int, Element | Rejection]] = []
+        parser = expat.ParserCreate(None, "}")
+        parser.buffer_text = True
+        parser.buffer_size = 64 * 1024
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._data
+        parser.DefaultHandlerExpand = self._default
+        parser.EntityDeclHandler = self._refuse
+        parser.UnparsedEntityDeclHandler = self._refuse
+        parser.ExternalEntityRefHandler = self._refuse
+        self.parser = parser
+
+    def read(self, stream) -> Iterator[tuple[int, Element | Rejection]]:
+        parse = self.parser.Parse
+        try:
+            while chunk := stream.read(_CHUNK):
+                parse(chunk, False)
+                yield from self._take()
+            parse("", True)
+        except expat.ExpatError as error:
+            yield from self._take()  # the records before the error, as they were read
+            raise MalformedFile(f"the XML is broken ({error})", line=error.lineno) from None
+        except ImportFileError:
+            yield from self._take()
+            raise
+        yield from self._take()
+
+    def _take(self) -> list[tuple[int, Element | Rejection]]:
+        done, self.done = self.done, []
+        return done
+
+    def _name(self, name: str) -> str:
+        fixed = self.names.get(name)
+        if fixed is None:
+            fixed = self.names[name] = "{" + name if "}" in name else name
+        return fixed
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise MalformedFile(
+                f"the XML is nested more than {MAX_DEPTH} elements deep, which no "
+                "bibliographic export is"
+            )
+        if self.record_depth:
+            if self.builder is not None and self._within_cap():
+                self.builder.start(self._name(name), self._attrs(attrs))
+            return
+        tag = self._name(name)
+        if _local(tag) in self.record_tags:
+            self.builder = TreeBuilder()
+            self.builder.start(tag, self._attrs(attrs))
+            self.record_depth = self.depth
+            self.record_start = self.parser.CurrentByteIndex
+            self.line = self.parser.CurrentLineNumber
+
+    def _attrs(self, attrs: dict[str, str]) -> dict[str, str]:
+        return {self._name(key): value for key, value in attrs.items()} if attrs else attrs
+
+    def _within_cap(self) -> bool:
+        """False (and the record's tree dropped) once its text is past the cap."""
+        if self.parser.CurrentByteIndex - self.record_start <= self.max_record_chars:
+            return True
+        self.builder = None
+        return False
+
+    def _end(self, name: str) -> None:
+        if self.record_depth:
+            if self.builder is not None:
+                self.builder.end(self._name(name))
+            if self.depth == self.record_depth:
+                self._finish_record()
+        self.depth -= 1
+
+    def _finish_record(self) -> None:
+        size = self.parser.CurrentByteIndex - self.record_start
+        if self.builder is not None and size <= self.max_record_chars:
+            self.done.append((self.line, self.builder.close()))
+        else:
+            reason = (
+                f"the record's XML is longer than {self.max_record_chars:,} characters, the "
+                "limit for one record"
+            )
+            self.done.append((self.line, Rejection(self.line, reason)))
+        self.builder = None
+        self.record_depth = 0
+
+    def _data(self, text: str) -> None:
+        if self.builder is not None and self._within_cap():
+            self.builder.data(text)
+
+    def _default(self, text: str) -> None:
+        # What expat leaves unparsed (comments, declarations) is skipped, but a reference
+        # to an entity nobody declared is an error, as in ElementTree.
+        if text[:1] == "&":
+            line = self.parser.ErrorLineNumber
+            error = expat.ExpatError(
+                f"undefined entity {text}: line {line}, column {self.parser.ErrorColumnNumber}"
+            )
+            error.lineno = line
+            raise error
+
+    def _refuse(self, *args) -> None:
+        raise UnsupportedFile(UNSAFE)

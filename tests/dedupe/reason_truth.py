@@ -9,6 +9,7 @@ cannot appear on the page unchecked. Values quoted in a reason ("issues differ
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from anyascii import anyascii
@@ -56,6 +57,10 @@ def check(reason: str, a: DedupeRecord, b: DedupeRecord) -> bool:  # noqa: C901,
     doi_a, doi_b = normalise_doi(a.doi), normalise_doi(b.doi)
     pages_a, pages_b = normalise_pages(a.pages), normalise_pages(b.pages)
     if m := re.fullmatch(r"same DOI (\S+)", reason):
+        return doi_a == doi_b == m.group(1) != ""
+    if m := re.fullmatch(r"same DOI (\S+), which other titles in this review carry too: no evidence", reason):  # fmt: skip
+        # The pair's half of the sentence; that other titles carry the DOI is a fact
+        # about the review (test_matcher.py checks it on whole sets).
         return doi_a == doi_b == m.group(1) != ""
     if m := re.fullmatch(r"different DOIs \((\S+) vs (\S+)\)", reason):
         return (doi_a, doi_b) == m.groups() and doi_base(doi_a) != doi_base(doi_b)
@@ -208,3 +213,34 @@ def _pages_compatible(pa: tuple[str, str], pb: tuple[str, str]) -> bool:
 def false_reasons(reasons, a: DedupeRecord, b: DedupeRecord) -> list[str]:
     """The reasons among `reasons` that are not true of `a` and `b`."""
     return [r for r in reasons if not check(r, a, b)]
+
+
+_COLLECTION_REASON = re.compile(
+    r"same DOI (\S+), which other titles in this review carry too: no evidence"
+)
+
+
+def false_review_facts(reasons, records) -> list[str]:
+    """The reasons whose claim about the whole review is false: "which other titles in
+    this review carry too" must name a DOI that the review gives to two unrelated
+    titles (under 60 % alike) on different first pages."""
+    wrong = []
+    for reason in reasons:
+        m = _COLLECTION_REASON.fullmatch(reason)
+        if not m:
+            continue
+        items = [
+            (
+                normalise_title(r.title),
+                normalise_pages(r.pages)[0].lstrip("abcdefghijklmnopqrstuvwxyz"),
+            )
+            for r in records
+            if normalise_doi(r.doi) == m.group(1)
+        ]
+        items = [(title, page) for title, page in items if title and page]
+        if not any(
+            p1 != p2 and ratio(t1, t2) < 60
+            for (t1, p1), (t2, p2) in itertools.combinations(items, 2)
+        ):
+            wrong.append(reason)
+    return wrong

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from screening.dedupe import DUPLICATE, MAYBE, DedupeRecord, find_duplicates
-from tests.dedupe.reason_truth import false_reasons
+from tests.dedupe.reason_truth import false_reasons, false_review_facts
 
 CASES = Path(__file__).parent / "cases"
 
@@ -27,10 +27,18 @@ def _record(fields: dict, record_id: str) -> DedupeRecord:
     return DedupeRecord(**fields)
 
 
+def _judge(a: DedupeRecord, b: DedupeRecord, case: dict) -> list:
+    """The verdicts on the pair a-b, in a review of a, b and the case's `others` (records
+    of the same review that a set-level rule looks at, such as a DOI's other titles)."""
+    others = [_record(fields, f"o{n}") for n, fields in enumerate(case.get("others", ()))]
+    ids = {a.id, b.id}
+    return [v for v in find_duplicates([a, b, *others]) if {v.a, v.b} == ids]
+
+
 @pytest.mark.parametrize("case", list(_cases()))
 def test_failure_class_case(case):
     a, b = _record(case["a"], "a"), _record(case["b"], "b")
-    verdicts = find_duplicates([a, b])
+    verdicts = _judge(a, b, case)
     assert len(verdicts) <= 1
     decision = verdicts[0].decision if verdicts else "distinct"
     expect = case["expect"]
@@ -40,17 +48,21 @@ def test_failure_class_case(case):
         assert decision == expect, verdicts
     if "says" in case:
         assert verdicts and any(case["says"] in r for r in verdicts[0].reasons), verdicts
+    if "never_says" in case:
+        assert not any(case["never_says"] in r for v in verdicts for r in v.reasons), verdicts
     if verdicts:
         assert false_reasons(verdicts[0].reasons, a, b) == []
+        others = [_record(fields, f"o{n}") for n, fields in enumerate(case.get("others", ()))]
+        assert false_review_facts(verdicts[0].reasons, [a, b, *others]) == []
 
 
 @pytest.mark.parametrize("case", list(_cases()))
 def test_failure_class_case_is_symmetric(case):
     """The same pair the other way round gets the same decision, reasons mirrored."""
     a, b = _record(case["a"], "b"), _record(case["b"], "a")
-    verdicts = find_duplicates([a, b])
+    verdicts = _judge(a, b, case)
     decision = verdicts[0].decision if verdicts else "distinct"
-    forward = find_duplicates([_record(case["a"], "a"), _record(case["b"], "b")])
+    forward = _judge(_record(case["a"], "a"), _record(case["b"], "b"), case)
     assert decision == (forward[0].decision if forward else "distinct")
     if verdicts:
         # Pair order is by id: record "a" here is case["b"].

@@ -13,7 +13,7 @@ import pytest
 
 from screening.dedupe import DUPLICATE, DedupeRecord, find_duplicates, group_duplicates
 from screening.dedupe.normalise import split_authors
-from tests.dedupe.reason_truth import false_reasons
+from tests.dedupe.reason_truth import false_reasons, false_review_facts
 from tests.shared_data import SHARED_DATA, requires_shared_data
 
 DEDUPE = SHARED_DATA / "dedupe"
@@ -109,6 +109,10 @@ def test_every_reason_given_on_a_labelled_set_is_true_of_its_records(name):
         if false_reasons(v.reasons, by_id[v.a], by_id[v.b])
     ]
     assert wrong == []
+    # And what a reason says about the whole review ("which other titles in this review
+    # carry too") holds of the set.
+    by_reason = {reason for v in verdicts for reason in v.reasons}
+    assert false_review_facts(sorted(by_reason), records) == []
 
 
 def test_special_maybe_case_is_never_merged():

@@ -140,6 +140,55 @@ def test_endnote_xml_nested_50000_deep_is_a_clear_error(world, django_capture_on
     assert batch.status == ImportStatus.FAILED and "nested more than 100" in batch.error
 
 
+def test_an_xml_record_over_the_record_cap_is_rejected_without_being_built(
+    world, django_capture_on_commit_callbacks, settings
+):
+    settings.IMPORT_MAX_RECORD_CHARS = 50_000
+    keywords = "".join(f"<keyword>k{i}</keyword>" for i in range(20_000))  # ~400 KB of tags
+    content = (
+        "<xml><records>\n<record><titles><title>First</title></titles></record>\n"
+        f"<record><titles><title>Huge</title></titles><keywords>{keywords}</keywords></record>\n"
+        "<record><titles><title>Last</title></titles></record>\n</records></xml>\n"
+    ).encode()
+    batch = _import(world, content, "huge.xml", django_capture_on_commit_callbacks)
+    assert batch.status == ImportStatus.DONE and batch.records_imported == 2
+    assert batch.rejected == [
+        {
+            "line": 3,
+            "reason": "the record's XML is longer than 50,000 characters, the limit for one record",
+        }
+    ]
+    assert sorted(Record.objects.values_list("title", flat=True)) == ["First", "Last"]
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        '<!DOCTYPE xml [<!ENTITY x "boom">]>',  # entity expansion (billion laughs)
+        '<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]>',  # external entity
+    ],
+)
+def test_xml_declaring_entities_is_refused(world, django_capture_on_commit_callbacks, doctype):
+    content = (
+        f'<?xml version="1.0"?>\n{doctype}\n'
+        "<xml><records><record><titles><title>&x;</title></titles></record></records></xml>\n"
+    ).encode()
+    batch = _import(world, content, "entities.xml", django_capture_on_commit_callbacks)
+    assert batch.status == ImportStatus.FAILED
+    assert "declares entities or external references" in batch.error
+    assert not Record.objects.exists()
+
+
+def test_xml_using_an_undeclared_entity_is_a_clear_error(world, django_capture_on_commit_callbacks):
+    content = (
+        b'<?xml version="1.0"?>\n<xml><records>\n'
+        b"<record><titles><title>a &nbsp; b</title></titles></record></records></xml>\n"
+    )
+    batch = _import(world, content, "nbsp.xml", django_capture_on_commit_callbacks)
+    assert batch.status == ImportStatus.FAILED
+    assert batch.error.startswith("Line 3: the XML is broken (undefined entity")
+
+
 def test_the_budget_checks_records_from_any_parser():
     budget = Budget(max_field_chars=10, max_record_chars=15, max_columns=2)
     record = ParsedRecord(line=7, title="t", raw={"a": ["12345678"], "b": ["12345678"]})
