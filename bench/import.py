@@ -135,6 +135,13 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used: on a machine shared with other
+    jobs, a steadier measure of the work than the wall clock."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_one(size: int, workdir: Path) -> dict:
     import django
 
@@ -162,7 +169,7 @@ def run_one(size: int, workdir: Path) -> dict:
     if batch.status == "failed":
         raise SystemExit(f"import failed: {batch.error}")
     records = Record.objects.filter(review=review)
-    while records.filter(dedupe_checked=False).exists():
+    while records.awaiting_dedupe().exists():
         time.sleep(0.1)
     done_at = time.perf_counter()
     groups: dict[int, set[str]] = {}
@@ -198,7 +205,7 @@ def _wait_for(batch, records) -> float:
     imported_s = time.perf_counter() - started
     if batch.status == "failed":
         raise SystemExit(f"import failed: {batch.error}")
-    while records.filter(dedupe_checked=False).exists():
+    while records.awaiting_dedupe().exists():
         time.sleep(0.1)
     return imported_s
 
@@ -324,6 +331,7 @@ def main() -> None:
             try:
                 r = run_update(base, update, again, Path(tmp), log)
                 peak = peak_rss_mb(_workers[-1].pid)
+                cpu = cpu_seconds(_workers[-1].pid)
             finally:
                 for worker in _workers:
                     worker.terminate()
@@ -341,13 +349,13 @@ def main() -> None:
             )
             for line in u["unlinked"]:
                 print(line)
-        print(f"worker peak (rounds 2 and 3) {peak:.0f} MB")
+        print(f"worker peak (rounds 2 and 3) {peak:.0f} MB, CPU time {cpu:.1f} s")
         return
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         print(
             f"{'records':>8} {'file MB':>8} {'import s':>9} {'dedupe s':>9} {'total s':>8} "
-            f"{'worker MB':>9} {'removed':>8} {'prec':>7} {'recall':>7} {'dedupe s/10k':>12}"
+            f"{'worker MB':>9} {'worker cpu s':>12} {'removed':>8} {'prec':>7} {'recall':>7} {'dedupe s/10k':>12}"
         )
         for size in args.sizes:
             # A fresh worker per size, so its peak memory is this size's own.
@@ -355,12 +363,13 @@ def main() -> None:
             try:
                 r = run_one(size, workdir)
                 peak = peak_rss_mb(worker.pid)
+                cpu = cpu_seconds(worker.pid)
             finally:
                 worker.terminate()
                 worker.wait(30)
             print(
                 f"{r['size']:8} {r['file_mb']:8.1f} {r['import_s']:9.2f} {r['dedupe_s']:9.2f} {r['total_s']:8.2f} "
-                f"{peak:9.0f} {r['removed']:8} {r['precision']:7.4f} {r['recall']:7.4f} "
+                f"{peak:9.0f} {cpu:12.1f} {r['removed']:8} {r['precision']:7.4f} {r['recall']:7.4f} "
                 f"{r['dedupe_s'] / r['size'] * 10_000:12.2f}",
                 flush=True,
             )
@@ -368,7 +377,8 @@ def main() -> None:
         "import s: upload stored -> worker committed all records; dedupe s: -> every record compared;"
     )
     print(
-        "worker MB: peak resident memory of the Celery worker (VmHWM); prec/recall: on the inserted duplicates."
+        "worker MB: peak resident memory of the Celery worker (VmHWM); worker cpu s: its CPU time "
+        "(start-up included; PostgreSQL's is not); prec/recall: on the inserted duplicates."
     )
 
 

@@ -180,6 +180,7 @@ def build(n_records: int) -> int:
             filename=f"{name}.ris",
             sha256=name.ljust(64, "0")[:64],
             status=ImportStatus.DONE,
+            deduplicated=True,
         )
         batch.file.save(batch.filename, ContentFile(b"TY  - JOUR\nER  - \n"), save=False)
         batch.save()
@@ -213,7 +214,6 @@ def build(n_records: int) -> int:
                 doi=f"10.5555/bench.{position}",
                 keywords=rng.sample(words, 3),
                 shuffle_key=rng.randrange(2**31),
-                dedupe_checked=True,
                 state=state,
             )
         )

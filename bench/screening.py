@@ -94,6 +94,7 @@ def seed(n_records: int, n_reviewers: int) -> tuple[int, dict[str, str]]:
         filename="bench.nbib",
         sha256="0" * 64,
         status=ImportStatus.DONE,
+        deduplicated=True,
     )
     batch.file.save("bench.nbib", ContentFile(b"PMID- 1\n"), save=False)
     batch.save()
@@ -114,7 +115,6 @@ def seed(n_records: int, n_reviewers: int) -> tuple[int, dict[str, str]]:
                 year=2000 + position % 24,
                 journal="Pain Medicine",
                 shuffle_key=rng.randrange(2**31),
-                dedupe_checked=True,
                 # Settled before the run: 10 includes, 30 excludes (labels of both kinds).
                 state=RecordState.FT_RETRIEVAL
                 if position <= 100 and position % 10 == 0

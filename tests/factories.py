@@ -24,7 +24,7 @@ def make_batch(
         sha256=hashlib.sha256(content + str(n).encode()).hexdigest(),
         status=ImportStatus.DONE,
         detected_format="ris",
-        **fields,
+        **{"deduplicated": True, **fields},
     )
     batch.file.save(batch.filename, ContentFile(content), save=False)
     batch.save()
@@ -35,5 +35,8 @@ def make_record(batch: ImportBatch, **fields) -> Record:
     position = fields.pop("position", None) or next(_counter)
     fields.setdefault("title", f"Record {position}")
     fields.setdefault("shuffle_key", (position * 2654435761) % 2**31)
-    fields.setdefault("dedupe_checked", True)
+    if not fields.pop("dedupe_checked", True):
+        # Not compared yet: kept per import (ImportBatch.deduplicated), so the whole batch waits.
+        ImportBatch.objects.filter(pk=batch.pk).update(deduplicated=False)
+        batch.deduplicated = False
     return Record.objects.create(review=batch.review, batch=batch, position=position, **fields)

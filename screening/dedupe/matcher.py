@@ -109,12 +109,12 @@ def find_duplicates(
     caller's cache of `normalise_record` and `block_keys` (same results, less work for
     records unchanged since the caller's last run).
     """
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _find_duplicates(records, new_ids, normalise, keys)
 
 
 @contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
+def cyclic_gc_paused() -> Iterator[None]:
     """Python's cycle collector paused while the matcher runs.
 
     The matcher makes hundreds of thousands of small objects (normalised records,

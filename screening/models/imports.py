@@ -91,6 +91,11 @@ class ImportBatch(models.Model):
     )
     error = models.TextField(blank=True)
     duplicates_found = models.PositiveIntegerField(null=True, blank=True)
+    # Whether the matcher has compared this import's records with the rest of the review.
+    # Kept per import, not per record: an import's records become visible together (one
+    # transaction) and are compared in the same run, and marking 100,000 record rows
+    # would rewrite every row and every one of its indexes (as costly as the import).
+    deduplicated = models.BooleanField(default=False)
     keep_decisions = models.CharField(
         max_length=8, choices=KeepDecisions.choices, blank=True, default=KeepDecisions.NONE
     )
@@ -158,6 +163,10 @@ class RecordQuerySet(models.QuerySet):
         """Records that are not removed as duplicates (primaries and singletons)."""
         return self.exclude(state=RecordState.DUPLICATE)
 
+    def awaiting_dedupe(self) -> RecordQuerySet:
+        """Records not yet compared with the rest of their review (their import's flag)."""
+        return self.filter(batch__deduplicated=False)
+
 
 # A record's citation: the fields every list, comparison and table of records shows, in
 # this order (title/abstract text, identifiers beyond DOI and PMID, and the raw tags are
@@ -194,8 +203,8 @@ class Record(models.Model):
     state = models.CharField(max_length=20, choices=RecordState.choices, default=RecordState.TA)
     # A stable pseudo-random order for queues, fixed at import.
     shuffle_key = models.PositiveIntegerField(default=0)
-    # Deduplication: the group this record belongs to (primary and duplicates alike), and
-    # whether the matcher has compared it with the rest of the review yet.
+    # Deduplication: the group this record belongs to (primary and duplicates alike);
+    # whether it was compared with the rest of the review is its import's `deduplicated`.
     duplicate_group = models.ForeignKey(
         "screening.DuplicateGroup",
         null=True,
@@ -203,7 +212,6 @@ class Record(models.Model):
         on_delete=models.SET_NULL,
         related_name="records",
     )
-    dedupe_checked = models.BooleanField(default=False)
     # The state a record had when it was merged away, restored if the merge is undone.
     state_before_merge = models.CharField(max_length=20, choices=RecordState.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -234,7 +242,6 @@ class Record(models.Model):
             models.Index(
                 fields=["review", "state", "batch", "id"], name="record_review_state_batch"
             ),
-            models.Index(fields=["review", "dedupe_checked"], name="record_review_dedupe"),
             # The screening queue walks a review's unscreened records in stable random order.
             models.Index(
                 fields=["review", "state", "shuffle_key", "id"], name="record_queue_order"

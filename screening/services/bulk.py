@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import connection, models
 from django.utils import timezone
@@ -32,13 +33,23 @@ def _converter(field: models.Field):
     return lambda value: value
 
 
-def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> None:
-    """Insert new model objects (their ids are not read back): COPY on PostgreSQL."""
-    if not objects:
-        return
+def insert_rows(
+    model: type[models.Model], objects: Iterable[models.Model], *, batch: int = 2000
+) -> int:
+    """Insert new model objects (their ids are not read back); returns how many.
+
+    `objects` may be a generator: it is consumed as the rows are written, never held
+    whole. On PostgreSQL it feeds ONE streamed COPY, so the objects are made (an import
+    parses its file) while the server writes the earlier rows and their indexes, on
+    another core; elsewhere one prepared INSERT (`_insert_many`), `batch` objects at a
+    time."""
     if connection.vendor != "postgresql":
-        _insert_many(model, objects)
-        return
+        count = 0
+        iterator = iter(objects)
+        while chunk := list(itertools.islice(iterator, batch)):
+            _insert_many(model, chunk)
+            count += len(chunk)
+        return count
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     plan = [
         (
@@ -49,21 +60,61 @@ def insert_rows(model: type[models.Model], objects: Sequence[models.Model]) -> N
         for f in fields
     ]
     now = timezone.now()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for obj in objects:
-        row = []
-        for attname, convert, auto_now in plan:
-            value = now if auto_now else getattr(obj, attname)
-            row.append(NULL if value is None else convert(value))
-        writer.writerow(row)
-    buffer.seek(0)
+
+    def rows() -> Iterator[list]:
+        for obj in objects:
+            row = []
+            for attname, convert, auto_now in plan:
+                value = now if auto_now else getattr(obj, attname)
+                row.append(NULL if value is None else convert(value))
+            yield row
+
+    stream = _CopyStream(rows())
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.copy_expert(
-            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')", buffer
-        )
+        try:
+            cursor.copy_expert(
+                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')",
+                stream,
+                COPY_CHUNK,  # `size`, passed by position (Django's debug cursor's signature)
+            )
+        except Exception:
+            # psycopg2 reports an error raised while reading as its own ("error in
+            # .read() call"): the caller gets the original (a file error, a time limit).
+            if stream.error is not None:
+                raise stream.error from None
+            raise
+    return stream.rows_written
+
+
+COPY_CHUNK = 1 << 16  # characters of CSV handed to the connection at a time
+
+
+class _CopyStream:
+    """A file for COPY … FROM STDIN whose `read` turns the next rows into CSV."""
+
+    def __init__(self, rows: Iterator[list]):
+        self.rows = rows
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\n")
+        self.rows_written = 0
+        self.error: BaseException | None = None
+
+    def read(self, size: int = -1) -> str:
+        buffer = self.buffer
+        buffer.seek(0)
+        buffer.truncate()
+        try:
+            for row in self.rows:
+                self.writer.writerow(row)
+                self.rows_written += 1
+                if buffer.tell() >= size > 0:
+                    break
+        except BaseException as exc:
+            self.error = exc
+            raise
+        return buffer.getvalue()
 
 
 def _insert_many(model: type[models.Model], objects: Sequence[models.Model]) -> None:
@@ -103,9 +154,9 @@ def _insert_many(model: type[models.Model], objects: Sequence[models.Model]) -> 
 _PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.ForeignKey)
 
 
-def insert_records(records: Sequence[Record]) -> None:
+def insert_records(records: Iterable[Record]) -> int:
     """Insert new Records (the import's hot path)."""
-    insert_rows(Record, records)
+    return insert_rows(Record, records)
 
 
 def update_rows(
@@ -169,15 +220,21 @@ def insert_select(model: type[models.Model], queryset: models.QuerySet, columns:
         return cursor.rowcount
 
 
-def analyze(*models_: type[models.Model]) -> None:
-    """Refresh PostgreSQL's statistics of these tables after a bulk write.
+def analyze(model: type[models.Model], *columns: str) -> None:
+    """Refresh PostgreSQL's statistics of a table after a bulk write: of `columns` (field
+    names) only, when given; of every column and expression index otherwise.
 
     Until autovacuum gets round to it, the planner believes a table that just grew by
     100,000 rows is still small, and the queue's index lookups turn into scans (a 50-record
-    check took 50 ms instead of 1 ms, one `next` 1.8 s of SQL). Other databases: nothing.
+    check took 50 ms instead of 1 ms, one `next` 1.8 s of SQL). The row count and the
+    columns the queries filter and join on are what it needs at once; the statistics of
+    the long text (the abstract, the full-text document, the raw tags) cost most of a full
+    ANALYZE (seconds at 100,000 records) and can wait for autovacuum's. Other databases:
+    nothing.
     """
     if connection.vendor != "postgresql":
         return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
     with connection.cursor() as cursor:
-        for model in models_:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        cursor.execute(f"ANALYZE {table} ({names})" if columns else f"ANALYZE {table}")

@@ -21,6 +21,7 @@ from django.utils import timezone
 from reviewapp.models import Review
 from screening import flow
 from screening.dedupe import DUPLICATE, DedupeRecord, find_duplicates, group_duplicates
+from screening.dedupe.matcher import cyclic_gc_paused
 from screening.models import (
     CITATION_FIELDS,
     CandidatePair,
@@ -312,24 +313,28 @@ def dedupe_review(*, review_id: int) -> DedupeSummary | None:
         if review is None:
             return None
         records = Record.objects.filter(review=review)
-        new_ids = set(records.filter(dedupe_checked=False).values_list("pk", flat=True))
-        if not new_ids:
-            return DedupeSummary(0, 0, 0)
-        rows = records.values_list("pk", *CITATION_FIELDS, "publication_type")
-        # Unchanged records reuse the last run's normalised form (dedupe_cache.py).
-        normaliser = Normaliser(review.pk)
-        verdicts = find_duplicates(
-            [_as_dedupe_record(*row) for row in rows],
-            new_ids=new_ids,
-            normalise=normaliser,
-            keys=normaliser.keys,
+        # One read of the review: each record's citation, state, and whether its import
+        # was compared already (an import's records become visible together, at commit).
+        rows = records.values_list(
+            "pk", "state", "batch_id", "batch__deduplicated", *CITATION_FIELDS, "publication_type"
         )
-
-        states = dict(
-            records.filter(pk__in={pk for v in verdicts for pk in (v.a, v.b)}).values_list(
-                "pk", "state"
+        dedupe_records, states, new_ids, batch_ids = [], {}, set(), set()
+        with cyclic_gc_paused():
+            for pk, state, batch_id, deduplicated, *citation in rows.iterator(chunk_size=5000):
+                dedupe_records.append(_as_dedupe_record(pk, *citation))
+                states[pk] = state
+                if not deduplicated:
+                    new_ids.add(pk)
+                    batch_ids.add(batch_id)
+            if not new_ids:
+                return DedupeSummary(0, 0, 0)
+            # Unchanged records reuse the last run's normalised form (dedupe_cache.py).
+            normaliser = Normaliser(review.pk)
+            verdicts = find_duplicates(
+                dedupe_records, new_ids=new_ids, normalise=normaliser, keys=normaliser.keys
             )
-        )
+            del dedupe_records, rows
+
         certain = [v for v in verdicts if v.decision == DUPLICATE]
         clusters = [set(c) for c in group_duplicates(certain)]
         # Two records both already screened past title/abstract are never merged without a person.
@@ -363,9 +368,9 @@ def dedupe_review(*, review_id: int) -> DedupeSummary | None:
         # Every pair has a record never compared before, so none can exist already.
         insert_rows(CandidatePair, pairs)
         pending = sum(p.status == PairStatus.PENDING for p in pairs)
-        Record.objects.filter(pk__in=new_ids).update(dedupe_checked=True)
-        batch_ids = set(records.filter(pk__in=new_ids).values_list("batch", flat=True))
-        ImportBatch.objects.filter(pk__in=batch_ids).update(duplicates_found=removed)
+        ImportBatch.objects.filter(pk__in=batch_ids).update(
+            duplicates_found=removed, deduplicated=True
+        )
     normaliser.keep()
     return DedupeSummary(compared=len(new_ids), removed=removed, pending=pending)
 

@@ -62,7 +62,6 @@ from screening.services.journey import flow_changed
 
 log = logging.getLogger(__name__)
 
-INSERT_BATCH = 2000
 PROGRESS_EVERY = 500
 REJECTIONS_LISTED = 1000  # the first ones, with their lines; the rest are counted
 UNEXPECTED = "An unexpected error stopped this import; nothing was imported. Retry it, or report the problem."
@@ -337,7 +336,7 @@ def _run_claimed_import(batch_id: int) -> ImportBatch | None:
             from screening.tasks import run_dedupe
 
             flow_changed(batch.review_id)
-            transaction.on_commit(lambda: analyze(Record, StageOutcome))
+            transaction.on_commit(_analyze_after_import)
             transaction.on_commit(lambda: run_dedupe.delay(batch.review_id))
     except ImportFileError as exc:
         _fail(batch_id, str(exc))
@@ -352,6 +351,17 @@ def _run_claimed_import(batch_id: int) -> ImportBatch | None:
     finally:
         cache.delete(progress_key(batch_id))
     return ImportBatch.objects.get(pk=batch_id)
+
+
+# What the queue, the records list and deduplication filter, join and sort on.
+PLANNER_COLUMNS = (
+    "review", "batch", "state", "shuffle_key", "duplicate_group", "year", "doi", "pmid",
+)  # fmt: skip
+
+
+def _analyze_after_import() -> None:
+    analyze(Record, *PLANNER_COLUMNS)
+    analyze(StageOutcome)
 
 
 def _fail(batch_id: int, message: str) -> None:
@@ -477,30 +487,31 @@ def _unspooled(spool) -> Iterator[ParsedRecord | Rejection]:
 
 
 def _insert_records(
-    batch: ImportBatch, staged: tuple[str, list] | None = None
+    batch: ImportBatch, staged: tuple[str, Iterator] | None = None
 ) -> tuple[_Counts, list[dict], str]:
+    """Read the file's records and write them as they come: one streamed COPY on
+    PostgreSQL (parsing overlaps the server's writing), batches elsewhere."""
     fmt, items = staged if staged is not None else _items(batch)
     counts = _Counts()
     rejected: list[dict] = []
-    pending: list[Record] = []
-    for item in items:
-        counts.read += 1
-        if isinstance(item, Rejection):
-            if len(rejected) < REJECTIONS_LISTED:
-                rejected.append({"line": item.line, "reason": item.reason})
-        else:
-            pending.append(_record_from(item, batch=batch, position=counts.read))
-        if len(pending) >= INSERT_BATCH:
-            insert_records(pending)
-            counts.imported += len(pending)
-            pending = []
-        if counts.read % PROGRESS_EVERY == 0:
-            cache.set(
-                progress_key(batch.pk), {"read": counts.read, "imported": counts.imported}, 3600
-            )
-    if pending:
-        insert_records(pending)
-        counts.imported += len(pending)
+
+    def records() -> Iterator[Record]:
+        for item in items:
+            counts.read += 1
+            if isinstance(item, Rejection):
+                if len(rejected) < REJECTIONS_LISTED:
+                    rejected.append({"line": item.line, "reason": item.reason})
+            else:
+                counts.imported += 1
+                yield _record_from(item, batch=batch, position=counts.read)
+            if counts.read % PROGRESS_EVERY == 0:
+                cache.set(
+                    progress_key(batch.pk),
+                    {"read": counts.read, "imported": counts.imported},
+                    3600,
+                )
+
+    insert_records(records())
     unlisted = counts.read - counts.imported - len(rejected)
     if unlisted > 0:
         rejected.append({"line": 0, "reason": f"and {unlisted:,} more records rejected"})

@@ -124,6 +124,9 @@ def test_dedupe_review_only_compares_new_records_once(world):
 
 
 def test_a_later_run_reuses_unchanged_records_work_and_redoes_edited_ones(world):
+    import dataclasses
+    import pickle
+
     from screening.models import Record
     from screening.services import dedupe_cache
 
@@ -139,6 +142,11 @@ def test_a_later_run_reuses_unchanged_records_work_and_redoes_edited_ones(world)
     services.dedupe_review(review_id=world.review.pk)
     first = dict(dedupe_cache._kept[world.review.pk])
     assert set(first) == {kept.pk, edited.pk}
+    # Mark the unchanged record's kept form: if the next run reuses it, the mark survives.
+    fields_hash, blob = first[kept.pk]
+    normalised, keys = pickle.loads(blob)  # noqa: S301 - the worker's own bytes
+    marked = dataclasses.replace(normalised, title=normalised.title + " reused")
+    dedupe_cache._kept[world.review.pk][kept.pk] = (fields_hash, pickle.dumps((marked, keys)))
 
     # A person corrects the second record's title; then an update brings a copy of it.
     corrected = "Naltrexone at low dose and sleep quality in chronic pain: a cohort"
@@ -147,13 +155,39 @@ def test_a_later_run_reuses_unchanged_records_work_and_redoes_edited_ones(world)
     services.dedupe_review(review_id=world.review.pk)
 
     second = dedupe_cache._kept[world.review.pk]
-    assert second[kept.pk] is first[kept.pk]  # unchanged: the earlier work reused
-    assert second[edited.pk][1] is not first[edited.pk][1]  # edited: normalised again
+    assert dedupe_cache.normalised(second[kept.pk]).title.endswith(" reused")  # unchanged
+    assert second[edited.pk][1] != first[edited.pk][1]  # edited: normalised again
     assert (
-        second[edited.pk][1].title
+        dedupe_cache.normalised(second[edited.pk]).title
         == "naltrexone at low dose and sleep quality in chronic pain a cohort"
     )
     # The verdict follows the corrected title, not the remembered one.
     copy.refresh_from_db()
     assert copy.state == RecordState.DUPLICATE
     assert copy.duplicate_group.primary_id == edited.pk
+
+
+def test_a_worker_keeps_one_reviews_records_compactly_and_drops_it_for_another(world):
+    from reviewapp.services import create_review
+    from screening.services import dedupe_cache
+
+    dedupe_cache.forget()
+    batch = make_batch(world.review)
+    ids = {
+        make_record(batch, title=f"Naltrexone trial number {i}", dedupe_checked=False).pk
+        for i in range(3)
+    }
+    services.dedupe_review(review_id=world.review.pk)
+    kept = dedupe_cache._kept[world.review.pk]
+    assert set(kept) == ids
+    # Between runs each record is one bytes object, not a graph of Python objects.
+    assert all(isinstance(blob, bytes) for _, blob in kept.values())
+    assert dedupe_cache.normalised(kept[min(ids)]).title == "naltrexone trial number 0"
+
+    other = create_review(owner=world.lead, title="Another review")
+    copy = make_record(make_batch(other), title="Naltrexone trial number 0", dedupe_checked=False)
+    # A run over another review drops the first one's records before it normalises its own.
+    dedupe_cache.Normaliser(other.pk)
+    assert dedupe_cache._kept == {}
+    services.dedupe_review(review_id=other.pk)
+    assert set(dedupe_cache._kept) == {other.pk} and set(dedupe_cache._kept[other.pk]) == {copy.pk}

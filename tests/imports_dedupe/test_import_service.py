@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from screening.models import CandidatePair, ImportBatch, ImportStatus, Record, RecordState
+from screening.services import dedupe as dedupe_service
 from screening.services import imports as services
 from tests.imports_dedupe.fixtures import BROKEN_RIS, MEDLINE_DUPLICATE, RIS_THREE
 
@@ -182,3 +183,41 @@ def test_a_caller_that_runs_the_import_itself_queues_nothing(
     with django_capture_on_commit_callbacks() as queued:
         _upload(world, MEDLINE_DUPLICATE)
     assert len(queued) == 1  # the pages' uploads are still queued
+
+
+def test_deduplication_marks_the_import_and_rewrites_only_the_merged_records(
+    world, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+
+    with django_capture_on_commit_callbacks(execute=True):
+        embase = _upload(world, RIS_THREE, source="Embase")
+    embase.refresh_from_db()
+    assert embase.deduplicated and not Record.objects.awaiting_dedupe().exists()
+
+    def row_versions() -> dict[int, str]:
+        # PostgreSQL's xmin: the transaction that wrote each row's current version.
+        if connection.vendor != "postgresql":
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, xmin::text FROM screening_record")
+            return dict(cursor.fetchall())
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        pubmed = _upload(world, MEDLINE_DUPLICATE, name="pubmed.nbib", source="PubMed")
+    for callback in callbacks:  # the import, which commits its records...
+        callback()
+    imported = row_versions()
+    assert set(Record.objects.awaiting_dedupe().values_list("batch", flat=True)) == {pubmed.pk}
+    summary = dedupe_service.dedupe_review(review_id=world.review.pk)  # ...then compared
+    assert (summary.compared, summary.removed) == (Record.objects.filter(batch=pubmed).count(), 1)
+    pubmed.refresh_from_db()
+    assert pubmed.deduplicated and pubmed.duplicates_found == 1
+    assert not Record.objects.awaiting_dedupe().exists()
+    rewritten = {pk for pk, version in row_versions().items() if imported[pk] != version}
+    # Only the merged pair's rows changed (state and group); no record is rewritten to
+    # say it was compared (that is its import's flag).
+    assert rewritten <= set(
+        Record.objects.filter(duplicate_group__isnull=False).values_list("pk", flat=True)
+    )
+    assert dedupe_service.dedupe_review(review_id=world.review.pk).compared == 0

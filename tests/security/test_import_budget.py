@@ -243,3 +243,16 @@ def test_a_csv_whose_first_cell_starts_with_sum_is_a_csv():
     assert detect_format(decode(content)) == "csv"
     items = list(iter_records(content))
     assert [i.title for i in items] == ["@SUM(A1:A2) trial", "Second"]
+
+
+def test_a_limit_reached_partway_through_a_large_file_fails_it_whole(
+    world, django_capture_on_commit_callbacks, settings
+):
+    # Long titles, so that hundreds of kilobytes of rows were already written (on
+    # PostgreSQL, streamed into the COPY) when the clock stops the import at record 256.
+    settings.IMPORT_TIME_LIMIT = 0
+    titles = [f"Record {i} " + "about a long subject " * 30 for i in range(600)]
+    batch = _import(world, _ris(*titles), "long.ris", django_capture_on_commit_callbacks)
+    assert batch.status == ImportStatus.FAILED and "longer than 0 seconds" in batch.error
+    assert batch.records_imported == 0
+    assert not Record.objects.exists()

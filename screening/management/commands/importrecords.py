@@ -101,7 +101,7 @@ class Command(BaseCommand):
             )
         )
         dedupe_review(review_id=review.pk)  # waits for (or does) the run that each import queued
-        _wait(lambda: not records.filter(dedupe_checked=False).exists())
+        _wait(lambda: not records.awaiting_dedupe().exists())
         for batch in ImportBatch.objects.filter(pk__in=batch_ids).order_by("pk"):
             summary["imports"].append(batch.summary | {"file": batch.filename})
             summary["imported"] += batch.records_imported
