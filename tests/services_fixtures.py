@@ -29,6 +29,9 @@ class WorkerProcess:
         self.env = env
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
+        # Its own name, so control commands (see _drain) go to it alone and the first
+        # reply ends the wait.
+        self.name = f"tests-{os.getpid()}@localhost"
 
     def start(self) -> None:
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
@@ -40,6 +43,7 @@ class WorkerProcess:
                 "-A",
                 "reviewapp",
                 "worker",
+                f"--hostname={self.name}",
                 "--pool=solo",
                 "--loglevel=INFO",
                 "--without-gossip",
@@ -94,6 +98,9 @@ def mail_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("mail")
 
 
+_running: list[WorkerProcess] = []  # the session's worker, once a test has started it
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, mail_dir):
     reason = _services_available()
@@ -113,9 +120,12 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, 
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     app.control.purge()  # tasks left over from an earlier, interrupted run
+    _forget_unacknowledged()
     worker = WorkerProcess(env, tmp_path_factory.mktemp("worker") / "worker.log")
     worker.start()
+    _running.append(worker)
     yield worker
+    _running.remove(worker)
     worker.stop()
 
 
@@ -123,26 +133,65 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, 
 def worker(celery_worker_process, transactional_db) -> WorkerProcess:
     """A running worker for one test; data the test writes is committed, so the worker sees it.
 
-    Afterwards, jobs the test left queued (e.g. retraining after its votes) are dropped and
-    the running one is waited for, so the database reset never races a job."""
+    Afterwards (pytest_runtest_teardown below), jobs the test left are dropped and the
+    running one is waited for, so the database reset never races a job."""
     if celery_worker_process.proc.poll() is not None:
         celery_worker_process.start()
-    yield celery_worker_process
-    _drain(celery_worker_process)
+    return celery_worker_process
 
 
-def _drain(worker: WorkerProcess, timeout: float = 60) -> None:
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Before any fixture is torn down (the database flush above all): every `services`
+    test, not only those that asked for `worker`, may have queued jobs (a vote queues a
+    retrain) that the session's worker, if one is running, would run against the reset."""
+    if _running and (item.get_closest_marker("services") or "worker" in item.fixturenames):
+        _drain(_running[0])
+
+
+def _forget_unacknowledged() -> None:
+    """Jobs a killed worker had taken stay in Redis, to be handed out again after the
+    visibility timeout: in the middle of a later test. Ours alone use this Redis db."""
+    from reviewapp.celery import app
+
+    with app.connection_for_write() as conn:
+        client = conn.default_channel.client
+        client.delete("unacked", "unacked_index", "unacked_mutex")
+
+
+def _drain(worker: WorkerProcess, grace: float = 10) -> None:
+    """Drop the jobs a test left queued and wait until the worker is idle.
+
+    The worker runs one job at a time in its only thread (`--pool=solo`), and that thread
+    also answers control messages: its ping reply comes once the job it was running (and
+    any it had already fetched) has finished, usually within milliseconds. A job it
+    holds for later (a countdown, e.g. a retrain a few seconds apart) is revoked, so it
+    cannot run against the next test's data; jobs a finishing job queued are dropped
+    too: repeat until a purge finds nothing. A job still running after `grace` seconds
+    (the deduplication after a 8,000-record import) is not waited for: the worker is
+    killed, and the next test that needs it starts it again."""
     from reviewapp.celery import app
 
     if worker.proc is None or worker.proc.poll() is not None:
         return
+    deadline = time.monotonic() + grace
+    revoked: set[str] = set()
     app.control.purge()
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        active = app.control.inspect(timeout=1).active() or {}
-        if not any(active.values()):
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not app.control.ping(destination=[worker.name], limit=1, timeout=left):
+            worker.kill()
+            _forget_unacknowledged()
+            app.control.purge()
             return
-        time.sleep(0.2)
+        inspect = app.control.inspect(destination=[worker.name], limit=1, timeout=left)
+        scheduled = (inspect.scheduled() or {}).get(worker.name, [])
+        ids = {entry["request"]["id"] for entry in scheduled} - revoked
+        if ids:
+            app.control.revoke(sorted(ids), destination=[worker.name])
+            revoked |= ids
+        if not app.control.purge() and not ids:
+            return
 
 
 def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, what: str = "condition"):
