@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+QUEUES = [queue.name for queue in settings.CELERY_TASK_QUEUES]
 
 
 class WorkerProcess:
@@ -137,6 +138,7 @@ def worker(celery_worker_process, transactional_db) -> WorkerProcess:
     running one is waited for, so the database reset never races a job."""
     if celery_worker_process.proc.poll() is not None:
         celery_worker_process.start()
+    _resume(celery_worker_process)
     return celery_worker_process
 
 
@@ -160,38 +162,51 @@ def _forget_unacknowledged() -> None:
 
 
 def _drain(worker: WorkerProcess, grace: float = 10) -> None:
-    """Drop the jobs a test left queued and wait until the worker is idle.
+    """Stop the worker taking jobs, wait until it is idle, and drop what is left.
 
     The worker runs one job at a time in its only thread (`--pool=solo`), and that thread
-    also answers control messages: its ping reply comes once the job it was running (and
-    any it had already fetched) has finished, usually within milliseconds. A job it
-    holds for later (a countdown, e.g. a retrain a few seconds apart) is revoked, so it
-    cannot run against the next test's data; jobs a finishing job queued are dropped
-    too: repeat until a purge finds nothing. A job still running after `grace` seconds
-    (the deduplication after a 8,000-record import) is not waited for: the worker is
-    killed, and the next test that needs it starts it again."""
+    also answers control messages: its replies come once the job it was running has
+    finished, usually within milliseconds. First it stops consuming (the `worker`
+    fixture resumes it), so no job a finishing job queued can start afterwards; a job
+    it holds for later (a countdown, e.g. a retrain a few seconds apart) is revoked;
+    then the queues are emptied. A job still running after `grace` seconds (the
+    deduplication after a 8,000-record import) is not waited for: the worker is killed,
+    and the next test that needs it starts it again."""
     from reviewapp.celery import app
 
     if worker.proc is None or worker.proc.poll() is not None:
         return
     deadline = time.monotonic() + grace
-    revoked: set[str] = set()
+    only = {"destination": [worker.name], "limit": 1}
     app.control.purge()
-    while True:
+    for queue in QUEUES:
         left = deadline - time.monotonic()
-        if left <= 0 or not app.control.ping(destination=[worker.name], limit=1, timeout=left):
-            worker.kill()
-            _forget_unacknowledged()
+        if left <= 0 or not app.control.cancel_consumer(queue, reply=True, timeout=left, **only):
+            break
+    else:
+        left = deadline - time.monotonic()
+        replies = app.control.inspect(timeout=left, **only).scheduled() if left > 0 else None
+        if replies is not None:
+            ids = [entry["request"]["id"] for entry in replies.get(worker.name, [])]
+            if ids:
+                app.control.revoke(ids, **only)
             app.control.purge()
             return
-        inspect = app.control.inspect(destination=[worker.name], limit=1, timeout=left)
-        scheduled = (inspect.scheduled() or {}).get(worker.name, [])
-        ids = {entry["request"]["id"] for entry in scheduled} - revoked
-        if ids:
-            app.control.revoke(sorted(ids), destination=[worker.name])
-            revoked |= ids
-        if not app.control.purge() and not ids:
-            return
+    worker.kill()
+    _forget_unacknowledged()
+    app.control.purge()
+
+
+def _resume(worker: WorkerProcess) -> None:
+    """Undo _drain's cancel_consumer (a no-op on a worker that just started)."""
+    from reviewapp.celery import app
+
+    for queue in QUEUES:
+        replies = app.control.add_consumer(
+            queue, reply=True, timeout=30, destination=[worker.name], limit=1
+        )
+        if not replies:
+            raise RuntimeError(f"the Celery worker did not resume {queue}; see {worker.log_path}")
 
 
 def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, what: str = "condition"):
