@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -107,6 +109,42 @@ def pytest_configure(config):
     # Imports run where the test can see them finish (tests/security/test_embedded_locks.py
     # runs them in their thread, as `make run` does).
     settings.IMPORT_IN_THREAD = False
+    worker_id = getattr(config, "workerinput", {}).get("workerid")
+    if worker_id:
+        _isolate_xdist_worker(settings, worker_id)
+
+
+def _isolate_xdist_worker(settings, worker_id: str) -> None:
+    """Under pytest-xdist (`-n 2`, as `make test` and .ci/run run), each worker process
+    gets its own uploads folder and, with Redis, its own Redis database (broker and cache):
+    pytest-django already gives it its own test database (`test_..._gw1`), and the ids
+    there start again from 1, so shared file paths, queues or cache keys would collide.
+    The environment is set too: the Celery worker a `services` test starts inherits it."""
+    index = int(worker_id.removeprefix("gw"))
+    media = Path(settings.MEDIA_ROOT) / worker_id
+    settings.MEDIA_ROOT = media
+    os.environ["MEDIA_ROOT"] = str(media)
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker.startswith("redis"):
+        return
+    parts = urlsplit(broker)
+    db = int(parts.path.strip("/") or 0) + index
+    if db > 15:
+        raise RuntimeError(
+            f"xdist worker {worker_id} would need Redis db {db} (CELERY_BROKER_URL={broker}): "
+            "run fewer workers or start from a lower db"
+        )
+    url = urlunsplit(parts._replace(path=f"/{db}"))
+    os.environ["CELERY_BROKER_URL"] = url
+    settings.CELERY_BROKER_URL = url
+    if settings.CACHES["default"].get("LOCATION") == broker and not os.environ.get("CACHE_URL"):
+        settings.CACHES["default"]["LOCATION"] = url
+    from django.core.cache import caches
+
+    caches.__dict__.pop("settings", None)  # read CACHES again, if it was read already
+    from reviewapp.celery import app
+
+    app.conf.broker_url = url
 
 
 _skipped_required: list[str] = []
@@ -121,6 +159,9 @@ def pytest_runtest_logreport(report):
 
 def pytest_sessionfinish(session, exitstatus):
     # .ci/run sets REQUIRE_SERVICE_TESTS=1: a skipped services or browser test fails the run.
+    # Under pytest-xdist the controller receives every worker's reports and decides here.
+    if hasattr(session.config, "workerinput"):
+        return
     if _skipped_required:
         print(f"\nERROR: {len(_skipped_required)} services/browser tests were skipped:")
         for nodeid in _skipped_required[:20]:

@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+QUEUES = [queue.name for queue in settings.CELERY_TASK_QUEUES]
 
 
 class WorkerProcess:
@@ -29,6 +30,9 @@ class WorkerProcess:
         self.env = env
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
+        # Its own name, so control commands (see _drain) go to it alone and the first
+        # reply ends the wait.
+        self.name = f"tests-{os.getpid()}@localhost"
 
     def start(self) -> None:
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
@@ -40,6 +44,7 @@ class WorkerProcess:
                 "-A",
                 "reviewapp",
                 "worker",
+                f"--hostname={self.name}",
                 "--pool=solo",
                 "--loglevel=INFO",
                 "--without-gossip",
@@ -94,6 +99,9 @@ def mail_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("mail")
 
 
+_running: list[WorkerProcess] = []  # the session's worker, once a test has started it
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, mail_dir):
     reason = _services_available()
@@ -113,9 +121,12 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, 
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     app.control.purge()  # tasks left over from an earlier, interrupted run
+    _forget_unacknowledged()
     worker = WorkerProcess(env, tmp_path_factory.mktemp("worker") / "worker.log")
     worker.start()
+    _running.append(worker)
     yield worker
+    _running.remove(worker)
     worker.stop()
 
 
@@ -123,26 +134,79 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, 
 def worker(celery_worker_process, transactional_db) -> WorkerProcess:
     """A running worker for one test; data the test writes is committed, so the worker sees it.
 
-    Afterwards, jobs the test left queued (e.g. retraining after its votes) are dropped and
-    the running one is waited for, so the database reset never races a job."""
+    Afterwards (pytest_runtest_teardown below), jobs the test left are dropped and the
+    running one is waited for, so the database reset never races a job."""
     if celery_worker_process.proc.poll() is not None:
         celery_worker_process.start()
-    yield celery_worker_process
-    _drain(celery_worker_process)
+    _resume(celery_worker_process)
+    return celery_worker_process
 
 
-def _drain(worker: WorkerProcess, timeout: float = 60) -> None:
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Before any fixture is torn down (the database flush above all): every `services`
+    test, not only those that asked for `worker`, may have queued jobs (a vote queues a
+    retrain) that the session's worker, if one is running, would run against the reset."""
+    if _running and (item.get_closest_marker("services") or "worker" in item.fixturenames):
+        _drain(_running[0])
+
+
+def _forget_unacknowledged() -> None:
+    """Jobs a killed worker had taken stay in Redis, to be handed out again after the
+    visibility timeout: in the middle of a later test. Ours alone use this Redis db."""
+    from reviewapp.celery import app
+
+    with app.connection_for_write() as conn:
+        client = conn.default_channel.client
+        client.delete("unacked", "unacked_index", "unacked_mutex")
+
+
+def _drain(worker: WorkerProcess, grace: float = 10) -> None:
+    """Stop the worker taking jobs, wait until it is idle, and drop what is left.
+
+    The worker runs one job at a time in its only thread (`--pool=solo`), and that thread
+    also answers control messages: its replies come once the job it was running has
+    finished, usually within milliseconds. First it stops consuming (the `worker`
+    fixture resumes it), so no job a finishing job queued can start afterwards; a job
+    it holds for later (a countdown, e.g. a retrain a few seconds apart) is revoked;
+    then the queues are emptied. A job still running after `grace` seconds (the
+    deduplication after a 8,000-record import) is not waited for: the worker is killed,
+    and the next test that needs it starts it again."""
     from reviewapp.celery import app
 
     if worker.proc is None or worker.proc.poll() is not None:
         return
+    deadline = time.monotonic() + grace
+    only = {"destination": [worker.name], "limit": 1}
     app.control.purge()
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        active = app.control.inspect(timeout=1).active() or {}
-        if not any(active.values()):
+    for queue in QUEUES:
+        left = deadline - time.monotonic()
+        if left <= 0 or not app.control.cancel_consumer(queue, reply=True, timeout=left, **only):
+            break
+    else:
+        left = deadline - time.monotonic()
+        replies = app.control.inspect(timeout=left, **only).scheduled() if left > 0 else None
+        if replies is not None:
+            ids = [entry["request"]["id"] for entry in replies.get(worker.name, [])]
+            if ids:
+                app.control.revoke(ids, **only)
+            app.control.purge()
             return
-        time.sleep(0.2)
+    worker.kill()
+    _forget_unacknowledged()
+    app.control.purge()
+
+
+def _resume(worker: WorkerProcess) -> None:
+    """Undo _drain's cancel_consumer (a no-op on a worker that just started)."""
+    from reviewapp.celery import app
+
+    for queue in QUEUES:
+        replies = app.control.add_consumer(
+            queue, reply=True, timeout=30, destination=[worker.name], limit=1
+        )
+        if not replies:
+            raise RuntimeError(f"the Celery worker did not resume {queue}; see {worker.log_path}")
 
 
 def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, what: str = "condition"):

@@ -53,14 +53,15 @@ def test_point04_conflicts_are_decided_from_the_keyboard_and_the_count_follows(n
     page.locator(f"#{first_id} [data-testid=decision-done]").wait_for()
     assert count.inner_text() == "2 conflicts left"  # no reload
     # The next open conflict is the current one: exclude it with the second reason.
-    assert page.evaluate("() => document.activeElement.id") == second_id
+    # (Focus moves just after the card is marked done: waited for, up to the page timeout.)
+    page.wait_for_function("id => document.activeElement.id === id", arg=second_id)
     page.keyboard.press("e")
     page.keyboard.press("2")
     page.keyboard.press("Enter")
     page.locator(f"#{second_id} [data-testid=decision-done]").wait_for()
     assert count.inner_text() == "1 conflict left"
     third_id = cards.nth(2).get_attribute("id")
-    assert page.evaluate("() => document.activeElement.id") == third_id
+    page.wait_for_function("id => document.activeElement.id === id", arg=third_id)
     page.keyboard.press("k")
     assert page.evaluate("() => document.activeElement.id") == second_id
 
