@@ -47,7 +47,6 @@ import json
 import os
 import random
 import re
-import shutil
 import signal
 import statistics
 import subprocess
@@ -134,14 +133,11 @@ def _abstract(rng: random.Random, relevant: bool) -> str:
 def build(n_records: int) -> int:
     """The review half-way through screening (see the module's docstring); its id."""
     from django.contrib.auth import get_user_model
-    from django.core.files.base import ContentFile
 
     from reviewapp.models import Membership, Role
     from reviewapp.services import create_review
     from screening.models import (
         ExclusionReason,
-        ImportBatch,
-        ImportStatus,
         OutcomeStatus,
         Record,
         RecordTag,
@@ -166,25 +162,9 @@ def build(n_records: int) -> int:
             "highlight_exclude": ["mice", "rat", "in vitro", "microglia"],
         },
     )
-    batches = []
-    for name, kind in [
-        ("PubMed", "database"),
-        ("Embase", "database"),
-        ("Web of Science", "database"),
-        ("Citation searching", "citation"),
-    ]:
-        batch = ImportBatch(
-            review=review,
-            source_name=name,
-            source_kind=kind,
-            filename=f"{name}.ris",
-            sha256=name.ljust(64, "0")[:64],
-            status=ImportStatus.DONE,
-            deduplicated=True,
-        )
-        batch.file.save(batch.filename, ContentFile(b"TY  - JOUR\nER  - \n"), save=False)
-        batch.save()
-        batches.append(batch)
+    from bench._db import source_batches
+
+    batches = source_batches(review, "pages")
     reasons = [
         ExclusionReason.objects.get_or_create(
             review=review, stage="ft", label=label, defaults={"order": i}
@@ -298,7 +278,8 @@ def build(n_records: int) -> int:
             for pk in rng.sample(list(ids.values()), n_records // 20)
         ],
     )
-    analyze(Record, Vote, StageOutcome, RecordTag)
+    for model in (Record, Vote, StageOutcome, RecordTag):
+        analyze(model)
     vacuum(Record, Vote, StageOutcome)
     started = time.perf_counter()
     retrain_review(review=review)
@@ -432,34 +413,9 @@ def start_server(args) -> subprocess.Popen:
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True
     )
-    venv = ROOT / ".venv" / "bin"
-    gunicorn = shutil.which("gunicorn", path=str(venv)) or "gunicorn"
-    server = subprocess.Popen(
-        [
-            gunicorn,
-            "reviewapp.wsgi",
-            "-b",
-            f"127.0.0.1:{args.port}",
-            "-w",
-            str(args.workers),
-            "--log-level",
-            "warning",
-            "--preload",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "ALLOWED_HOSTS": "127.0.0.1"},
-    )
-    for _ in range(600):
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=1)
-            conn.request("GET", "/api/")
-            conn.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not answer")
+    from bench._db import start_gunicorn
+
+    return start_gunicorn(args.port, args.workers, dict(os.environ))
 
 
 def percentile(values: list[float], q: int) -> float:

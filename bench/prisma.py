@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "reviewapp_bench_prisma"
 
-from _db import recreate_database  # noqa: E402  (bench/ is on sys.path)
+from _db import recreate_database, source_batches  # noqa: E402  (bench/ is on sys.path)
 
 os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
 os.environ.setdefault("DEBUG", "0")
@@ -53,33 +53,15 @@ REASONS = [
 
 def build_review(size: int):
     from django.contrib.auth import get_user_model
-    from django.core.files.base import ContentFile
 
     from reviewapp.services import create_review
-    from screening.models import ExclusionReason, ImportBatch, Record, StageOutcome
+    from screening.models import ExclusionReason, Record, StageOutcome
     from screening.services.bulk import insert_records
 
     rng = random.Random(size)
     user, _ = get_user_model().objects.get_or_create(username="bench")
     review = create_review(owner=user, title=f"prisma bench {size}")
-    batches = []
-    for name, kind in [
-        ("PubMed", "database"),
-        ("Embase", "database"),
-        ("Web of Science", "database"),
-        ("Citation searching", "citation"),
-    ]:
-        batch = ImportBatch(
-            review=review,
-            source_name=name,
-            source_kind=kind,
-            filename=f"{name}.ris",
-            sha256=f"{name}{size}",
-            status="done",
-        )
-        batch.file.save(batch.filename, ContentFile(b"x"), save=False)
-        batch.save()
-        batches.append(batch)
+    batches = source_batches(review, str(size), content=b"x")
     reasons = [
         ExclusionReason.objects.get_or_create(
             review=review, stage="ft", label=label, defaults={"order": i}

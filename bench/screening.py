@@ -37,7 +37,6 @@ import http.client
 import json
 import os
 import random
-import shutil
 import signal
 import statistics
 import subprocess
@@ -331,23 +330,10 @@ def redis_usage(broker: str) -> tuple[int, int]:
 
 def start_processes(args):
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1"}
-    venv = ROOT / ".venv" / "bin"
-    gunicorn = shutil.which("gunicorn", path=str(venv)) or "gunicorn"
-    server = subprocess.Popen(
-        [
-            gunicorn,
-            "reviewapp.wsgi",
-            "-b",
-            f"127.0.0.1:{args.port}",
-            "-w",
-            str(args.workers),
-            "--log-level",
-            "warning",
-            "--preload",
-        ],
-        cwd=ROOT,
-        env={**env, "DATABASE_URL": os.environ["DATABASE_URL"] + "?application_name=web"},
-    )
+    from bench._db import start_gunicorn
+
+    web_url = os.environ["DATABASE_URL"] + "?application_name=web"
+    server = start_gunicorn(args.port, args.workers, {**env, "DATABASE_URL": web_url})
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -366,14 +352,6 @@ def start_processes(args):
         cwd=ROOT,
         env={**env, "DATABASE_URL": os.environ["DATABASE_URL"] + "?application_name=worker"},
     )
-    for _ in range(600):  # a loaded machine may take a while to load the app
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}")
-        try:
-            http.client.HTTPConnection("127.0.0.1", args.port, timeout=1).request("GET", "/api/")
-            break
-        except OSError:
-            time.sleep(0.1)
     return server, worker
 
 
