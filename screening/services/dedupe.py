@@ -33,7 +33,7 @@ from screening.models import (
     Record,
     RecordState,
 )
-from screening.services.bulk import insert_rows, update_rows
+from screening.services.bulk import gin_upkeep_deferred, insert_rows, update_rows
 from screening.services.dedupe_cache import Normaliser
 from screening.services.journey import rows_moved
 
@@ -224,11 +224,12 @@ def _apply_merges(
 
 
 def _save_rows(rows: Iterable[_Row]) -> None:
-    update_rows(
-        Record,
-        [(r.pk, r.state, r.before, r.group_id) for r in rows],
-        ["state", "state_before_merge", "duplicate_group"],
-    )
+    with gin_upkeep_deferred(Record):
+        update_rows(
+            Record,
+            [(r.pk, r.state, r.before, r.group_id) for r in rows],
+            ["state", "state_before_merge", "duplicate_group"],
+        )
 
 
 def _detach(review: Review, record_ids: Collection[int], *, actor, reason: str) -> None:
