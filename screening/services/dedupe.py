@@ -217,7 +217,7 @@ def _apply_merges(
         )
     _save_rows(changed.values())
     rows_moved(review.pk, [pk for pk, r in changed.items() if r.state == RecordState.DUPLICATE])
-    DedupeEvent.objects.bulk_create(events, batch_size=WRITE_BATCH)
+    insert_rows(DedupeEvent, events)  # ids not needed: one COPY on PostgreSQL
     if emptied:
         DuplicateGroup.objects.filter(pk__in=emptied).delete()
     return result
