@@ -12,13 +12,16 @@ import csv
 import io
 import itertools
 import json
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from screening.models import Record
+
+logger = logging.getLogger(__name__)
 
 NULL = r"\N"
 
@@ -278,7 +281,15 @@ def gin_upkeep_deferred(model: type[models.Model]):
 
 
 def merge_gin_pending(model: type[models.Model]) -> None:
-    """Merge the pending lists of `model`'s GIN indexes into the indexes (PostgreSQL)."""
+    """Merge the pending lists of `model`'s GIN indexes into the indexes (PostgreSQL).
+    Housekeeping after a commit: should it fail, autovacuum merges them later."""
+    try:
+        _merge_gin_pending(model)
+    except DatabaseError:
+        logger.warning("GIN pending lists of %s left to autovacuum", model._meta.db_table)
+
+
+def _merge_gin_pending(model: type[models.Model]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
