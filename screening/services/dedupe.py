@@ -33,7 +33,7 @@ from screening.models import (
     Record,
     RecordState,
 )
-from screening.services.bulk import insert_rows, update_rows
+from screening.services.bulk import gin_upkeep_deferred, insert_rows, update_rows
 from screening.services.dedupe_cache import Normaliser
 from screening.services.journey import rows_moved
 
@@ -217,18 +217,19 @@ def _apply_merges(
         )
     _save_rows(changed.values())
     rows_moved(review.pk, [pk for pk, r in changed.items() if r.state == RecordState.DUPLICATE])
-    DedupeEvent.objects.bulk_create(events, batch_size=WRITE_BATCH)
+    insert_rows(DedupeEvent, events)  # ids not needed: one COPY on PostgreSQL
     if emptied:
         DuplicateGroup.objects.filter(pk__in=emptied).delete()
     return result
 
 
 def _save_rows(rows: Iterable[_Row]) -> None:
-    update_rows(
-        Record,
-        [(r.pk, r.state, r.before, r.group_id) for r in rows],
-        ["state", "state_before_merge", "duplicate_group"],
-    )
+    with gin_upkeep_deferred(Record):
+        update_rows(
+            Record,
+            [(r.pk, r.state, r.before, r.group_id) for r in rows],
+            ["state", "state_before_merge", "duplicate_group"],
+        )
 
 
 def _detach(review: Review, record_ids: Collection[int], *, actor, reason: str) -> None:

@@ -221,3 +221,45 @@ def test_deduplication_marks_the_import_and_rewrites_only_the_merged_records(
         Record.objects.filter(duplicate_group__isnull=False).values_list("pk", flat=True)
     )
     assert dedupe_service.dedupe_review(review_id=world.review.pk).compared == 0
+
+
+def test_merges_leave_the_full_text_indexes_whole_once_committed(
+    world, django_capture_on_commit_callbacks
+):
+    # A merge rewrites its records' index entries; the GIN ones are only listed during the
+    # dedupe transaction (screening/services/bulk.py) and merged into the indexes after it.
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN pending lists are PostgreSQL's")
+
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW gin_pending_list_limit")
+            return cursor.fetchone()[0]
+
+    def pages_left_pending() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+                "WHERE i.indrelid = 'screening_record'::regclass AND a.amname = 'gin'"
+            )
+            return sum(pages for (pages,) in cursor.fetchall())
+
+    usual = setting()
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(world, RIS_THREE, source="Embase")
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(world, MEDLINE_DUPLICATE, name="pubmed.nbib", source="PubMed")
+    assert Record.objects.filter(state=RecordState.DUPLICATE).count() == 1
+    assert pages_left_pending() == 0 and setting() == usual
+    merged = Record.objects.get(state=RecordState.DUPLICATE)
+    word = merged.title.split()[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM screening_record "
+            "WHERE search_document @@ plainto_tsquery('english', %s) AND id = %s",
+            [word, merged.pk],
+        )
+        assert cursor.fetchone()[0] == 1
