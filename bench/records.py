@@ -282,6 +282,10 @@ def main() -> None:
     for record in Record.objects.filter(review=review).order_by("pk")[: args.size // 100]:
         add_tag(record=record, tag=tag, by=lead)
     rita = get_user_model().objects.get(username="bench-rita")
+    # This process now starts as a web process does (reviewapp/wsgi.py: views and
+    # scikit-learn loaded, what was loaded frozen out of the cycle collector's walks).
+    import reviewapp.wsgi  # noqa: F401
+
     client = Client(HTTP_HOST="localhost")
     client.force_login(lead)
     base = reverse("record_list", args=[review.pk])

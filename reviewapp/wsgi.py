@@ -1,4 +1,5 @@
 import contextlib
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -15,3 +16,10 @@ from django.urls import get_resolver  # noqa: E402
 get_resolver().url_patterns  # noqa: B018 - the access imports them
 with contextlib.suppress(Exception):  # the cache being down must not stop the server
     cache.get("reviewapp:wsgi-start")
+
+# Everything loaded so far lives as long as the process. Python's cycle collector would
+# walk all of it (about 200,000 objects) in every full collection, which then lands in
+# some request: 100 ms added to one records page in twenty (500 rows). Frozen, those
+# objects are left out of the collections; with --preload the forked workers also keep
+# sharing their memory pages. Garbage made by requests is collected as before.
+gc.freeze()
