@@ -156,6 +156,9 @@ CELERY_TASK_QUEUES = [Queue("celery"), Queue("ranking")]
 CELERY_TASK_ROUTES = {
     "screening.tasks.ranking.*": {"queue": "ranking"},
     "screening.tasks.embeddings.*": {"queue": "ranking"},
+    # The search documents an import leaves to write (the search is complete meanwhile):
+    # on a worker of its own they are written beside the deduplication, not before it.
+    "screening.tasks.search.*": {"queue": "ranking"},
 }
 # Each screener's model is refitted after this many of their own votes, or once this
 # many seconds old when anything it learns from changed (a small review: every change).

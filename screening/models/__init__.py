@@ -6,6 +6,7 @@
 - decisions.py: screening settings, exclusion reasons, votes, per-stage outcomes,
   resolutions, queue leases and the VoteEvent history.
 - fulltext.py: FullText, a record's PDF or why it was not retrieved.
+- search_index.py: RecordSearch, each record's full-text document (PostgreSQL search).
 - search_log.py: SearchRound (initial search and updates) and SearchLogEntry (PRISMA-S).
 - ranking.py: per-reviewer relevance models, their scores, the retraining schedule and
   the lead's stopping decisions.
@@ -63,6 +64,7 @@ from screening.models.ranking import (
     StoppingDecision,
     StopRule,
 )
+from screening.models.search_index import RecordSearch
 from screening.models.search_log import SearchLogEntry, SearchRound
 from screening.models.tags import RecordTag, Tag
 
@@ -95,6 +97,7 @@ __all__ = [
     "Record",
     "RecordEmbedding",
     "RecordScore",
+    "RecordSearch",
     "RecordState",
     "RecordTag",
     "Resolution",

@@ -96,6 +96,10 @@ class ImportBatch(models.Model):
     # transaction) and are compared in the same run, and marking 100,000 record rows
     # would rewrite every row and every one of its indexes (as costly as the import).
     deduplicated = models.BooleanField(default=False)
+    # When the search documents of this import's records were written (PostgreSQL:
+    # screening.services.search_index, a job after the import). Until then the search
+    # computes them for these records as it goes: complete, only slower.
+    search_indexed_at = models.DateTimeField(null=True, blank=True)
     keep_decisions = models.CharField(
         max_length=8, choices=KeepDecisions.choices, blank=True, default=KeepDecisions.NONE
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from reviewapp.http import parse_id
@@ -20,6 +21,7 @@ from screening.models import (
     ExclusionReason,
     FullText,
     ImportBatch,
+    ImportStatus,
     OutcomeStatus,
     Record,
     RecordState,
@@ -440,18 +442,37 @@ class FilterChoices:
     # (number, "Update 1") of the review's search rounds, when there are updates
     rounds: list[tuple[int, str]] = field(default_factory=list)
     screeners: list[tuple[int, str]] = field(default_factory=list)  # leads: who may screen
+    # Records whose search documents are still to be written (screening.services.
+    # search_index): the search computes them meanwhile, complete but slower.
+    unindexed: int = 0
 
 
 def filter_choices(*, review: Review, is_lead: bool = False) -> FilterChoices:
     """What the filter bar offers: the review's sources, their kinds, its reasons, its
-    search rounds (from the imports: no query of its own) and, for the lead, who screens."""
-    batches = list(
+    search rounds (from the imports: no query of its own), for the lead, who screens, and
+    how many records the search has no stored document for yet (PostgreSQL)."""
+    rows = list(
         ImportBatch.objects.filter(review=review)
         .order_by("pk")
-        .values_list("pk", "source_name", "source_kind", "filename", "search_round__number")
+        .values_list(
+            "pk",
+            "source_name",
+            "source_kind",
+            "filename",
+            "search_round__number",
+            "status",
+            "search_indexed_at",
+            "records_imported",
+        )
     )
+    batches = [row[:5] for row in rows]
     pairs = {(name, kind) for _, name, kind, _, _ in batches}
     rounds = sorted({number or 1 for *_, number in batches})
+    unindexed = sum(
+        imported
+        for *_, status, indexed_at, imported in rows
+        if status == ImportStatus.DONE and indexed_at is None
+    )
     kinds = {kind for _, kind in pairs}
     screeners = []
     if is_lead:
@@ -469,4 +490,5 @@ def filter_choices(*, review: Review, is_lead: bool = False) -> FilterChoices:
         imports=[(pk, f"{name} · {filename}") for pk, name, _, filename, _ in batches],
         rounds=[(n, SearchRound(number=n).label) for n in rounds] if len(rounds) > 1 else [],
         screeners=screeners,
+        unindexed=unindexed if connection.vendor == "postgresql" else 0,
     )

@@ -1,13 +1,17 @@
 """The records search on the database: a `screening.search.Plan` as a filter.
 
 PostgreSQL: full-text search (English stemming) over one document per record — title,
-abstract, journal, authors and keywords — stored in the generated column
-`search_document` with a GIN index (migration 0010_record_search, `DOCUMENT_EXPRESSION`);
-all the words, phrases, prefixes and `-not`s make one tsquery (`a && b && !!c`), so
-each candidate's stored document is decompressed once; field prefixes (ti:, ab:, au:,
-kw:, jo:) narrow by it too, then check their own column. Phrases need each candidate's
-positions: PostgreSQL confirms them on the document (the GIN index has no positions).
-DOI fragments use `ILIKE` (with a pg_trgm index when the extension can be created).
+abstract, journal, authors and keywords (`document_expression`) — kept in its own table,
+`RecordSearch`, with a GIN index, written after each import by a low-priority job
+(`screening.services.search_index`), not by the import itself. Until the job has written
+an import's documents (`ImportBatch.search_indexed_at` unset), the search computes them
+for that import's records only, as it goes: every record is found at every moment, those
+of a just-imported file a little slower. All the words, phrases, prefixes and `-not`s
+make one tsquery (`a && b && !!c`), so each candidate's stored document is decompressed
+once; field prefixes (ti:, ab:, au:, kw:, jo:) narrow by it too, then check their own
+column. Phrases need each candidate's positions: PostgreSQL confirms them on the document
+(the GIN index has no positions). DOI fragments use `ILIKE` (with a pg_trgm index when
+the extension can be created).
 
 SQLite (the embedded default) has no stemming: each word must appear as a whole word
 (a prefix for `word*`, the words in order for a phrase), case-insensitively, matched by
@@ -23,10 +27,13 @@ from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from screening import search
-from screening.models import Record
+from screening.models import ImportBatch, Record, RecordSearch
 
 CONFIG = "english"
 _TABLE = Record._meta.db_table
+_DOCUMENTS = RecordSearch._meta.db_table
+_IMPORTS = ImportBatch._meta.db_table
+DOCUMENT_COLUMNS = ("title", "abstract", "journal", "authors", "keywords")
 
 
 def _column(name: str, table: str = _TABLE) -> str:
@@ -34,15 +41,35 @@ def _column(name: str, table: str = _TABLE) -> str:
     return f"COALESCE({column}::text, '')"
 
 
-# The stored document: migration 0010_record_search generates the column from this.
-DOCUMENT_EXPRESSION = (
-    f"to_tsvector('{CONFIG}'::regconfig, "
-    + " || ' ' || ".join(
-        _column(c, table="") for c in ("title", "abstract", "journal", "authors", "keywords")
+def document_expression(table: str = "") -> str:
+    """A record's full-text document as SQL, over the columns of `table` (a table name,
+    an alias or a trigger's NEW; unqualified when empty). The one definition: the search
+    job writes it, the search computes it for records not indexed yet, and migration
+    0023's trigger rewrites it when a record's text changes."""
+    return (
+        f"to_tsvector('{CONFIG}'::regconfig, "
+        + " || ' ' || ".join(_column(c, table=table) for c in DOCUMENT_COLUMNS)
+        + ")"
     )
-    + ")"
-)
-DOCUMENT_SQL = f'"{_TABLE}"."search_document"'
+
+
+DOCUMENT_EXPRESSION = document_expression()
+
+
+def _document_hit(query: str, params: list) -> tuple[str, list]:
+    """Records whose whole document matches `query`: the stored documents (GIN index),
+    and the records of imports whose documents are not written yet, computed here (none
+    at all most of the time: the job follows each import within seconds or minutes)."""
+    # Names from the models, the query built by PostgreSQL's functions from parameters.
+    sql = (
+        f'"{_TABLE}"."id" IN ('  # noqa: S608
+        f'SELECT "record_id" FROM "{_DOCUMENTS}" WHERE "document" @@ ({query}) '
+        f'UNION ALL SELECT "unindexed"."id" FROM "{_TABLE}" AS "unindexed" '
+        f'WHERE "unindexed"."batch_id" IN '
+        f'(SELECT "id" FROM "{_IMPORTS}" WHERE "search_indexed_at" IS NULL) '
+        f"AND {document_expression('unindexed')} @@ ({query}))"
+    )
+    return sql, [*params, *params]
 
 
 def _field_document(column: str) -> str:
@@ -59,13 +86,20 @@ def _tsquery(term: search.Term) -> tuple[str, list]:
     return f"plainto_tsquery('{CONFIG}'::regconfig, %s)", [term.text]
 
 
-def _matches(document: str, query: str, params: list, *, negate: bool = False) -> Q:
+WHOLE = None  # `_matches` over the whole document rather than one column's
+
+
+def _matches(document: str | None, query: str, params: list, *, negate: bool = False) -> Q:
+    if document is WHOLE:
+        hit, hit_params = _document_hit(query, params)
+    else:
+        hit, hit_params = f"{document} @@ ({query})", params
     if negate:  # "-the": a query of stop words only excludes nothing
-        sql = f"({document} @@ ({query}))"
-        return ~Q(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 - fixed SQL, %s
-    # An empty query (only stop words: "the") matches everything rather than nothing.
-    sql = f"({document} @@ ({query}) OR numnode({query}) = 0)"
-    return Q(RawSQL(sql, [*params, *params], output_field=BooleanField()))  # noqa: S611 - fixed SQL
+        return ~Q(RawSQL(f"({hit})", hit_params, output_field=BooleanField()))  # noqa: S611 - fixed SQL, %s
+    # An empty query (only stop words: "the") matches everything rather than nothing
+    # (PostgreSQL folds `numnode` of a constant query at planning: no cost either way).
+    sql = f"({hit} OR numnode({query}) = 0)"
+    return Q(RawSQL(sql, [*hit_params, *params], output_field=BooleanField()))  # noqa: S611 - fixed SQL
 
 
 def _doi_fragment(text: str) -> Q:
@@ -100,7 +134,7 @@ def _postgres_q(plan: search.Plan) -> Q:
                 combined.append((f"!! ({query})", params))
                 continue
             elif search.is_pmid(term.text):
-                hit = _matches(DOCUMENT_SQL, query, params) | Q(pmid=term.text)
+                hit = _matches(WHOLE, query, params) | Q(pmid=term.text)
             else:
                 combined.append((query, params))
                 continue
@@ -109,7 +143,7 @@ def _postgres_q(plan: search.Plan) -> Q:
         return checks
     query = " && ".join(f"({sql})" for sql, _ in combined)
     params = [p for _, ps in combined for p in ps]
-    return _matches(DOCUMENT_SQL, query, params) & checks
+    return _matches(WHOLE, query, params) & checks
 
 
 _SQLITE_ANY = ("title", "abstract", "journal", "authors", "keywords", "doi", "pmid")

@@ -59,6 +59,7 @@ from screening.services import heartbeat
 from screening.services.bulk import analyze, insert_records
 from screening.services.imported_decisions import apply_imported_decisions
 from screening.services.journey import flow_changed
+from screening.services.search_index import enqueue_search_index
 
 log = logging.getLogger(__name__)
 
@@ -338,6 +339,9 @@ def _run_claimed_import(batch_id: int) -> ImportBatch | None:
             flow_changed(batch.review_id)
             transaction.on_commit(_analyze_after_import)
             transaction.on_commit(lambda: run_dedupe.delay(batch.review_id))
+            # Its search documents after it, on the low-priority queue (until then the
+            # search computes them for this import's records).
+            enqueue_search_index(batch.pk)
     except ImportFileError as exc:
         _fail(batch_id, str(exc))
     except SoftTimeLimitExceeded:  # the worker's clock (see screening.tasks.run_import)

@@ -258,8 +258,8 @@ def test_merges_leave_the_full_text_indexes_whole_once_committed(
     word = merged.title.split()[0]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM screening_record "
-            "WHERE search_document @@ plainto_tsquery('english', %s) AND id = %s",
+            "SELECT count(*) FROM screening_recordsearch "
+            "WHERE document @@ plainto_tsquery('english', %s) AND record_id = %s",
             [word, merged.pk],
         )
         assert cursor.fetchone()[0] == 1
