@@ -28,6 +28,7 @@ import argparse
 import csv
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -88,7 +89,9 @@ def write_records(path: Path, records) -> None:
             out.write(f"AB  - {rng.choice(texts)}\nER  - \n\n")
 
 
-def start_worker(log: Path) -> subprocess.Popen:
+def start_worker(log: Path, queue: str = "celery") -> subprocess.Popen:
+    """A solo worker serving `queue`: `celery` for imports and deduplication, `ranking`
+    (the low-priority queue) for the search documents."""
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -97,6 +100,10 @@ def start_worker(log: Path) -> subprocess.Popen:
             "-A",
             "reviewapp",
             "worker",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
             "--pool=solo",
             "--loglevel=INFO",
             "--without-gossip",
@@ -126,6 +133,23 @@ def restart_worker(log: Path) -> subprocess.Popen:
     log.write_bytes(b"")
     _workers.append(start_worker(log))
     return _workers[-1]
+
+
+_INDEX_DONE = re.compile(r"index_search\[[^\]]+\] succeeded in ([0-9.]+)s")
+
+
+def index_job_seconds(log: Path) -> list[float]:
+    """The run time of each search-index job the low-priority worker finished, from its log."""
+    return [float(s) for s in _INDEX_DONE.findall(log.read_text(errors="replace"))]
+
+
+def wait_for_index(batch, since: float) -> float:
+    """Wait until the import's search documents are written; seconds from `since`."""
+    while True:
+        batch.refresh_from_db(fields=["search_indexed_at"])
+        if batch.search_indexed_at is not None:
+            return time.perf_counter() - since
+        time.sleep(0.1)
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -169,9 +193,15 @@ def run_one(size: int, workdir: Path) -> dict:
     if batch.status == "failed":
         raise SystemExit(f"import failed: {batch.error}")
     records = Record.objects.filter(review=review)
+    indexed_at = None
     while records.awaiting_dedupe().exists():
+        if indexed_at is None and _indexed(batch):
+            indexed_at = time.perf_counter()
         time.sleep(0.1)
     done_at = time.perf_counter()
+    index_after_import = (
+        indexed_at - imported_at if indexed_at else wait_for_index(batch, imported_at)
+    )
     groups: dict[int, set[str]] = {}
     for key, group in records.filter(duplicate_group__isnull=False).values_list(
         "record_key", "duplicate_group"
@@ -190,27 +220,59 @@ def run_one(size: int, workdir: Path) -> dict:
         "precision": hits / len(found) if found else 1.0,
         "recall": hits / len(expected) if expected else 1.0,
         "batch": ImportBatch.objects.get(pk=batch.pk).pk,
+        "index_after_import_s": index_after_import,
     }
 
 
-def _wait_for(batch, records) -> float:
-    """Wait for the import and its deduplication; the seconds the import alone took
-    (from now) are returned for the split."""
+def _indexed(batch) -> bool:
+    batch.refresh_from_db(fields=["search_indexed_at"])
+    return batch.search_indexed_at is not None
+
+
+def _wait_for(batch, records) -> tuple[float, float, float]:
+    """Wait for the import and its deduplication, then for its search documents: the
+    seconds the import took (from now), then the deduplication, and when the documents
+    were written (seconds after the import)."""
     started = time.perf_counter()
     while True:
         batch.refresh_from_db()
         if batch.status in ("done", "failed"):
             break
         time.sleep(0.1)
-    imported_s = time.perf_counter() - started
+    imported_at = time.perf_counter()
     if batch.status == "failed":
         raise SystemExit(f"import failed: {batch.error}")
+    indexed_at = None
     while records.awaiting_dedupe().exists():
+        if indexed_at is None and _indexed(batch):
+            indexed_at = time.perf_counter()
         time.sleep(0.1)
-    return imported_s
+    deduplicated_at = time.perf_counter()
+    index_after_import = (
+        indexed_at - imported_at if indexed_at else wait_for_index(batch, imported_at)
+    )
+    return imported_at - started, deduplicated_at - imported_at, index_after_import
 
 
-def run_update(base: int, update: int, again: int, workdir: Path, worker_log: Path) -> dict:
+def index_wait(index_after_import_s: float, dedupe_s: float) -> float:
+    """How long `_wait_for` waited for the search documents after the deduplication."""
+    return max(0.0, index_after_import_s - dedupe_s)
+
+
+def overlap(dedupe_s: float, index_after_import_s: float, job_s: float) -> str:
+    """Whether the search-index job ran while the deduplication did (both start when the
+    import commits; the job's start is its end less its own run time)."""
+    start = index_after_import_s - job_s
+    if index_after_import_s <= dedupe_s:
+        return "yes (within the dedupe)"
+    if start < dedupe_s:
+        return f"partly (ended {index_after_import_s - dedupe_s:.1f} s after the dedupe)"
+    return f"no (started {start - dedupe_s:.1f} s after the dedupe)"
+
+
+def run_update(
+    base: int, update: int, again: int, workdir: Path, worker_log: Path, index_log: Path
+) -> dict:
     """Round 1 of `base` records, then two update rounds of `update` records of which
     `again` are copies of round-1 records: round 2 on a worker restarted after round 1
     (cold: it normalises every earlier record again, as every run did before the worker
@@ -244,8 +306,8 @@ def run_update(base: int, update: int, again: int, workdir: Path, worker_log: Pa
         source_name="Synthetic",
         uploaded_by=user,
     )
-    _wait_for(batch, records)
-    result = {"base_s": time.perf_counter() - started, "rounds": []}
+    import_s, dedupe_s, _ = _wait_for(batch, records)
+    result = {"base_s": import_s + dedupe_s, "rounds": []}
     worker = None
     for number, seed, label in ((2, 17, "cold"), (3, 18, "warm")):
         if label == "cold":
@@ -264,8 +326,10 @@ def run_update(base: int, update: int, again: int, workdir: Path, worker_log: Pa
             uploaded_by=user,
             search_round=search_round,
         )
-        import_s = _wait_for(batch, records)
-        update_s = time.perf_counter() - started
+        import_s, dedupe_s, index_after_import_s = _wait_for(batch, records)
+        # From the upload (as before the split), the time the import's wait began included.
+        update_s = time.perf_counter() - started - index_wait(index_after_import_s, dedupe_s)
+        job_s = index_job_seconds(index_log)[-1]
         counts = round_counts(review=review)[number]
         copy_keys = {f"syn{r.id}" for r in copies}
         linked = (
@@ -279,6 +343,9 @@ def run_update(base: int, update: int, again: int, workdir: Path, worker_log: Pa
                 "label": label,
                 "update_s": update_s,
                 "import_s": import_s,
+                "index_after_import_s": index_after_import_s,
+                "index_job_s": job_s,
+                "overlap": overlap(dedupe_s, index_after_import_s, job_s),
                 "linked": linked,
                 "unlinked": _unlinked_copies(review, batch, copies),
                 **counts,
@@ -327,13 +394,15 @@ def main() -> None:
         base, update, again = args.update
         with tempfile.TemporaryDirectory() as tmp:
             log = Path(tmp) / "worker-update.log"
+            index_log = Path(tmp) / "worker-index.log"
             _workers.append(start_worker(log))
+            index_worker = start_worker(index_log, queue="ranking")
             try:
-                r = run_update(base, update, again, Path(tmp), log)
+                r = run_update(base, update, again, Path(tmp), log, index_log)
                 peak = peak_rss_mb(_workers[-1].pid)
                 cpu = cpu_seconds(_workers[-1].pid)
             finally:
-                for worker in _workers:
+                for worker in [*_workers, index_worker]:
                     worker.terminate()
                     worker.wait(30)
         print(f"round 1: {base} records in {r['base_s']:.2f} s")
@@ -345,7 +414,9 @@ def main() -> None:
                 f"{u['update_s'] - u['import_s']:.2f} s; target ≤ 30 s for 100k + 20k); "
                 f"found again {u['found_again']} (linked to their round-1 record: "
                 f"{u['linked']}/{again}), duplicates within the round {u['duplicates_within']}, "
-                f"new records {u['new']}"
+                f"new records {u['new']}; search index job {u['index_job_s']:.2f} s, done "
+                f"{u['index_after_import_s']:.2f} s after the import, overlapped the dedupe: "
+                f"{u['overlap']}"
             )
             for line in u["unlinked"]:
                 print(line)
@@ -355,22 +426,29 @@ def main() -> None:
         workdir = Path(tmp)
         print(
             f"{'records':>8} {'file MB':>8} {'import s':>9} {'dedupe s':>9} {'total s':>8} "
-            f"{'worker MB':>9} {'worker cpu s':>12} {'removed':>8} {'prec':>7} {'recall':>7} {'dedupe s/10k':>12}"
+            f"{'worker MB':>9} {'worker cpu s':>12} {'removed':>8} {'prec':>7} {'recall':>7} {'dedupe s/10k':>12} "
+            f"{'index job s':>11} {'index done s':>12}  overlapped the dedupe"
         )
         for size in args.sizes:
             # A fresh worker per size, so its peak memory is this size's own.
             worker = start_worker(workdir / f"worker-{size}.log")
+            index_log = workdir / f"worker-index-{size}.log"
+            index_worker = start_worker(index_log, queue="ranking")
             try:
                 r = run_one(size, workdir)
                 peak = peak_rss_mb(worker.pid)
                 cpu = cpu_seconds(worker.pid)
+                job_s = index_job_seconds(index_log)[-1]
             finally:
-                worker.terminate()
-                worker.wait(30)
+                for each in (worker, index_worker):
+                    each.terminate()
+                    each.wait(30)
             print(
                 f"{r['size']:8} {r['file_mb']:8.1f} {r['import_s']:9.2f} {r['dedupe_s']:9.2f} {r['total_s']:8.2f} "
                 f"{peak:9.0f} {cpu:12.1f} {r['removed']:8} {r['precision']:7.4f} {r['recall']:7.4f} "
-                f"{r['dedupe_s'] / r['size'] * 10_000:12.2f}",
+                f"{r['dedupe_s'] / r['size'] * 10_000:12.2f} {job_s:11.2f} "
+                f"{r['index_after_import_s']:12.2f}  "
+                f"{overlap(r['dedupe_s'], r['index_after_import_s'], job_s)}",
                 flush=True,
             )
     print(
@@ -378,7 +456,11 @@ def main() -> None:
     )
     print(
         "worker MB: peak resident memory of the Celery worker (VmHWM); worker cpu s: its CPU time "
-        "(start-up included; PostgreSQL's is not); prec/recall: on the inserted duplicates."
+        "(start-up included; PostgreSQL's is not); prec/recall: on the inserted duplicates;"
+    )
+    print(
+        "index job s: the search-index job's own run time (low-priority worker's log); index done s: "
+        "when the documents were written, after the import (not in total s: search works meanwhile)."
     )
 
 

@@ -57,19 +57,30 @@ DOCUMENT_EXPRESSION = document_expression()
 
 
 def _document_hit(query: str, params: list) -> tuple[str, list]:
-    """Records whose whole document matches `query`: the stored documents (GIN index),
-    and the records of imports whose documents are not written yet, computed here (none
-    at all most of the time: the job follows each import within seconds or minutes)."""
-    # Names from the models, the query built by PostgreSQL's functions from parameters.
+    """Records whose whole document matches `query` (all of them for a query of stop words
+    only): the stored documents (GIN index), and the records of imports whose job has
+    not written theirs yet, computed here.
+
+    The second part costs nothing most of the time (the job follows each import within
+    seconds or minutes: no import is waiting, one look at the imports); while one waits,
+    only its records still without a stored document are computed (fewer as the job
+    goes). The subquery is fenced (`OFFSET 0`) so that PostgreSQL checks which records
+    wait before it computes a document: planned freely, it computed every record's first.
+    The empty-query test sits inside each part, where PostgreSQL folds it away, so that the
+    whole stays one `IN` it can plan as a join from the few matches to their records."""
+    columns = ", ".join(f'"waiting"."{c}"' for c in DOCUMENT_COLUMNS)
+    empty = f"numnode({query}) = 0"
     sql = (
-        f'"{_TABLE}"."id" IN ('  # noqa: S608
-        f'SELECT "record_id" FROM "{_DOCUMENTS}" WHERE "document" @@ ({query}) '
-        f'UNION ALL SELECT "unindexed"."id" FROM "{_TABLE}" AS "unindexed" '
-        f'WHERE "unindexed"."batch_id" IN '
-        f'(SELECT "id" FROM "{_IMPORTS}" WHERE "search_indexed_at" IS NULL) '
-        f"AND {document_expression('unindexed')} @@ ({query}))"
+        f'"{_TABLE}"."id" IN ('  # noqa: S608 - names from the models, the query from parameters
+        f'SELECT "record_id" FROM "{_DOCUMENTS}" WHERE ("document" @@ ({query}) OR {empty}) '
+        f'UNION ALL SELECT "unindexed"."id" FROM (SELECT "waiting"."id", {columns} '
+        f'FROM "{_IMPORTS}" AS "pending" JOIN "{_TABLE}" AS "waiting" '
+        f'ON "waiting"."batch_id" = "pending"."id" WHERE "pending"."search_indexed_at" IS NULL '
+        f'AND NOT EXISTS (SELECT 1 FROM "{_DOCUMENTS}" AS "written" '
+        f'WHERE "written"."record_id" = "waiting"."id") OFFSET 0) AS "unindexed" '
+        f"WHERE ({document_expression('unindexed')} @@ ({query}) OR {empty}))"
     )
-    return sql, [*params, *params]
+    return sql, [*params, *params, *params, *params]
 
 
 def _field_document(column: str) -> str:
@@ -91,9 +102,10 @@ WHOLE = None  # `_matches` over the whole document rather than one column's
 
 def _matches(document: str | None, query: str, params: list, *, negate: bool = False) -> Q:
     if document is WHOLE:
-        hit, hit_params = _document_hit(query, params)
-    else:
-        hit, hit_params = f"{document} @@ ({query})", params
+        assert not negate, "a `-word` joins the whole document's query as `!!`"
+        sql, sql_params = _document_hit(query, params)
+        return Q(RawSQL(f"({sql})", sql_params, output_field=BooleanField()))  # noqa: S611 - fixed SQL
+    hit, hit_params = f"{document} @@ ({query})", params
     if negate:  # "-the": a query of stop words only excludes nothing
         return ~Q(RawSQL(f"({hit})", hit_params, output_field=BooleanField()))  # noqa: S611 - fixed SQL, %s
     # An empty query (only stop words: "the") matches everything rather than nothing
