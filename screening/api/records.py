@@ -25,6 +25,7 @@ from screening.selectors.records import (
     records_for_list,
     vote_access,
 )
+from screening.selectors.search import pending_documents
 from screening.selectors.tags import status_of_listed, visible_tags
 from screening.services import records_actions
 from screening.services.records_actions import clean_reason
@@ -153,6 +154,12 @@ class BoundedPagination(StrictPageNumberPagination):
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         response.data["more"] = self.page.paginator.more
+        # Records of imports whose search documents are still being written, too many for
+        # the search to compute itself, so `q` did not look at them (0 almost always).
+        skipped = 0
+        if self.request.query_params.get("q") and getattr(self.request, "review", None):
+            skipped = pending_documents(self.request.review.pk).skipped
+        response.data["search_skipped"] = skipped
         return response
 
     def get_paginated_response_schema(self, schema):
@@ -166,7 +173,13 @@ class BoundedPagination(StrictPageNumberPagination):
             "type": "boolean",
             "description": "More records match than `count` says (it stopped at its bound).",
         }
-        schema["required"] = [*schema["required"], "more"]
+        schema["properties"]["search_skipped"] = {
+            "type": "integer",
+            "description": "Records the search (`q`) did not look at: those of imports whose "
+            "search index is still being written, when they are too many to search without it "
+            "(a minute or so after a large import; 0 otherwise). Ask again once it is 0.",
+        }
+        schema["required"] = [*schema["required"], "more", "search_skipped"]
         return schema
 
 

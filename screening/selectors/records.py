@@ -36,7 +36,7 @@ from screening.search import parse as parse_search
 from screening.selectors import record_order
 from screening.selectors.rounds import found_again, in_rounds
 from screening.selectors.screening import REACHED
-from screening.selectors.search import search_records
+from screening.selectors.search import search_records, searched_inline
 from screening.selectors.tags import filter_by_tags
 
 # How much of the screening a member may see in lists and exports: the policy's audience.
@@ -321,7 +321,7 @@ def filter_records(
     if filters.q:
         # Last: PostgreSQL checks conditions of equal cost in the order written, and the
         # columns above are cheaper to compare than a search document to decompress.
-        records = search_records(records, filters.q)
+        records = search_records(records, filters.q, review_id=review.pk if review else None)
     return records
 
 
@@ -443,8 +443,10 @@ class FilterChoices:
     rounds: list[tuple[int, str]] = field(default_factory=list)
     screeners: list[tuple[int, str]] = field(default_factory=list)  # leads: who may screen
     # Records whose search documents are still to be written (screening.services.
-    # search_index): the search computes them meanwhile, complete but slower.
+    # search_index): the search computes them meanwhile, complete but slower, unless they
+    # are too many (`searched_inline` false): then it leaves them out until the job is done.
     unindexed: int = 0
+    unindexed_searched: bool = True
 
 
 def filter_choices(*, review: Review, is_lead: bool = False) -> FilterChoices:
@@ -491,4 +493,5 @@ def filter_choices(*, review: Review, is_lead: bool = False) -> FilterChoices:
         rounds=[(n, SearchRound(number=n).label) for n in rounds] if len(rounds) > 1 else [],
         screeners=screeners,
         unindexed=unindexed if connection.vendor == "postgresql" else 0,
+        unindexed_searched=searched_inline(unindexed),
     )

@@ -21,18 +21,18 @@ a regular expression in Python; authors and keywords are matched in their JSON t
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from screening import search
-from screening.models import ImportBatch, Record, RecordSearch
+from screening.models import ImportBatch, ImportStatus, Record, RecordSearch
 
 CONFIG = "english"
 _TABLE = Record._meta.db_table
 _DOCUMENTS = RecordSearch._meta.db_table
-_IMPORTS = ImportBatch._meta.db_table
 DOCUMENT_COLUMNS = ("title", "abstract", "journal", "authors", "keywords")
 
 
@@ -56,31 +56,70 @@ def document_expression(table: str = "") -> str:
 DOCUMENT_EXPRESSION = document_expression()
 
 
-def _document_hit(query: str, params: list) -> tuple[str, list]:
-    """Records whose whole document matches `query` (all of them for a query of stop words
-    only): the stored documents (GIN index), and the records of imports whose job has
-    not written theirs yet, computed here.
+# A search computes the documents of records whose import still waits for its index job
+# (about 0.3 ms of PostgreSQL's CPU each) only while they are this few: a second or two.
+# Beyond, it searches the stored documents alone until the job has written the rest,
+# and says so (`PendingDocuments.skipped`): a search of many seconds would time out.
+INLINE_DOCUMENTS_MAX = 5_000
 
-    The second part costs nothing most of the time (the job follows each import within
-    seconds or minutes: no import is waiting, one look at the imports); while one waits,
-    only its records still without a stored document are computed (fewer as the job
-    goes). The subquery is fenced (`OFFSET 0`) so that PostgreSQL checks which records
-    wait before it computes a document: planned freely, it computed every record's first.
-    The empty-query test sits inside each part, where PostgreSQL folds it away, so that the
-    whole stays one `IN` it can plan as a join from the few matches to their records."""
-    columns = ", ".join(f'"waiting"."{c}"' for c in DOCUMENT_COLUMNS)
+
+@dataclass(frozen=True)
+class PendingDocuments:
+    """Imports whose documents the index job has not written yet, for one search."""
+
+    batches: tuple[int, ...] = ()  # their records' documents are computed by the search
+    skipped: int = 0  # records of such imports the search leaves out (too many to compute)
+
+
+def searched_inline(waiting: int) -> bool:
+    """Whether a search computes the documents of `waiting` records itself."""
+    return waiting <= INLINE_DOCUMENTS_MAX
+
+
+def pending_documents(review_id: int | None = None) -> PendingDocuments:
+    """The finished imports (of one review, or of every review) still without their
+    stored documents, and whether a search computes them or leaves them out."""
+    if connection.vendor != "postgresql":
+        return PendingDocuments()
+    waiting = ImportBatch.objects.filter(status=ImportStatus.DONE, search_indexed_at__isnull=True)
+    if review_id is not None:
+        waiting = waiting.filter(review_id=review_id)
+    rows = list(waiting.values_list("pk", "records_imported"))
+    records = sum(imported for _, imported in rows)
+    if searched_inline(records):
+        return PendingDocuments(batches=tuple(pk for pk, _ in rows))
+    return PendingDocuments(skipped=records)
+
+
+def _document_hit(query: str, params: list, pending: PendingDocuments) -> tuple[str, list]:
+    """Records whose whole document matches `query` (all of them for a query of stop words
+    only): the stored documents (GIN index), and the records of `pending.batches`, imports
+    whose job has not written their documents yet, computed here.
+
+    The second part is left out most of the time (the job follows each import within
+    seconds or minutes: no import is waiting); while one waits, only its records still
+    without a stored document are computed (fewer as the job goes). The subquery is
+    fenced (`OFFSET 0`) so that PostgreSQL checks which records wait before it computes a
+    document: planned freely, it computed every record's first. The empty-query test
+    sits inside each part, where PostgreSQL folds it away, so that the whole stays one
+    `IN` it can plan as a join from the few matches to their records."""
     empty = f"numnode({query}) = 0"
     sql = (
         f'"{_TABLE}"."id" IN ('  # noqa: S608 - names from the models, the query from parameters
-        f'SELECT "record_id" FROM "{_DOCUMENTS}" WHERE ("document" @@ ({query}) OR {empty}) '
-        f'UNION ALL SELECT "unindexed"."id" FROM (SELECT "waiting"."id", {columns} '
-        f'FROM "{_IMPORTS}" AS "pending" JOIN "{_TABLE}" AS "waiting" '
-        f'ON "waiting"."batch_id" = "pending"."id" WHERE "pending"."search_indexed_at" IS NULL '
-        f'AND NOT EXISTS (SELECT 1 FROM "{_DOCUMENTS}" AS "written" '
-        f'WHERE "written"."record_id" = "waiting"."id") OFFSET 0) AS "unindexed" '
-        f"WHERE ({document_expression('unindexed')} @@ ({query}) OR {empty}))"
+        f'SELECT "record_id" FROM "{_DOCUMENTS}" WHERE ("document" @@ ({query}) OR {empty})'
     )
-    return sql, [*params, *params, *params, *params]
+    sql_params = [*params, *params]
+    if pending.batches:
+        columns = ", ".join(f'"waiting"."{c}"' for c in DOCUMENT_COLUMNS)
+        sql += (
+            f' UNION ALL SELECT "unindexed"."id" FROM (SELECT "waiting"."id", {columns} '  # noqa: S608
+            f'FROM "{_TABLE}" AS "waiting" WHERE "waiting"."batch_id" = ANY(%s) '
+            f'AND NOT EXISTS (SELECT 1 FROM "{_DOCUMENTS}" AS "written" '
+            f'WHERE "written"."record_id" = "waiting"."id") OFFSET 0) AS "unindexed" '
+            f"WHERE ({document_expression('unindexed')} @@ ({query}) OR {empty})"
+        )
+        sql_params += [list(pending.batches), *params, *params]
+    return sql + ")", sql_params
 
 
 def _field_document(column: str) -> str:
@@ -100,10 +139,17 @@ def _tsquery(term: search.Term) -> tuple[str, list]:
 WHOLE = None  # `_matches` over the whole document rather than one column's
 
 
-def _matches(document: str | None, query: str, params: list, *, negate: bool = False) -> Q:
+def _matches(
+    document: str | None,
+    query: str,
+    params: list,
+    *,
+    negate: bool = False,
+    pending: PendingDocuments = PendingDocuments(),
+) -> Q:
     if document is WHOLE:
         assert not negate, "a `-word` joins the whole document's query as `!!`"
-        sql, sql_params = _document_hit(query, params)
+        sql, sql_params = _document_hit(query, params, pending)
         return Q(RawSQL(f"({sql})", sql_params, output_field=BooleanField()))  # noqa: S611 - fixed SQL
     hit, hit_params = f"{document} @@ ({query})", params
     if negate:  # "-the": a query of stop words only excludes nothing
@@ -122,7 +168,7 @@ def _doi_fragment(text: str) -> Q:
     return Q(RawSQL(sql, [f"%{escaped}%"], output_field=BooleanField()))  # noqa: S611 - fixed SQL
 
 
-def _postgres_q(plan: search.Plan) -> Q:
+def _postgres_q(plan: search.Plan, pending: PendingDocuments) -> Q:
     """One tsquery over the stored document for every word, phrase, prefix and `-not`
     (`a && b && !!c`): each candidate's document is read and decompressed once, not once
     per term. Field prefixes narrow by the document too, then check their own column."""
@@ -146,7 +192,7 @@ def _postgres_q(plan: search.Plan) -> Q:
                 combined.append((f"!! ({query})", params))
                 continue
             elif search.is_pmid(term.text):
-                hit = _matches(WHOLE, query, params) | Q(pmid=term.text)
+                hit = _matches(WHOLE, query, params, pending=pending) | Q(pmid=term.text)
             else:
                 combined.append((query, params))
                 continue
@@ -155,7 +201,7 @@ def _postgres_q(plan: search.Plan) -> Q:
         return checks
     query = " && ".join(f"({sql})" for sql, _ in combined)
     params = [p for _, ps in combined for p in ps]
-    return _matches(WHOLE, query, params) & checks
+    return _matches(WHOLE, query, params, pending=pending) & checks
 
 
 _SQLITE_ANY = ("title", "abstract", "journal", "authors", "keywords", "doi", "pmid")
@@ -189,8 +235,9 @@ def _sqlite_q(plan: search.Plan) -> Q:
     return q
 
 
-def search_q(plan: search.Plan) -> Q:
-    """The records matching `plan`, as a filter for Record querysets."""
+def search_q(plan: search.Plan, pending: PendingDocuments | None = None) -> Q:
+    """The records matching `plan`, as a filter for Record querysets; `pending` as
+    `pending_documents()` says (of every review when not given)."""
     # The years first: PostgreSQL checks conditions of equal cost in the order written,
     # and a year is cheaper to compare than a document to decompress.
     q = Q()
@@ -198,11 +245,16 @@ def search_q(plan: search.Plan) -> Q:
         q &= Q(year__gte=plan.year_from)
     if plan.year_to is not None:
         q &= Q(year__lte=plan.year_to)
-    return q & (_postgres_q(plan) if connection.vendor == "postgresql" else _sqlite_q(plan))
+    if connection.vendor != "postgresql":
+        return q & _sqlite_q(plan)
+    return q & _postgres_q(plan, pending_documents() if pending is None else pending)
 
 
-def search_records(records: QuerySet, text_or_plan) -> QuerySet:
+def search_records(records: QuerySet, text_or_plan, *, review_id: int | None = None) -> QuerySet:
+    """`records` that match the search (of review `review_id`: only its waiting imports are
+    looked at; of every review when not given)."""
     plan = search.parse(text_or_plan) if isinstance(text_or_plan, str) else text_or_plan
     if plan.empty:
         return records
-    return records.filter(search_q(plan))
+    pending = pending_documents(review_id) if connection.vendor == "postgresql" else None
+    return records.filter(search_q(plan, pending))

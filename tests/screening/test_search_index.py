@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from screening.models import ImportBatch, Record, RecordSearch
+from screening.selectors import search as search_selectors
 from screening.selectors.search import document_expression, search_records
 from screening.services import imports
 from screening.services.dedupe import dedupe_review
@@ -26,10 +27,13 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
-def _imported(world, django_capture_on_commit_callbacks, content=RIS_THREE) -> ImportBatch:
+def _imported(
+    world, django_capture_on_commit_callbacks, content=RIS_THREE, review=None
+) -> ImportBatch:
     """An import run to its commit, deduplicated, with its search job NOT run yet."""
+    review = review or world.review
     batch = imports.create_import(
-        review=world.review,
+        review=review,
         upload=SimpleUploadedFile("export.ris", content),
         source_name="Embase",
         uploaded_by=world.lead,
@@ -38,14 +42,16 @@ def _imported(world, django_capture_on_commit_callbacks, content=RIS_THREE) -> I
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         imports.execute_import(batch_id=batch.pk)
     assert callbacks, "the import queues its follow-up jobs on commit"
-    dedupe_review(review_id=world.review.pk)
+    dedupe_review(review_id=review.pk)
     batch.refresh_from_db()
     assert batch.records_imported == 3 and batch.search_indexed_at is None
     return batch
 
 
 def _found(world, text: str) -> set[str]:
-    records = search_records(Record.objects.filter(review=world.review), text)
+    records = search_records(
+        Record.objects.filter(review=world.review), text, review_id=world.review.pk
+    )
     return set(records.values_list("record_key", flat=True))
 
 
@@ -150,6 +156,49 @@ def test_the_records_page_says_while_the_index_is_pending(
     html = client.get(url, {"q": "naltrexone"}).content.decode()
     assert 'data-testid="search-index-pending"' not in html
     assert html.count('data-testid="record"') == 2
+
+
+@postgresql_only
+def test_too_many_waiting_records_are_left_out_and_said_so(
+    world, client_for, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Past `INLINE_DOCUMENTS_MAX` waiting records a search would take seconds per request
+    (and time out at 100k): it searches the stored documents alone, and the page and the
+    API say how many records it did not look at, until the job has written them."""
+    monkeypatch.setattr(search_selectors, "INLINE_DOCUMENTS_MAX", 2)
+    batch = _imported(world, django_capture_on_commit_callbacks)
+    assert _found(world, "naltrexone") == set()  # the 3 waiting records are not searched
+    client = client_for(world.viewer)
+    html = client.get(reverse("record_list", args=[world.review.pk]), {"q": "naltrexone"})
+    html = html.content.decode()
+    assert "Search index being built for 3 records just imported" in html
+    assert "the search box does not look at those records" in html
+    api = f"/api/reviews/{world.review.pk}/records/"
+    body = client.get(api, {"q": "naltrexone"}).json()
+    assert body["count"] == 0 and body["search_skipped"] == 3
+    assert client.get(api).json()["search_skipped"] == 0  # no search, nothing left out
+    index_import(batch_id=batch.pk)
+    assert _found(world, "naltrexone") == {"r1", "r2"}
+    body = client.get(api, {"q": "naltrexone"}).json()
+    assert body["count"] == 2 and body["search_skipped"] == 0
+    html = client.get(reverse("record_list", args=[world.review.pk]), {"q": "naltrexone"})
+    assert b"search-index-pending" not in html.content
+
+
+@postgresql_only
+def test_another_reviews_waiting_import_costs_this_search_nothing(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Only the review's own waiting imports are computed or counted: another team's large
+    import neither slows this review's search nor makes it leave records out."""
+    monkeypatch.setattr(search_selectors, "INLINE_DOCUMENTS_MAX", 3)
+    _imported(world, django_capture_on_commit_callbacks)
+    other = _imported(world, django_capture_on_commit_callbacks, review=world.other_review)
+    mine = search_selectors.pending_documents(world.review.pk)
+    assert other.pk not in mine.batches and len(mine.batches) == 1 and mine.skipped == 0
+    assert _found(world, "naltrexone") == {"r1", "r2"}
+    everyone = search_selectors.pending_documents()
+    assert everyone.skipped == 6 and everyone.batches == ()
 
 
 def test_sqlite_has_nothing_to_build_and_says_nothing(
