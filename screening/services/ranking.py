@@ -310,14 +310,12 @@ class _Run:
             tied=order.tie_order(ids, shuffle),
         )
 
-    def awaiting_rows(self, review: Review, reviewer) -> np.ndarray:
-        """Rows of the records awaiting `reviewer`'s title/abstract vote, in tie order."""
+    def awaiting_rows(self, voted: list[int]) -> np.ndarray:
+        """Rows of the records still at title/abstract but not in `voted` (a screener's
+        `selectors.voted_ids`): the ones their queue ranks, in tie order."""
         awaiting = self.at_ta.copy()
-        voted = [
-            self.features.row_of.get(r)
-            for r in selectors.voted_ids(review=review, reviewer=reviewer)
-        ]
-        awaiting[[row for row in voted if row is not None]] = False
+        rows = (self.features.row_of.get(r) for r in voted)
+        awaiting[[row for row in rows if row is not None]] = False
         return self.tied[awaiting[self.tied]]
 
     def store(
@@ -361,7 +359,7 @@ def _score_sorters(review: Review) -> set[int]:
 
 def _due(state: RankingModelState, *, own: int, small: bool, now) -> float:
     """Seconds until `state`'s model is due for a refit (0: now, if what it learns from
-    changed), `own` being its screener's vote count now.
+    changed), `own` being its screener's title/abstract vote count now.
 
     A model waiting for both classes, failed, forced (no fingerprint) or of a small
     review is due at once; a trained one after RANKING_REFIT_VOTES of its screener's
@@ -385,17 +383,21 @@ def retrain_reviewer(
     gives the run's shared reads, made by the first model that is due."""
     started = time.perf_counter()
     features = shared.features
-    own = selectors.own_labels(review=review, reviewer=reviewer)
+    # Every title/abstract vote counts towards the next refit, including those on records
+    # settled since (counting only the labels on records still waiting, a screener whose
+    # records settled at their second vote never reached RANKING_REFIT_VOTES).
+    voted = selectors.voted_ids(review=review, reviewer=reviewer)
     state, _ = RankingModelState.objects.get_or_create(review=review, reviewer=reviewer)
     state.due_in = None
     # Not due yet: skip before reading labels or hashing them (a run checks every member;
     # with 200 of them on 100,000 records that work was most of a run's cost).
     due = _due(
-        state, own=len(own), small=len(features.row_of) <= EAGER_LARGE_REVIEW, now=timezone.now()
+        state, own=len(voted), small=len(features.row_of) <= EAGER_LARGE_REVIEW, now=timezone.now()
     )
     if due:
         state.due_in = due
         return state
+    own = selectors.own_labels(review=review, reviewer=reviewer)
     run = shared()
     features = run.features  # with the semantic block when it is on
     fingerprint = _fingerprint(run.settled_digest, own)
@@ -410,7 +412,7 @@ def retrain_reviewer(
     }
     state.n_include = sum(labels.values())
     state.n_exclude = len(labels) - state.n_include
-    state.n_own = len(own)
+    state.n_own = len(voted)
     state.fingerprint = fingerprint
     state.error = ""
     try:
@@ -418,13 +420,13 @@ def retrain_reviewer(
     except NeedBothClasses:
         # Until both kinds of label exist the queue follows the review's question and
         # highlight terms, or keeps its stable random order when there are none.
-        return _cold_start(review, reviewer, run, state, sorts_by_score)
+        return _cold_start(run, voted, state, sorts_by_score)
     except Exception as exc:  # a failed fit must not stop the other reviewers' models
         log.exception("ranking model of reviewer %s in review %s failed", reviewer.pk, review.pk)
         state.status, state.error = ModelStatus.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
         state.save()
         return state
-    rows = run.awaiting_rows(review, reviewer)
+    rows = run.awaiting_rows(voted)
     values = model._raw_scores(features) + model.intercept
     if run.query_base is not None:  # blended with the query's while includes are few
         values = cold_start_scores(run.query_base, values, state.n_include)
@@ -470,8 +472,8 @@ def _store_order(
         )
 
 
-def _cold_start(review, reviewer, run: _Run, state, sorts_by_score) -> RankingModelState:
-    rows = run.awaiting_rows(review, reviewer) if run.query_base is not None else np.empty(0)
+def _cold_start(run: _Run, voted: list[int], state, sorts_by_score) -> RankingModelState:
+    rows = run.awaiting_rows(voted) if run.query_base is not None else np.empty(0)
     with transaction.atomic():
         state.status, state.n_scored = ModelStatus.WAITING, 0
         state.top_include = state.top_exclude = []
