@@ -174,8 +174,16 @@ class Client:
         if method != "GET":
             headers["X-CSRFToken"] = self.cookies["csrftoken"]
         headers["Host"] = "127.0.0.1"
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected):
+            # A keep-alive connection the server closed while the reviewer read (gthread
+            # closes them after --keep-alive seconds idle): reconnect and send again, as
+            # a browser does on a reused connection that fails before any answer.
+            self.conn.close()
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
         data = response.read()
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
