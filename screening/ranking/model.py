@@ -445,7 +445,8 @@ def fitted_scores(
 def _as_matrix_dtype(features: Features, coef: np.ndarray) -> np.ndarray:
     """The weights in the matrix's float type: a float64 vector against the float32
     matrix made scipy copy the whole matrix to float64 for every product (at 100,000
-    records that copy was 3x the product itself)."""
+    records that copy was 3x the product itself). Not a model change: bench/ranking.py
+    gives the same WSS@95, recall@10% and ATD on all 9 sets, seeds 1-5."""
     return coef.astype(features.matrix.dtype, copy=False)
 
 
