@@ -266,10 +266,8 @@ def _fingerprint(settled_digest: str, own: dict[int, int]) -> str:
 
 @dataclass
 class _Run:
-    """What every member's refit in one run shares, read and computed once per run:
-    at 100,000 records, reading each member's awaiting records with an anti-join,
-    turning scores into a dict and back, and scoring the query again cost more than
-    the fit itself."""
+    """What every member's refit in one run shares, read and computed once per run
+    (at 100,000 records, doing it per member cost more than the fit itself)."""
 
     features: Features
     settings: ModelSettings
@@ -357,20 +355,26 @@ def _score_sorters(review: Review) -> set[int]:
     )
 
 
-def _due(state: RankingModelState, *, own: int, small: bool, now) -> float:
+def _due(state: RankingModelState, *, own: int, small: bool, now) -> float | None:
     """Seconds until `state`'s model is due for a refit (0: now, if what it learns from
-    changed), `own` being its screener's title/abstract vote count now.
+    changed), `own` being its screener's title/abstract vote count now; None while the
+    screener has not voted since the model's last fit.
 
     A model waiting for both classes, failed, forced (no fingerprint) or of a small
     review is due at once; a trained one after RANKING_REFIT_VOTES of its screener's
     own votes, or RANKING_REFIT_SECONDS after its last fit (new settled decisions, new
     records): every vote of 200 screeners changes every model's labels, and refitting
-    all of them each time is what starved the web.
+    all of them each time is what starved the web. A screener who is not screening
+    (no vote since the last fit) gets no timed refit: the team's settled decisions
+    would refit every member's model every RANKING_REFIT_SECONDS, most of a large
+    team's training, for queues nobody reads; their next vote makes it due.
     """
     if small or state.status != ModelStatus.READY or not state.fingerprint:
         return 0
     if state.trained_at is None or own - state.n_own >= django_settings.RANKING_REFIT_VOTES:
         return 0
+    if own == state.n_own:
+        return None
     age = (now - state.trained_at).total_seconds()
     return max(0.0, django_settings.RANKING_REFIT_SECONDS - age)
 
@@ -394,6 +398,8 @@ def retrain_reviewer(
     due = _due(
         state, own=len(voted), small=len(features.row_of) <= EAGER_LARGE_REVIEW, now=timezone.now()
     )
+    if due is None:  # idle since its last fit: due again at the screener's next vote
+        return state
     if due:
         state.due_in = due
         return state
@@ -506,8 +512,8 @@ def retrain_review(*, review: Review) -> list[RankingModelState]:
 
 
 class _Shared:
-    """The run's `_Run`, read when first asked for: a run whose models are all not yet
-    due (most runs of a large team) reads nothing more than the members' vote counts."""
+    """The run's `_Run`, read when a first model is due (most runs of a large team have
+    none and read only the members' vote counts)."""
 
     def __init__(self, review: Review, features: Features):
         self.review, self.features, self._run = review, features, None
