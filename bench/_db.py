@@ -56,9 +56,10 @@ def source_batches(review, tag: str, content: bytes = b"TY  - JOUR\nER  - \n") -
     return batches
 
 
-def start_gunicorn(port: int, workers: int, env: dict):
+def start_gunicorn(port: int, workers: int, env: dict, extra: list[str] | tuple = ()):
     """gunicorn serving the app on 127.0.0.1:`port` (as in production, preloaded), once
-    it answers; raises if it exits or never answers."""
+    it answers; raises if it exits or never answers. `extra`: more gunicorn options
+    (e.g. ``["--worker-class", "gthread", "--threads", "4"]``)."""
     import http.client
     import shutil
     import time
@@ -67,7 +68,7 @@ def start_gunicorn(port: int, workers: int, env: dict):
     gunicorn = shutil.which("gunicorn", path=str(venv)) or "gunicorn"
     server = subprocess.Popen(
         [gunicorn, "reviewapp.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)]
-        + ["--log-level", "warning", "--preload"],
+        + ["--log-level", "warning", "--preload", *extra],
         cwd=ROOT,
         env={**env, "ALLOWED_HOSTS": "127.0.0.1"},
     )

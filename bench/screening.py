@@ -1,8 +1,10 @@
 """Screening on the production shape: gunicorn + PostgreSQL + Redis + a Celery worker
-retraining as votes arrive, 20 / 50 / 100 / 200 reviewers on one review.
+retraining as votes arrive, 20 / 50 / 100 / 200 reviewers on one 100,000-record review.
 
-    .venv/bin/python bench/screening.py                       # 100k records, 20 50 100 200
-    .venv/bin/python bench/screening.py --records 5000 --reviewers 5 10 --seconds 20
+    .venv/bin/python bench/screening.py                       # the issue's run (~12 min)
+    .venv/bin/python bench/screening.py --records 10000 --reviewers 20 50 --seconds 20
+    .venv/bin/python bench/screening.py --worker-class gthread --workers 2 --threads 4
+    .venv/bin/python bench/screening.py --hosts 2 --ranking-workers 2   # a second web host
     .venv/bin/python bench/screening.py --read 5 20           # real reading time (slow)
 
 Each simulated reviewer holds a logged-in session (created in the session store as a
@@ -13,20 +15,31 @@ then POST /api/reviews/{id}/votes/. Verdicts: 85 % exclude, 10 % include, 5 % ma
 2 votes per record.
 
 The worker (`celery worker`, solo pool, both queues) retrains as the votes arrive, with
-the app's own schedule (RANKING_REFIT_VOTES, RANKING_REFIT_SECONDS: printed). Before the
-first step every member's model is fitted once (a few settled decisions are seeded, so
-the queue is the ranked one from the start).
+the app's own schedule: RANKING_REFIT_VOTES (50) and RANKING_REFIT_SECONDS compressed
+like the reading time (300 s / 10 = 30 s by default, so a model is as many votes old
+at its timed refit as with people reading 5-20 s; --refit-seconds). Before the first
+step every member's model is fitted once (a few settled decisions are seeded, so the
+queue is the ranked one from the start), and the worker runs once to build and cache
+the review's features (a one-off per worker process, printed, not in the steps).
+
+--hosts N starts N gunicorn process groups on consecutive ports (loopback stand-ins for
+N web hosts behind a load balancer; the reviewers are spread over them) and
+--ranking-workers M starts M Celery workers, all on the one PostgreSQL and Redis.
 
 For each number of reviewers (one step each, --seconds long, the same review going on)
-it prints next and vote p50/p95, errors (non-2xx, and "nothing waiting" answers while
-records wait), requests/s, and the CPU per screened record (per accepted vote) of each
-process group, read from /proc/PID/stat: gunicorn (master + workers), celery, and the
-PostgreSQL backends serving each (told apart by application_name), then the knee: the
-most reviewers with next and vote p95 <= 100 ms and no error. At the end it checks in the
-database that no record got more than 2 votes and every accepted vote is stored once, and
-prints Redis's keys and bytes and how many refits the worker made.
+it prints next and vote p50/p95, errors (non-2xx, "nothing waiting" answers while
+records wait, failed models), requests/s, refits, how stale the models got (the most
+votes a screener cast since their last fit, the oldest model) and the load average;
+then the CPU per screened record (one next + one vote) of each process group, read from
+/proc (whole process trees, ended children included): gunicorn, celery, PostgreSQL,
+Redis, their sum, this script's own (the clients) and the whole machine's; then the
+knee: the most reviewers with next and vote p95 <= 100 ms, no error and every model
+refreshed within twice its due. At the end it checks in the database that no record got
+more than 2 votes and every accepted vote is stored once, and prints Redis's keys and
+bytes and the whole run's time.
 
-Numbers depend on the machine: say whether other jobs shared it ("loaded machine").
+Numbers depend on the machine: quote the load average printed beside them; on a shared
+machine every figure is an upper bound.
 """
 
 from __future__ import annotations
@@ -47,6 +60,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
+from bench._proc import (  # noqa: E402
+    backend_cpu,
+    cpu_seconds,
+    machine_busy,
+    postgres_cpu,
+    redis_pids,
+    tree_cpu,
+)
+
 PASSWORD = "bench screening password"
 TARGET_MS = 100
 
@@ -152,8 +174,16 @@ class Client:
         if method != "GET":
             headers["X-CSRFToken"] = self.cookies["csrftoken"]
         headers["Host"] = "127.0.0.1"
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected):
+            # A keep-alive connection the server closed while the reviewer read (gthread
+            # closes them after --keep-alive seconds idle): reconnect and send again, as
+            # a browser does on a reused connection that fails before any answer.
+            self.conn.close()
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
         data = response.read()
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
@@ -209,45 +239,6 @@ def screen(name, session_id, review_id, port, read, deadline, out, lock, gate):
         out["accepted"].extend(accepted)
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU seconds (user + system) of one process (Linux /proc), 0 once it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def tree_cpu(pid: int) -> float:
-    """CPU seconds of `pid` and its children (gunicorn's workers, celery's pool)."""
-    pids = [pid]
-    with contextlib.suppress(OSError):
-        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    return sum(cpu_seconds(p) for p in pids)
-
-
-def backend_cpu(db: str) -> dict[int, tuple[str, float]]:
-    """{pid: (application_name, CPU seconds)} of the PostgreSQL backends of `db`
-    (application_name "web" or "worker"). Connections persist (CONN_MAX_AGE), so most
-    backends live through a step; one that ends between two readings loses its last
-    CPU seconds from the figures (they are a lower bound)."""
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
-    try:
-        with conn.cursor() as cur:
-            cur.execute(
-                "SELECT pid, application_name FROM pg_stat_activity WHERE datname = %s", [db]
-            )
-            rows = cur.fetchall()
-    finally:
-        conn.close()
-    return {
-        pid: (application if application in ("web", "worker") else "other", cpu_seconds(pid))
-        for pid, application in rows
-    }
-
-
 def percentile(values: list[float], q: int) -> float:
     if not values:
         return float("nan")
@@ -256,54 +247,97 @@ def percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-def snapshot(server: subprocess.Popen, worker: subprocess.Popen, db: str) -> dict:
+# The server's processes: PostgreSQL as a whole (backends that ended between two
+# readings included: Celery closes its connection after every task), Redis as a whole.
+GROUPS = ("gunicorn", "celery", "postgres", "redis")
+# Of "postgres": the backends serving each (live through the step), by application_name.
+BACKENDS = ("pg web", "pg worker", "pg other")
+
+
+def snapshot(servers: list, workers: list, db: str) -> dict:
     return {
-        "gunicorn": tree_cpu(server.pid),
-        "celery": tree_cpu(worker.pid),
+        "gunicorn": sum(tree_cpu(p.pid) for p in servers),
+        "celery": sum(tree_cpu(p.pid) for p in workers),
         "pg": backend_cpu(db),
+        "redis": sum(cpu_seconds(pid) for pid in redis_pids()),
+        "postgres": postgres_cpu(),
+        "clients": cpu_seconds(os.getpid()),  # this script: the simulated browsers
+        "machine": machine_busy(),
     }
 
 
 def used(before: dict, after: dict) -> dict[str, float]:
     """CPU seconds per process group between two snapshots (a backend born in between
     counts whole)."""
-    totals = {
-        "gunicorn": after["gunicorn"] - before["gunicorn"],
-        "celery": after["celery"] - before["celery"],
-        "pg web": 0.0,
-        "pg worker": 0.0,
-    }
+    kinds = ("gunicorn", "celery", "postgres", "redis", "clients")
+    totals = {k: after[k] - before[k] for k in kinds}
+    totals.update({"pg web": 0.0, "pg worker": 0.0, "pg other": 0.0})
     for pid, (kind, seconds) in after["pg"].items():
-        if kind in ("web", "worker"):
+        if kind != "bench":
             totals[f"pg {kind}"] += seconds - before["pg"].get(pid, (kind, 0.0))[1]
+    totals["machine"] = after["machine"] - before["machine"]
     return totals
 
 
-def run_step(args, review_id, sessions, n, server, worker) -> dict:
+def run_step(args, review_id, sessions, n, servers, workers) -> dict:
     names = list(sessions)[:n]
     out = {"timings": {"next": [], "vote": []}, "errors": [], "empty": 0, "accepted": []}
     lock = threading.Lock()
     gate = threading.Barrier(n + 1)
     deadline = time.monotonic() + args.seconds + args.read[1]
+    ports = [args.port + host for host in range(args.hosts)]
     threads = [
         threading.Thread(
             target=reviewer_loop,
-            args=(name, sessions[name], review_id, args.port, args.read, deadline, out, lock, gate),
+            args=(
+                name,
+                sessions[name],
+                review_id,
+                ports[i % len(ports)],  # the load balancer: reviewers spread over the hosts
+                args.read,
+                deadline,
+                out,
+                lock,
+                gate,
+            ),
         )
-        for name in names
+        for i, name in enumerate(names)
     ]
     for thread in threads:
         thread.start()
-    before = snapshot(server, worker, args.db)
+    before = snapshot(servers, workers, args.db)
     began = time.monotonic()
     gate.wait()
     for thread in threads:
         thread.join()
     out["elapsed"] = time.monotonic() - began
-    after = snapshot(server, worker, args.db)
+    after = snapshot(servers, workers, args.db)
     out["cpu"] = used(before, after)
     out["load"] = os.getloadavg()[0]
     return out
+
+
+def freshness(review_id: int, names: list[str]) -> tuple[int, float, int]:
+    """For the screeners in `names`: the most title/abstract votes any of them cast since
+    their model's last fit, the oldest of their models in seconds, and failed models."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from screening.models import ModelStatus, RankingModelState
+
+    states = RankingModelState.objects.filter(
+        review_id=review_id, reviewer__username__in=names
+    ).annotate(
+        votes=Count("reviewer__screening_votes", filter=Q(reviewer__screening_votes__stage="ta"))
+    )
+    now = timezone.now()
+    since, oldest, failed = 0, 0.0, 0
+    for state in states:
+        since = max(since, state.votes - state.n_own)
+        if state.trained_at:
+            oldest = max(oldest, (now - state.trained_at).total_seconds())
+        failed += state.status == ModelStatus.FAILED
+    return since, oldest, failed
 
 
 def refits(review_id: int) -> tuple[int, float]:
@@ -328,31 +362,75 @@ def redis_usage(broker: str) -> tuple[int, int]:
     return len(keys), sum(client.memory_usage(k) or 0 for k in keys)
 
 
-def start_processes(args):
+def gunicorn_options(args) -> list[str]:
+    if args.worker_class == "gthread":
+        return ["--worker-class", "gthread", "--threads", str(args.threads)]
+    return []
+
+
+def start_processes(args) -> tuple[list, list]:
+    """`args.hosts` gunicorn process groups (one per simulated web host, on consecutive
+    ports) and `args.ranking_workers` Celery workers (the first also serves the default
+    queue), each on its own PostgreSQL connections."""
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1"}
     from bench._db import start_gunicorn
 
-    web_url = os.environ["DATABASE_URL"] + "?application_name=web"
-    server = start_gunicorn(args.port, args.workers, {**env, "DATABASE_URL": web_url})
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "reviewapp",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            "celery,ranking",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env={**env, "DATABASE_URL": os.environ["DATABASE_URL"] + "?application_name=worker"},
-    )
-    return server, worker
+    web_url = args.db_url + "?application_name=web"
+    servers = [
+        start_gunicorn(
+            args.port + host,
+            args.workers,
+            {**env, "DATABASE_URL": web_url},
+            gunicorn_options(args),
+        )
+        for host in range(args.hosts)
+    ]
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "reviewapp",
+                "worker",
+                "--pool=solo",
+                "-Q",
+                "celery,ranking" if i == 0 else "ranking",
+                "-n",
+                f"bench{i}@%h",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env={**env, "DATABASE_URL": args.db_url + "?application_name=worker"},
+        )
+        for i in range(args.ranking_workers)
+    ]
+    return servers, workers
+
+
+def warm_worker(review_id: int, timeout: float = 900) -> float:
+    """Have the worker run once before the first step, so it builds and caches the
+    review's features (a one-off per worker process and record set) outside the
+    measured steps; returns the seconds it took."""
+    from django.utils import timezone
+
+    from screening.models import RankingSchedule
+    from screening.services.ranking import request_retrain
+
+    started, since = time.monotonic(), timezone.now()
+    RankingSchedule.objects.filter(review_id=review_id).update(pending=False, running_since=None)
+    request_retrain(review_id)
+    while time.monotonic() - started < timeout:
+        done = RankingSchedule.objects.filter(
+            review_id=review_id, finished_at__gte=since, running_since__isnull=True
+        ).exists()
+        if done:
+            return time.monotonic() - started
+        time.sleep(1)
+    raise RuntimeError("the worker did not finish its warm-up run")
 
 
 def main() -> int:
@@ -365,7 +443,20 @@ def main() -> int:
     parser.add_argument(
         "--read", type=float, nargs=2, default=[0.5, 2.0], help="reading time range, seconds"
     )
-    parser.add_argument("--workers", type=int, default=max(3, 2 * (os.cpu_count() or 1) + 1))
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers per host")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
+    parser.add_argument("--threads", type=int, default=4, help="per gthread worker")
+    parser.add_argument(
+        "--hosts", type=int, default=1, help="web hosts simulated: gunicorn groups on loopback"
+    )
+    parser.add_argument("--ranking-workers", type=int, default=1, help="Celery workers")
+    parser.add_argument(
+        "--refit-seconds",
+        type=int,
+        default=None,
+        help="RANKING_REFIT_SECONDS for the run (default: 300 s compressed like the reading "
+        "time, so a model is as many votes old at its timed refit as with people)",
+    )
     parser.add_argument("--port", type=int, default=8793)
     parser.add_argument("--db", default="reviewapp_bench_screening")
     parser.add_argument(
@@ -374,6 +465,11 @@ def main() -> int:
         help="Redis for the broker and the cache (emptied first)",
     )
     args = parser.parse_args()
+    run_started = time.monotonic()
+    compression = 12.5 / (sum(args.read) / 2)  # people read 5-20 s, 12.5 s on average
+    if args.refit_seconds is None:
+        args.refit_seconds = max(1, round(300 / compression))
+    os.environ.setdefault("RANKING_REFIT_SECONDS", str(args.refit_seconds))
     configure(args)
     import redis
 
@@ -381,28 +477,39 @@ def main() -> int:
     from bench._db import recreate_database
 
     recreate_database(args.db)
+    args.db_url = os.environ["DATABASE_URL"]
+    os.environ["DATABASE_URL"] += "?application_name=bench"
     t0 = time.monotonic()
     review_id, sessions = seed(args.records, max(args.reviewers))
     fitted = initial_fit(review_id)
     from django.conf import settings
 
+    cpus = os.cpu_count()
+    kind = f"{args.worker_class}" + (
+        f" x{args.threads} threads" if args.worker_class == "gthread" else ""
+    )
     print(
         f"{args.records:,} records, {max(args.reviewers)} reviewers seeded in "
         f"{time.monotonic() - t0:.0f} s (every model fitted once: {fitted:.1f} s); "
-        f"{args.workers} gunicorn sync workers, 1 celery worker (solo), {os.cpu_count()} CPUs"
+        f"{args.hosts} web host(s) x {args.workers} gunicorn {kind} workers, "
+        f"{args.ranking_workers} celery worker(s) (solo), {cpus} CPUs"
     )
     print(
-        f"reading {args.read[0]}-{args.read[1]} s per record; refit after "
-        f"{settings.RANKING_REFIT_VOTES} own votes or {settings.RANKING_REFIT_SECONDS} s; "
-        f"{args.seconds:.0f} s per step"
+        f"reading {args.read[0]}-{args.read[1]} s per record ({compression:.1f}x people's "
+        f"5-20 s); refit after {settings.RANKING_REFIT_VOTES} own votes or "
+        f"{settings.RANKING_REFIT_SECONDS} s (300 s / {compression:.1f}); "
+        f"{args.seconds:.0f} s per step; load average before: "
+        + " ".join(f"{v:.1f}" for v in os.getloadavg())
     )
-    server, worker = start_processes(args)
+    servers, workers = start_processes(args)
     rows, accepted, errors = [], [], 0
     try:
+        print(f"worker warm-up (features built and cached): {warm_worker(review_id):.0f} s")
         for n in args.reviewers:
             versions0, _ = refits(review_id)
-            step = run_step(args, review_id, sessions, n, server, worker)
-            versions1, oldest = refits(review_id)
+            step = run_step(args, review_id, sessions, n, servers, workers)
+            versions1, _ = refits(review_id)
+            since, oldest, failed = freshness(review_id, list(sessions)[:n])
             timings, votes = step["timings"], len(step["accepted"])
             requests = sum(len(v) for v in timings.values())
             cpu_ms = {k: 1000 * v / max(votes, 1) for k, v in step["cpu"].items()}
@@ -411,10 +518,11 @@ def main() -> int:
                 "rps": requests / step["elapsed"],
                 "next": (percentile(timings["next"], 50), percentile(timings["next"], 95)),
                 "vote": (percentile(timings["vote"], 50), percentile(timings["vote"], 95)),
-                "errors": len(step["errors"]) + step["empty"],
+                "errors": len(step["errors"]) + step["empty"] + failed,
                 "votes": votes,
                 "cpu": cpu_ms,
                 "refits": versions1 - versions0,
+                "since": since,
                 "oldest": oldest,
                 "load": step["load"],
             }
@@ -425,38 +533,73 @@ def main() -> int:
                 print("  ", error)
             if step["empty"]:
                 print(f"   {step['empty']} 'nothing waiting' answers while records waited")
+            if failed:
+                print(f"   {failed} failed models")
     finally:
-        for process in (server, worker):
+        for process in (*servers, *workers):
             process.send_signal(signal.SIGTERM)
-        for process in (server, worker):
+        for process in (*servers, *workers):
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(30)
 
+    votes_limit = settings.RANKING_REFIT_VOTES
+    age_limit = settings.RANKING_REFIT_SECONDS
     print(
         f"\n{'reviewers':>9} {'req/s':>6} {'next p50/p95 ms':>16} {'vote p50/p95 ms':>16} "
-        f"{'errors':>6} {'votes':>6} {'refits':>6} {'load':>5}  CPU ms per screened record: "
-        "gunicorn celery pg-web pg-worker = total"
+        f"{'errors':>6} {'votes':>6} {'refits':>6} {'stale':>11} {'load':>5}"
     )
     knee = None
     for row in rows:
-        cpu = row["cpu"]
-        total = sum(cpu.values())
         print(
             f"{row['n']:>9} {row['rps']:>6.1f} "
             f"{1000 * row['next'][0]:>7.0f} / {1000 * row['next'][1]:<6.0f} "
             f"{1000 * row['vote'][0]:>7.0f} / {1000 * row['vote'][1]:<6.0f} "
-            f"{row['errors']:>6} {row['votes']:>6} {row['refits']:>6} {row['load']:>5.1f}  "
-            f"{cpu['gunicorn']:.1f} {cpu['celery']:.1f} {cpu['pg web']:.1f} "
-            f"{cpu['pg worker']:.1f} = {total:.1f}"
+            f"{row['errors']:>6} {row['votes']:>6} {row['refits']:>6} "
+            f"{row['since']:>4} / {row['oldest']:>3.0f} s {row['load']:>5.1f}"
         )
+        learning = row["since"] <= 2 * votes_limit and row["oldest"] <= 2 * age_limit
         if (
             max(row["next"][1], row["vote"][1]) * 1000 <= TARGET_MS
             and not row["errors"]
+            and learning
             and (knee is None or row["n"] > knee)
         ):
             knee = row["n"]
     print(
-        f"knee (most reviewers with next and vote p95 <= {TARGET_MS} ms, no error): "
+        f"(stale: the most votes a screener cast since their model's last fit / the oldest "
+        f"model, at the step's end; due at {votes_limit} votes or {age_limit} s, refitted "
+        "by the next run)"
+    )
+    print(
+        "\nCPU ms per screened record (one next + one vote; 2 votes settle a record), "
+        "per process group:"
+    )
+    print(
+        f"{'reviewers':>9} "
+        + " ".join(f"{g:>9}" for g in GROUPS)
+        + f" {'= server':>9}  {'clients':>8} {'machine':>8}  |  "
+        + " ".join(f"{g:>9}" for g in BACKENDS)
+    )
+    for row in rows:
+        cpu = row["cpu"]
+        total = sum(cpu[g] for g in GROUPS)
+        print(
+            f"{row['n']:>9} "
+            + " ".join(f"{cpu[g]:>9.1f}" for g in GROUPS)
+            + f" {total:>9.1f}  {cpu['clients']:>8.1f} {cpu['machine']:>8.1f}  |  "
+            + " ".join(f"{cpu[g]:>9.1f}" for g in BACKENDS)
+        )
+    print(
+        "(server = gunicorn (master + workers) + celery + PostgreSQL + Redis, whole "
+        "processes, live or ended; PostgreSQL and Redis count every database's and "
+        "client's work, so on a shared machine they are upper bounds. clients: this "
+        "script's simulated browsers. machine: every busy core, other jobs included. "
+        "Right of |: the PostgreSQL backends of this bench's database that lived through "
+        "the step, by application_name: a lower bound of each part.)"
+    )
+    print(
+        f"knee (most reviewers with next and vote p95 <= {TARGET_MS} ms, no error, every "
+        f"model refreshed within twice its due): "
         f"{knee if knee is not None else 'none of the steps'}"
     )
 
@@ -471,8 +614,9 @@ def main() -> int:
     versions, oldest = refits(review_id)
     print(
         f"votes stored {stored}, accepted {len(accepted)}, max on one record {most} (N = 2); "
-        f"Redis {keys} keys, {size / 1024:.0f} kB; model versions {versions}, "
-        f"oldest model {oldest:.0f} s old"
+        f"Redis {keys} keys, {size / 1024:.0f} kB; model versions {versions}; "
+        f"whole run {time.monotonic() - run_started:.0f} s; load average now "
+        + " ".join(f"{v:.1f}" for v in os.getloadavg())
     )
     ok = most <= 2 and stored == len(accepted) == len(set(accepted)) and not errors
     print("integrity PASS" if ok else "integrity FAIL")

@@ -106,19 +106,16 @@ def training_labels(
     return {**own, **settled}
 
 
-def awaiting_ids(*, review: Review, reviewer) -> list[int]:
-    """Records still awaiting `reviewer`'s title/abstract vote: the ones their queue ranks."""
+def voted_ids(*, review: Review, reviewer) -> list[int]:
+    """Records `reviewer` has voted on at title/abstract (any verdict; an index-only read).
+
+    A retrain ranks the records at title/abstract minus these (one read of the review's
+    records shared by every member's model, where an anti-join over the whole review
+    per member cost half a second at 100,000 records)."""
     return list(
-        Record.objects.filter(review=review, state=RecordState.TA)
-        .exclude(
-            Exists(
-                Vote.objects.filter(
-                    record=OuterRef("pk"), stage=Stage.TITLE_ABSTRACT, reviewer=reviewer
-                )
-            )
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
+        Vote.objects.filter(
+            review=review, reviewer=reviewer, stage=Stage.TITLE_ABSTRACT
+        ).values_list("record_id", flat=True)
     )
 
 

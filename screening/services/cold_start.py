@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from reviewapp.models import Review
-from screening.ranking.cold_start import cold_start_scores, query_scores
-from screening.ranking.model import Features, RankingModel
+from screening.ranking.cold_start import query_scores
+from screening.ranking.model import Features
 from screening.services.known_relevant import known_relevant_ids
 from screening.services.settings import screening_settings_for
 
@@ -52,33 +52,8 @@ def review_query(review: Review) -> ReviewQuery:
     return ReviewQuery(text=text, known=known_relevant_ids(review))
 
 
-def _query_scores(features: Features, query: ReviewQuery | str) -> np.ndarray:
+def review_query_scores(features: Features, query: ReviewQuery | str) -> np.ndarray:
+    """Similarity of every row of `features` to the query (all zero: it matches nothing)."""
     if isinstance(query, str):
         return query_scores(features, query)
     return query_scores(features, query.text, query.known)
-
-
-def query_order_scores(
-    features: Features, query: ReviewQuery | str, record_ids: list[int]
-) -> dict[int, float] | None:
-    """Similarity of each record to the query, or None when the query matches nothing."""
-    scores = _query_scores(features, query)
-    if not scores.any():
-        return None
-    rows = features.rows(record_ids)
-    return dict(zip(record_ids, (float(v) for v in scores[rows]), strict=True))
-
-
-def blended_scores(
-    features: Features, model: RankingModel, query: ReviewQuery | str, record_ids: list[int]
-) -> dict[int, float]:
-    """The model's scores, blended with the query's while the model has few includes."""
-    n_include = sum(model.labelled.values())
-    model_scores = model._raw_scores(features) + model.intercept
-    base = _query_scores(features, query) if query else None
-    if base is None or not base.any():
-        values = model_scores
-    else:
-        values = cold_start_scores(base, model_scores, n_include)
-    rows = features.rows(record_ids)
-    return dict(zip(record_ids, (float(v) for v in np.asarray(values)[rows]), strict=True))

@@ -9,7 +9,10 @@ process, keyed by the record set, shared by every member's model) and refits eac
 member whose model is due (`_due`: RANKING_REFIT_VOTES of their own votes since the
 last fit, or RANKING_REFIT_SECONDS old with something new to learn) on
 `selectors.ranking.training_labels`, then stores that member's queue order as one
-`RankedOrder` row (and, for leads and owners, who may sort the records list by score,
+`RankedOrder` row. What every member's refit shares (settled decisions, the records
+still at title/abstract, their tie order, the query's scores) is read once per run
+(`_Run`), and only when a model is due; a refit is then the fit, one sparse product,
+one stable sort and one row written (and, for leads and owners, who may sort the records list by score,
 their `RecordScore` rows). A model whose records and labels did not change is not
 refitted, so a retried or duplicate job does nothing; a model not yet due makes the
 run enqueue one more for when it is.
@@ -21,8 +24,10 @@ import hashlib
 import logging
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import timedelta
 
+import numpy as np
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -44,8 +49,8 @@ from screening.models import (
     StopRule,
 )
 from screening.ranking import order
+from screening.ranking.cold_start import cold_start_scores
 from screening.ranking.model import (
-    DEFAULT_SETTINGS,
     FEATURES,
     Features,
     ModelSettings,
@@ -58,7 +63,7 @@ from screening.ranking.model import (
 from screening.selectors import ranking as selectors
 from screening.services import journey
 from screening.services.bulk import insert_rows
-from screening.services.cold_start import blended_scores, query_order_scores, review_query
+from screening.services.cold_start import ReviewQuery, review_query, review_query_scores
 from screening.services.embeddings import with_semantic_block
 from screening.services.settings import screening_settings_for
 
@@ -241,14 +246,94 @@ def features_for(review: Review) -> Features | None:
     return features
 
 
-def _fingerprint(
-    features_key: str, labels: dict[int, int], settings: ModelSettings = DEFAULT_SETTINGS
-) -> str:
-    # FEATURES names how texts become features: a model fitted on older features refits.
+def _settled_digest(features_key: str, settings: ModelSettings, settled: dict[int, int]) -> str:
+    """The part of every model's fingerprint the members share, hashed once per run: the
+    features (FEATURES names how texts become them: a model fitted on older features
+    refits), the query, the settings and the settled decisions."""
     digest = hashlib.sha256(f"{features_key}|{FEATURES}|{settings}|".encode())
-    for record_id in sorted(labels):
-        digest.update(f"{record_id}:{labels[record_id]},".encode())
+    for record_id in sorted(settled):
+        digest.update(f"{record_id}:{settled[record_id]},".encode())
     return digest.hexdigest()
+
+
+def _fingerprint(settled_digest: str, own: dict[int, int]) -> str:
+    """What one model learns from: the shared part and its screener's own votes."""
+    digest = hashlib.sha256(f"{settled_digest}|".encode())
+    for record_id in sorted(own):
+        digest.update(f"{record_id}:{own[record_id]},".encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class _Run:
+    """What every member's refit in one run shares, read and computed once per run
+    (at 100,000 records, doing it per member cost more than the fit itself)."""
+
+    features: Features
+    settings: ModelSettings
+    settled: dict[int, int]
+    query: ReviewQuery
+    settled_digest: str
+    query_base: np.ndarray | None  # the query's score per row; None: no query or no match
+    ids: np.ndarray  # record id per row
+    at_ta: np.ndarray  # per row: the record is still at title/abstract
+    tied: np.ndarray  # the rows in the order ties break in (`order.tie_order`)
+
+    @classmethod
+    def start(cls, review: Review, features: Features) -> _Run:
+        settled = selectors.settled_labels(review=review)
+        settings = settings_for(features)  # the semantic fusion once every vector is stored
+        query = review_query(review)  # cold start: question, include terms, known papers
+        cached = _FEATURES.get(review.pk)
+        features_key = f"{cached[0] if cached else ''}|{query}"
+        ids = np.asarray(features.record_ids, dtype=np.int64)
+        shuffle = np.zeros(len(ids), dtype=np.int64)
+        at_ta = np.zeros(len(ids), dtype=bool)
+        records = Record.objects.filter(review=review).values_list("pk", "shuffle_key", "state")
+        for record_id, key, state in records.iterator(_CHUNK):
+            row = features.row_of.get(record_id)
+            if row is not None:
+                shuffle[row] = key
+                at_ta[row] = state == RecordState.TA
+        base = review_query_scores(features, query) if query else None
+        return cls(
+            features=features,
+            settings=settings,
+            settled=settled,
+            query=query,
+            settled_digest=_settled_digest(features_key, settings, settled),
+            query_base=base if base is not None and base.any() else None,
+            ids=ids,
+            at_ta=at_ta,
+            tied=order.tie_order(ids, shuffle),
+        )
+
+    def awaiting_rows(self, voted: list[int]) -> np.ndarray:
+        """Rows of the records still at title/abstract but not in `voted` (a screener's
+        `selectors.voted_ids`): the ones their queue ranks, in tie order."""
+        awaiting = self.at_ta.copy()
+        rows = (self.features.row_of.get(r) for r in voted)
+        awaiting[[row for row in rows if row is not None]] = False
+        return self.tied[awaiting[self.tied]]
+
+    def store(
+        self,
+        state: RankingModelState,
+        values: np.ndarray | None,
+        rows: np.ndarray,
+        sorts_by_score: bool,
+    ) -> None:
+        """Store the order of `rows` (in tie order) by `values` (one per feature row;
+        None: no order)."""
+        if values is None or not len(rows):
+            _store_order(state, None, None)
+            return
+        ids, scored = self.ids[rows], values[rows]
+        encoded = order.encode_tie_ordered(ids, scored)
+        scores = None
+        if sorts_by_score:  # a lead's RecordScore rows: the only per-record objects left
+            scores = dict(zip(ids.tolist(), scored.astype(np.float64).tolist(), strict=True))
+        _store_order(state, encoded, scores)
 
 
 def ranked_reviewers(review: Review) -> list:
@@ -270,92 +355,98 @@ def _score_sorters(review: Review) -> set[int]:
     )
 
 
-def _due(state: RankingModelState, *, own: int, small: bool, now) -> float:
+def _due(state: RankingModelState, *, own: int, small: bool, now) -> float | None:
     """Seconds until `state`'s model is due for a refit (0: now, if what it learns from
-    changed), `own` being its screener's vote count now.
+    changed), `own` being its screener's title/abstract vote count now; None while the
+    screener has not voted since the model's last fit.
 
     A model waiting for both classes, failed, forced (no fingerprint) or of a small
     review is due at once; a trained one after RANKING_REFIT_VOTES of its screener's
     own votes, or RANKING_REFIT_SECONDS after its last fit (new settled decisions, new
     records): every vote of 200 screeners changes every model's labels, and refitting
-    all of them each time is what starved the web.
+    all of them each time is what starved the web. A screener who is not screening
+    (no vote since the last fit) gets no timed refit: the team's settled decisions
+    would refit every member's model every RANKING_REFIT_SECONDS, most of a large
+    team's training, for queues nobody reads; their next vote makes it due.
     """
     if small or state.status != ModelStatus.READY or not state.fingerprint:
         return 0
     if state.trained_at is None or own - state.n_own >= django_settings.RANKING_REFIT_VOTES:
         return 0
+    if own == state.n_own:
+        return None
     age = (now - state.trained_at).total_seconds()
     return max(0.0, django_settings.RANKING_REFIT_SECONDS - age)
 
 
 def retrain_reviewer(
-    *,
-    review: Review,
-    reviewer,
-    features: Features,
-    settled: dict[int, int],
-    shuffle_keys: dict[int, int],
-    sorts_by_score: bool = False,
+    *, review: Review, reviewer, shared: _Shared, sorts_by_score: bool = False
 ) -> RankingModelState:
     """Fit `reviewer`'s model and store their queue order (skipped if nothing changed;
-    postponed, with `due_in` set on the state, if the model is not yet due)."""
+    postponed, with `due_in` set on the state, if the model is not yet due). `shared`
+    gives the run's shared reads, made by the first model that is due."""
     started = time.perf_counter()
-    own = selectors.own_labels(review=review, reviewer=reviewer)
+    features = shared.features
+    # Every title/abstract vote counts towards the next refit, including those on records
+    # settled since (counting only the labels on records still waiting, a screener whose
+    # records settled at their second vote never reached RANKING_REFIT_VOTES).
+    voted = selectors.voted_ids(review=review, reviewer=reviewer)
     state, _ = RankingModelState.objects.get_or_create(review=review, reviewer=reviewer)
     state.due_in = None
     # Not due yet: skip before reading labels or hashing them (a run checks every member;
     # with 200 of them on 100,000 records that work was most of a run's cost).
     due = _due(
-        state, own=len(own), small=len(features.row_of) <= EAGER_LARGE_REVIEW, now=timezone.now()
+        state, own=len(voted), small=len(features.row_of) <= EAGER_LARGE_REVIEW, now=timezone.now()
     )
+    if due is None:  # idle since its last fit: due again at the screener's next vote
+        return state
     if due:
         state.due_in = due
+        return state
+    own = selectors.own_labels(review=review, reviewer=reviewer)
+    run = shared()
+    features = run.features  # with the semantic block when it is on
+    fingerprint = _fingerprint(run.settled_digest, own)
+    if state.fingerprint == fingerprint and state.status != ModelStatus.FAILED:
         return state
     labels = {
         record_id: label
         for record_id, label in selectors.training_labels(
-            review=review, reviewer=reviewer, settled=settled, own=own
+            review=review, reviewer=reviewer, settled=run.settled, own=own
         ).items()
         if record_id in features.row_of
     }
-    cached = _FEATURES.get(review.pk)
-    settings = settings_for(features)  # with the semantic block once every vector is stored
-    query = review_query(review)  # cold start: the question and include highlight terms
-    fingerprint = _fingerprint(f"{cached[0] if cached else ''}|{query}", labels, settings)
-    if state.fingerprint == fingerprint and state.status != ModelStatus.FAILED:
-        return state
     state.n_include = sum(labels.values())
     state.n_exclude = len(labels) - state.n_include
-    state.n_own = len(own)
+    state.n_own = len(voted)
     state.fingerprint = fingerprint
     state.error = ""
     try:
-        model = RankingModel.fit(features, labels, settings)
+        model = RankingModel.fit(features, labels, run.settings)
     except NeedBothClasses:
         # Until both kinds of label exist the queue follows the review's question and
         # highlight terms, or keeps its stable random order when there are none.
-        return _cold_start(review, reviewer, features, state, query, shuffle_keys, sorts_by_score)
+        return _cold_start(run, voted, state, sorts_by_score)
     except Exception as exc:  # a failed fit must not stop the other reviewers' models
         log.exception("ranking model of reviewer %s in review %s failed", reviewer.pk, review.pk)
         state.status, state.error = ModelStatus.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
         state.save()
         return state
-    awaiting = [
-        r for r in selectors.awaiting_ids(review=review, reviewer=reviewer) if r in features.row_of
-    ]
-    scores = blended_scores(features, model, query, awaiting)
+    rows = run.awaiting_rows(voted)
+    values = model._raw_scores(features) + model.intercept
+    if run.query_base is not None:  # blended with the query's while includes are few
+        values = cold_start_scores(run.query_base, values, state.n_include)
     terms = model.top_terms(features, TOP_TERMS)
-    encoded = order.encode(scores, shuffle_keys)
     with transaction.atomic():
         state.status = ModelStatus.READY
         state.trained_at = timezone.now()
-        state.n_scored = len(scores)
+        state.n_scored = len(rows)
         state.top_include = [[t, round(w, 4)] for t, w in terms.include]
         state.top_exclude = [[t, round(w, 4)] for t, w in terms.exclude]
         state.version += 1
         state.seconds = round(time.perf_counter() - started, 3)
         state.save()
-        _store_order(state, encoded, scores if sorts_by_score else None)
+        run.store(state, values, rows, sorts_by_score)
     return state
 
 
@@ -387,25 +478,16 @@ def _store_order(
         )
 
 
-def _cold_start(
-    review, reviewer, features, state, query, shuffle_keys, sorts_by_score
-) -> RankingModelState:
-    awaiting = [
-        r for r in selectors.awaiting_ids(review=review, reviewer=reviewer) if r in features.row_of
-    ]
-    scores = query_order_scores(features, query, awaiting) if query else None
+def _cold_start(run: _Run, voted: list[int], state, sorts_by_score) -> RankingModelState:
+    rows = run.awaiting_rows(voted) if run.query_base is not None else np.empty(0)
     with transaction.atomic():
         state.status, state.n_scored = ModelStatus.WAITING, 0
         state.top_include = state.top_exclude = []
-        if scores:
-            state.n_scored = len(scores)
+        if len(rows):
+            state.n_scored = len(rows)
             state.version += 1
         state.save()
-        _store_order(
-            state,
-            order.encode(scores, shuffle_keys) if scores else None,
-            scores if sorts_by_score else None,
-        )
+        run.store(state, run.query_base, rows.astype(np.int64), sorts_by_score)
     return state
 
 
@@ -419,21 +501,27 @@ def retrain_review(*, review: Review) -> list[RankingModelState]:
     features = features_for(review)
     if features is None:  # no records yet
         return []
-    features = with_semantic_block(review, features)
-    settled = selectors.settled_labels(review=review)
-    shuffle_keys = dict(Record.objects.filter(review=review).values_list("pk", "shuffle_key"))
+    shared = _Shared(review, features)
     sorters = _score_sorters(review)
     return [
         retrain_reviewer(
-            review=review,
-            reviewer=user,
-            features=features,
-            settled=settled,
-            shuffle_keys=shuffle_keys,
-            sorts_by_score=user.pk in sorters,
+            review=review, reviewer=user, shared=shared, sorts_by_score=user.pk in sorters
         )
         for user in ranked_reviewers(review)
     ]
+
+
+class _Shared:
+    """The run's `_Run`, read when a first model is due (most runs of a large team have
+    none and read only the members' vote counts)."""
+
+    def __init__(self, review: Review, features: Features):
+        self.review, self.features, self._run = review, features, None
+
+    def __call__(self) -> _Run:
+        if self._run is None:
+            self._run = _Run.start(self.review, with_semantic_block(self.review, self.features))
+        return self._run
 
 
 # --- Stopping -----------------------------------------------------------------

@@ -32,11 +32,12 @@ def test_the_block_is_off_by_default(world, settings):
     assert not RecordEmbedding.objects.exists()  # nothing embedded, nothing queued
     state = RankingModelState.objects.get(review=world.review, reviewer=world.reviewer)
     assert state.status == ModelStatus.READY
-    assert state.fingerprint == services._fingerprint(
+    shared = services._settled_digest(
         f"{services._FEATURES[world.review.pk][0]}|{ReviewQuery()}",  # no question, terms, papers
-        {relevant[0].pk: 1, irrelevant[0].pk: 0},
         DEFAULT_SETTINGS,
+        {relevant[0].pk: 1, irrelevant[0].pk: 0},
     )
+    assert state.fingerprint == services._fingerprint(shared, {})
 
 
 @needs_extra
@@ -67,8 +68,9 @@ def test_vectors_are_computed_once_and_the_models_use_them(world, settings):
     mine.refresh_from_db()
     assert mine.status == ModelStatus.READY
     labels = {relevant[0].pk: 1, irrelevant[0].pk: 0}
-    key = services._FEATURES[world.review.pk][0] + "|"  # no question, no highlight terms
-    assert mine.fingerprint == services._fingerprint(key, labels, SEMANTIC_SETTINGS)
+    key = f"{services._FEATURES[world.review.pk][0]}|{ReviewQuery()}"  # no question, terms
+    shared = services._settled_digest(key, SEMANTIC_SETTINGS, labels)
+    assert mine.fingerprint == services._fingerprint(shared, {})
     offered = next_record(review=world.review, stage=Stage.TITLE_ABSTRACT, reviewer=world.reviewer)
     assert offered in relevant
 

@@ -8,6 +8,7 @@ from screening.models import (
     RankingModelState,
     RankingSchedule,
     RecordScore,
+    RecordState,
     Stage,
 )
 from screening.selectors.ranking import ranked_order, ranked_scores
@@ -182,6 +183,53 @@ def test_a_large_review_refits_a_model_after_its_screeners_votes_or_after_a_whil
     )
     services.retrain_review(review=world.review)
     assert RankingModelState.objects.get(pk=mine.pk).version == version + 2  # 5 minutes old
+
+
+def test_votes_on_records_they_settled_count_towards_a_screeners_refit(
+    world, settings, monkeypatch
+):
+    relevant, irrelevant = make_corpus(world.review)
+    settle_as(relevant[0], "include")
+    settle_as(irrelevant[0], "exclude")
+    services.retrain_review(review=world.review)
+    version = RankingModelState.objects.get(reviewer=world.reviewer).version
+    monkeypatch.setattr(services, "EAGER_LARGE_REVIEW", 0)  # every review is "large"
+    settings.RANKING_REFIT_VOTES, settings.RANKING_REFIT_SECONDS = 2, 300
+
+    # The screener's two votes are the second on each record: both settle at once, so
+    # neither is a vote on a record still waiting.
+    for record, verdict in ((relevant[1], "include"), (irrelevant[1], "exclude")):
+        cast_vote(record=record, stage=TA, reviewer=world.reviewer2, verdict=verdict)
+        cast_vote(record=record, stage=TA, reviewer=world.reviewer, verdict=verdict)
+        record.refresh_from_db()
+        assert record.state != RecordState.TA
+    services.retrain_review(review=world.review)
+
+    mine = RankingModelState.objects.get(reviewer=world.reviewer)
+    assert mine.version == version + 1 and mine.n_own == 2
+
+
+def test_a_screener_who_is_not_voting_gets_no_timed_refit_until_their_next_vote(
+    world, settings, monkeypatch
+):
+    relevant, irrelevant = make_corpus(world.review)
+    settle_as(relevant[0], "include")
+    settle_as(irrelevant[0], "exclude")
+    services.retrain_review(review=world.review)
+    mine = RankingModelState.objects.get(reviewer=world.reviewer)
+    monkeypatch.setattr(services, "EAGER_LARGE_REVIEW", 0)  # every review is "large"
+    settings.RANKING_REFIT_VOTES, settings.RANKING_REFIT_SECONDS = 50, 300
+    an_hour_ago = mine.trained_at - timedelta(hours=1)
+    RankingModelState.objects.filter(pk=mine.pk).update(trained_at=an_hour_ago)
+
+    settle_as(relevant[1], "include")  # the team moves on; this screener does not vote
+    states = {s.reviewer: s for s in services.retrain_review(review=world.review)}
+    assert states[world.reviewer].version == mine.version  # not refitted, nothing to wake
+    assert states[world.reviewer].due_in is None
+
+    cast_vote(record=irrelevant[1], stage=TA, reviewer=world.reviewer, verdict="exclude")
+    services.retrain_review(review=world.review)
+    assert RankingModelState.objects.get(pk=mine.pk).version == mine.version + 1
 
 
 def test_a_model_not_yet_due_wakes_the_review_later_and_votes_still_start_runs(
