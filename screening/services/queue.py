@@ -198,7 +198,11 @@ def _tagged(ask: _Ask) -> tuple[str, list]:
 
 def _partly_voted(ask: _Ask) -> list[int]:
     """Open records with 1..N-1 votes, none of them this reviewer's, that have room,
-    in the stable random order (they are few: pairs complete first, whatever the rank)."""
+    in the stable random order (pairs complete first, whatever the rank).
+
+    Read in order from the partial index `outcome_half_done` (open outcomes with votes,
+    by the record's shuffle key, which the outcome carries): the first few entries, each
+    checked by id, not every open outcome of the review sorted on each request."""
     tagged, tag_params = _tagged(ask)
     rows = _sql(
         f"""
@@ -208,10 +212,10 @@ def _partly_voted(ask: _Ask) -> list[int]:
           AND o.votes >= 1 AND o.votes < %s AND r.state = %s
           AND NOT EXISTS (
             SELECT 1 FROM {{vote}} v
-            WHERE v.record_id = r.id AND v.stage = %s AND v.reviewer_id = %s
+            WHERE v.record_id = o.record_id AND v.stage = %s AND v.reviewer_id = %s
           )
           {tagged}
-        ORDER BY r.shuffle_key, r.id
+        ORDER BY o.shuffle_key, o.record_id
         LIMIT %s
         """,  # noqa: S608 - only table names, fixed SQL and %s placeholders
         [
