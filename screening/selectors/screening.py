@@ -39,7 +39,7 @@ from screening.models import (
     VoteAction,
     VoteEvent,
 )
-from screening.services.journey import flow_version
+from screening.services.journey import flow_version, many_version
 
 # Records that reached each stage (whatever happened to them there), for "of how many".
 REACHED = {
@@ -119,10 +119,12 @@ def team_progress(*, review: Review, stage: str, needed: int) -> dict:
     cache for PROGRESS_CACHE_SECONDS, so 200 screeners asking after every vote cost a
     few counts per review every few seconds, not per request. Each reads indexes only:
     the counts per state and the outcomes' votes one pass each (shared for the seconds
-    whatever moves: with a team at work records move every second, and renewing them on
-    each move cost every request both passes); `awaiting_open` (the waiting records that
-    still take votes: no outcome yet, or an open one with fewer votes than needed) a few
-    index entries, renewed at once when a record moves, as "left for you" reads it.
+    as one record moves, like the votes that move none: with a team at work records move
+    every second, and renewing them on each move cost every request both passes; renewed
+    at once on imports, merges and other changes of many: `many_version`);
+    `awaiting_open` (the waiting records that still take votes: no outcome yet, or an
+    open one with fewer votes than needed) a few index entries, renewed at once when any
+    record moves, as "left for you" reads it.
     """
     stage = Stage(stage)
     ttl = settings.SCREENING_PROGRESS_CACHE_SECONDS
@@ -162,7 +164,7 @@ def team_progress(*, review: Review, stage: str, needed: int) -> dict:
         }
 
     return {
-        **_shared(f"{key}:shown", ttl, shown),
+        **_shared(f"{key}:shown:{many_version(review.pk)}", ttl, shown),
         **_shared(f"{key}:waiting:{flow_version(review.pk)}", ttl, waiting),
     }
 
