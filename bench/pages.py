@@ -201,10 +201,16 @@ def build(n_records: int) -> int:
             insert_records(rows)
             rows = []
     insert_records(rows)
-    ids = dict(Record.objects.filter(review=review).values_list("position", "pk"))
+    keys = {
+        position: (pk, key)
+        for position, pk, key in Record.objects.filter(review=review).values_list(
+            "position", "pk", "shuffle_key"
+        )
+    }
+    ids = {position: pk for position, (pk, _) in keys.items()}
     votes, outcomes = [], []
     for position, state in enumerate(states, start=1):
-        pk = ids[position]
+        pk, shuffle_key = keys[position]
         if state in PAST_TA:
             pair = rng.sample(team, 2)
             verdict = "exclude" if state == "ta_excluded" else "include"
@@ -216,6 +222,7 @@ def build(n_records: int) -> int:
                 StageOutcome(
                     review=review,
                     record_id=pk,
+                    shuffle_key=shuffle_key,
                     stage="ta",
                     votes=2,
                     status=OutcomeStatus.SETTLED,
@@ -241,6 +248,7 @@ def build(n_records: int) -> int:
                     StageOutcome(
                         review=review,
                         record_id=pk,
+                        shuffle_key=shuffle_key,
                         stage="ft",
                         votes=2,
                         status=OutcomeStatus.SETTLED,
@@ -260,6 +268,7 @@ def build(n_records: int) -> int:
                 StageOutcome(
                     review=review,
                     record_id=pk,
+                    shuffle_key=shuffle_key,
                     stage="ta",
                     votes=len(voters),
                     status=OutcomeStatus.CONFLICT if conflict else OutcomeStatus.OPEN,

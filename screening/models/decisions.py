@@ -211,6 +211,10 @@ class StageOutcome(models.Model):
     `votes` counts the current votes (the queue orders by it), `status` flags conflicts
     (the record stays in its awaiting state, so PRISMA's "awaiting" boxes include it),
     and `reason` is the single exclusion reason PRISMA counts per report.
+    `shuffle_key` is the record's (which never changes), copied by the vote that creates
+    the outcome: the queue finds the records waiting for a second vote in the stable
+    random order from a small index of open outcomes with votes (`outcome_half_done`),
+    without reading every one of them and their records.
     """
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
@@ -220,6 +224,7 @@ class StageOutcome(models.Model):
     status = models.CharField(
         max_length=8, choices=OutcomeStatus.choices, default=OutcomeStatus.OPEN
     )
+    shuffle_key = models.PositiveIntegerField(default=0)
     decision = models.CharField(max_length=8, choices=FinalVerdict.choices, blank=True)
     reason = models.ForeignKey(
         ExclusionReason, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -243,7 +248,14 @@ class StageOutcome(models.Model):
         indexes = [
             models.Index(
                 fields=["review", "stage", "status", "votes"], name="outcome_review_stage_status"
-            )
+            ),
+            # Records waiting for another vote, in the queue's order (services/queue.py).
+            models.Index(
+                fields=["review", "stage", "shuffle_key", "record"],
+                include=["votes"],
+                condition=Q(status="open", votes__gte=1),
+                name="outcome_half_done",
+            ),
         ]
 
     def __str__(self) -> str:

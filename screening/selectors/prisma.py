@@ -75,8 +75,13 @@ def _reasons_excluded(
 ) -> dict[tuple[bool, str], int]:
     from screening.models.decisions import Stage, StageOutcome
 
+    # The records' review too (it is the outcome's): their index is read from
+    # (review, state), a few entries, not scanned whole for the state.
     outcomes = StageOutcome.objects.filter(
-        review=review, stage=Stage.FULL_TEXT, record__state=RecordState.FT_EXCLUDED
+        review=review,
+        stage=Stage.FULL_TEXT,
+        record__review=review,
+        record__state=RecordState.FT_EXCLUDED,
     )
     if round_number is not None:
         outcomes = outcomes.filter(record__in=round_records(review, round_number).values("pk"))

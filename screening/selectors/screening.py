@@ -39,7 +39,7 @@ from screening.models import (
     VoteAction,
     VoteEvent,
 )
-from screening.services.journey import flow_version
+from screening.services.journey import flow_version, many_version
 
 # Records that reached each stage (whatever happened to them there), for "of how many".
 REACHED = {
@@ -116,11 +116,15 @@ def _shared(key: str, ttl: int, compute):
 
 def team_progress(*, review: Review, stage: str, needed: int) -> dict:
     """The team's figures at a stage, the same for every member: shared through the
-    cache for PROGRESS_CACHE_SECONDS (and renewed at once when a record moves), so 200
-    screeners asking after every vote cost a few counts per review every few seconds,
-    not per request. Each reads indexes only: the counts per state and the outcomes'
-    votes one pass each; `awaiting_open` (the waiting records that still take votes: no
-    outcome yet, or an open one with fewer votes than needed) a few index entries.
+    cache for PROGRESS_CACHE_SECONDS, so 200 screeners asking after every vote cost a
+    few counts per review every few seconds, not per request. Each reads indexes only:
+    the counts per state and the outcomes' votes one pass each (shared for the seconds
+    as one record moves, like the votes that move none: with a team at work records move
+    every second, and renewing them on each move cost every request both passes; renewed
+    at once on imports, merges and other changes of many: `many_version`);
+    `awaiting_open` (the waiting records that still take votes: no outcome yet, or an
+    open one with fewer votes than needed) a few index entries, renewed at once when any
+    record moves, as "left for you" reads it.
     """
     stage = Stage(stage)
     ttl = settings.SCREENING_PROGRESS_CACHE_SECONDS
@@ -159,7 +163,10 @@ def team_progress(*, review: Review, stage: str, needed: int) -> dict:
             "conflicts": outcomes["conflicts"],
         }
 
-    return _shared(f"{key}:{flow_version(review.pk)}", ttl, lambda: {**shown(), **waiting()})
+    return {
+        **_shared(f"{key}:shown:{many_version(review.pk)}", ttl, shown),
+        **_shared(f"{key}:waiting:{flow_version(review.pk)}", ttl, waiting),
+    }
 
 
 def progress(*, review: Review, stage: str, reviewer, needed: int, see_outcomes: bool) -> Progress:
@@ -176,12 +183,14 @@ def progress(*, review: Review, stage: str, reviewer, needed: int, see_outcomes:
     stage = Stage(stage)
     team = team_progress(review=review, stage=stage, needed=needed)
     mine = Vote.objects.filter(review=review, reviewer=reviewer, stage=stage)
-    # Shaped so the planner joins two index reads (the open outcomes, my votes' records)
-    # and checks only the matches' state, whatever its estimates.
+    # Shaped so the planner joins two index reads (the open outcomes with votes, from
+    # the small index `outcome_half_done`, and my votes' records) and checks only the
+    # matches' state, whatever its estimates. An outcome with my vote has one at least.
     voted_open = StageOutcome.objects.filter(
         review=review,
         stage=stage,
         status=OutcomeStatus.OPEN,
+        votes__gte=1,
         votes__lt=needed,
         record_id__in=mine.values("record_id"),
     ).filter(Exists(Record.objects.filter(pk=OuterRef("record_id"), state=stage.awaiting_state)))

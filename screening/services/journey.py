@@ -31,19 +31,33 @@ def _version_key(review_id: int) -> str:
     return f"prisma-version:{review_id}"
 
 
+def _many_key(review_id: int) -> str:
+    return f"prisma-many-version:{review_id}"
+
+
 def flow_version(review_id: int) -> int:
     """A number that changes whenever a PRISMA number of the review may have: one cache read."""
     return cache.get_or_set(_version_key(review_id), 1, None)
 
 
-def flow_changed(review_id: int) -> None:
-    """Bump the review's flow version once the transaction commits."""
+def many_version(review_id: int) -> int:
+    """A number that changes with every change of the flow but one record's move (which a
+    team at work makes every second): imports, merges, stops, study links… What figures
+    shared for a few seconds renew on at once (the team's progress)."""
+    return cache.get_or_set(_many_key(review_id), 1, None)
+
+
+def flow_changed(review_id: int, *, one_record: bool = False) -> None:
+    """Bump the review's flow version once the transaction commits (and, unless the
+    change is `one_record`'s move, its `many_version`)."""
+    keys = [_version_key(review_id)] + ([] if one_record else [_many_key(review_id)])
 
     def bump():
-        try:
-            cache.incr(_version_key(review_id))
-        except ValueError:  # not in the cache yet (or evicted): start afresh
-            cache.set(_version_key(review_id), 2, None)
+        for key in keys:
+            try:
+                cache.incr(key)
+            except ValueError:  # not in the cache yet (or evicted): start afresh
+                cache.set(key, 2, None)
 
     transaction.on_commit(bump)
 
@@ -110,7 +124,7 @@ def move(
                 for record, before, target in moves
             ]
         )
-    flow_changed(review_ids.pop())
+    flow_changed(review_ids.pop(), one_record=len(moves) == 1)
     return len(moves)
 
 

@@ -59,6 +59,9 @@ from screening.selectors.screening import ranking_enabled
 from screening.services.settings import screening_settings_for
 
 LEASE_MINUTES = 10
+# Asking again for the record one holds renews its lease only once less than this is
+# left: a reload (or a retried request) a moment after the record was taken writes nothing.
+RENEW_BELOW = timedelta(minutes=LEASE_MINUTES / 2)
 # How many candidates to try locking at once: enough that SKIP LOCKED finds a free one
 # when many reviewers ask at the same moment.
 CANDIDATES = 10
@@ -198,7 +201,11 @@ def _tagged(ask: _Ask) -> tuple[str, list]:
 
 def _partly_voted(ask: _Ask) -> list[int]:
     """Open records with 1..N-1 votes, none of them this reviewer's, that have room,
-    in the stable random order (they are few: pairs complete first, whatever the rank)."""
+    in the stable random order (pairs complete first, whatever the rank).
+
+    Read in order from the partial index `outcome_half_done` (open outcomes with votes,
+    by the record's shuffle key, which the outcome carries): the first few entries, each
+    checked by id, not every open outcome of the review sorted on each request."""
     tagged, tag_params = _tagged(ask)
     rows = _sql(
         f"""
@@ -208,10 +215,10 @@ def _partly_voted(ask: _Ask) -> list[int]:
           AND o.votes >= 1 AND o.votes < %s AND r.state = %s
           AND NOT EXISTS (
             SELECT 1 FROM {{vote}} v
-            WHERE v.record_id = r.id AND v.stage = %s AND v.reviewer_id = %s
+            WHERE v.record_id = o.record_id AND v.stage = %s AND v.reviewer_id = %s
           )
           {tagged}
-        ORDER BY r.shuffle_key, r.id
+        ORDER BY o.shuffle_key, o.record_id
         LIMIT %s
         """,  # noqa: S608 - only table names, fixed SQL and %s placeholders
         [
@@ -382,6 +389,7 @@ def with_room(*, ids, stage: str, reviewer, needed: int, now) -> set[int]:
 
 def _take(*, record_id: int, stage: str, reviewer, expires) -> None:
     """Lease the record to `reviewer` (renewing their lease if one is there): one statement."""
+    _leases_only()
     Lease.objects.bulk_create(
         [Lease(record_id=record_id, stage=stage, reviewer=reviewer, expires_at=expires)],
         update_conflicts=True,
@@ -390,13 +398,25 @@ def _take(*, record_id: int, stage: str, reviewer, expires) -> None:
     )
 
 
+def _leases_only() -> None:
+    """Called before `next_record` writes. When it is the whole transaction, it writes
+    only leases: a hint held for minutes, not a record of anyone's work. Such a commit
+    need not wait for PostgreSQL to flush it to disk (a crash right after forgets at most
+    that lease, and the queue hands the record out again); its rows, locks and
+    visibility are as on any commit. Inside a caller's transaction (a vote) nothing changes.
+    """
+    if connection.vendor == "postgresql" and len(connection.atomic_blocks) == 1:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
 @transaction.atomic
 def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None) -> Record | None:
     """Lease and return the next record for `reviewer` at `stage`, or None when none is left.
     `tag`: only records carrying it (the reviewer's own, for a private tag).
 
-    Asking again before voting returns the same record (the lease is renewed), so a
-    reload or a retried request never hands out a second one.
+    Asking again before voting returns the same record (the lease is renewed once less
+    than half of it is left), so a reload or a retried request never hands out a second one.
     """
     stage = Stage(stage)
     now = timezone.now()
@@ -409,12 +429,14 @@ def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None)
     )
     expired = [pk for pk, _, holder, until in leases if holder == reviewer.pk and until <= now]
     if expired:
+        _leases_only()
         Lease.objects.filter(pk__in=expired).delete()
-    held = [
-        record_id
-        for _, record_id, holder, until in sorted(leases, key=lambda lease: lease[3])
+    mine = {
+        record_id: until
+        for _, record_id, holder, until in leases
         if holder == reviewer.pk and until > now
-    ]
+    }
+    held = sorted(mine, key=mine.get)
     if held and tag is not None:
         carrying = RecordTag.objects.filter(tag=tag, record_id__in=held)
         if tag.private:
@@ -425,9 +447,11 @@ def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None)
         room = with_room(ids=held, stage=stage, reviewer=reviewer, needed=needed, now=now)
         for record_id in held:
             if record_id in room:
-                Lease.objects.filter(record_id=record_id, stage=stage, reviewer=reviewer).update(
-                    expires_at=expires
-                )
+                if mine[record_id] - now < RENEW_BELOW:  # else a reload writes nothing
+                    _leases_only()
+                    Lease.objects.filter(
+                        record_id=record_id, stage=stage, reviewer=reviewer
+                    ).update(expires_at=expires)
                 return Record.objects.get(pk=record_id)
     ranked = None
     if stage == Stage.TITLE_ABSTRACT and ranking_enabled(review):

@@ -142,7 +142,7 @@ def cast_vote(
     votes = list(Vote.objects.select_related("reason").filter(record=record, stage=stage))
     mine = next((v for v in votes if v.reviewer_id == reviewer.pk), None)
     outcome = StageOutcome.objects.filter(record=record, stage=stage).first() or StageOutcome(
-        record=record, stage=stage, review_id=record.review_id
+        record=record, stage=stage, review_id=record.review_id, shuffle_key=record.shuffle_key
     )
     needed = screening_settings_for(record.review).votes_needed(stage)
     if mine and (mine.verdict, mine.reason_id, mine.note) == (

@@ -43,8 +43,12 @@ def _panel_context(
     membership: Membership,
     stage: Stage,
     record: Record | None,
+    *,
+    queued: bool = False,
     **extra,
 ) -> dict:
+    """The panel's context; `queued`: the queue just leased `record` to this reviewer, so
+    it holds no vote of theirs (the queue checked it under the record's lock)."""
     settings = screening_settings_for(review)
     needed = settings.votes_needed(stage)
     context = {
@@ -70,7 +74,9 @@ def _panel_context(
     }
     if record is not None:
         mine = (
-            Vote.objects.filter(record=record, stage=stage, reviewer=request.user)
+            None
+            if queued
+            else Vote.objects.filter(record=record, stage=stage, reviewer=request.user)
             .select_related("reason")
             .first()
         )
@@ -137,7 +143,8 @@ def screen(
     record = next_record(
         review=review, stage=stage, reviewer=request.user, tag=queue_tag(request, review)
     )
-    return _render_panel(request, _panel_context(request, review, membership, stage, record))
+    context = _panel_context(request, review, membership, stage, record, queued=True)
+    return _render_panel(request, context)
 
 
 @review_view(Role.REVIEWER)
@@ -182,6 +189,7 @@ def screen_vote(
     """Cast or change a vote, then show the next record (HTMX) or go back to the page."""
     stage = stage_or_404(stage)
     record = object_of_review_or_404(Record, review, record_id)
+    record.review = review  # with its settings read once: the vote reads them too
     form = VoteForm(request.POST, review=review, stage=stage)
     error = result = None
     if form.is_valid():
@@ -212,7 +220,9 @@ def screen_vote(
     )
     return _render_panel(
         request,
-        _panel_context(request, review, membership, stage, following, saved=result.message),
+        _panel_context(
+            request, review, membership, stage, following, queued=True, saved=result.message
+        ),
     )
 
 

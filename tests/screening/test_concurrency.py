@@ -120,3 +120,24 @@ def test_a_retrain_committing_never_empties_the_queue_or_blocks_a_vote(
         done.set()
         thread.join(60)
     assert not errors, errors
+
+
+def test_a_lease_alone_commits_without_waiting_for_the_disk_a_vote_never(
+    postgres_only, transactional_db, world
+):
+    """`next_record` on its own writes only leases, and commits them asynchronously; a
+    vote's transaction (even one that asks for the next record inside it) never does."""
+    from django.test.utils import CaptureQueriesContext
+
+    records = make_records(world.review, 3)
+    asynchronous = "SET LOCAL synchronous_commit = off"
+    with CaptureQueriesContext(connection) as queries:
+        record = next_record(review=world.review, stage="ta", reviewer=world.reviewer)
+    assert record is not None
+    assert [q["sql"] for q in queries].count(asynchronous) == 1
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        cast_vote(record=record, stage="ta", reviewer=world.reviewer, verdict="include")
+        following = next_record(review=world.review, stage="ta", reviewer=world.reviewer)
+    assert following in records and following != record
+    assert asynchronous not in [q["sql"] for q in queries]
+    assert Vote.objects.filter(record=record, reviewer=world.reviewer).exists()

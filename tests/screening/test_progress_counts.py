@@ -94,3 +94,24 @@ def test_no_move_puts_a_record_back_where_its_stage_was_settled():
                 assert state not in settled, (state, event)
         if target == flow.RESTORE:
             assert state == RecordState.DUPLICATE and event == flow.Event.UNMERGE
+
+
+def test_one_records_move_keeps_the_many_version_and_a_change_of_many_bumps_it(
+    world, django_capture_on_commit_callbacks
+):
+    """The team's shared counts renew at once on changes of many records (imports,
+    merges, stops…: `many_version`), and within their seconds as single records move."""
+    from screening import flow
+    from screening.services import journey
+
+    records = make_records(world.review, 4)
+    version = journey.flow_version(world.review.pk)
+    many = journey.many_version(world.review.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        for voter in (world.reviewer, world.reviewer2):
+            cast_vote(record=records[0], stage="ta", reviewer=voter, verdict="exclude")
+    assert journey.flow_version(world.review.pk) != version
+    assert journey.many_version(world.review.pk) == many
+    with django_capture_on_commit_callbacks(execute=True):
+        journey.move(records[1:3], flow.Event.MERGE, history=False)
+    assert journey.many_version(world.review.pk) != many

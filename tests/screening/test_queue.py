@@ -58,3 +58,24 @@ def test_it_offers_full_text_only_records_awaiting_assessment(world):
     make_records(world.review, 2, state="ft_retrieval")
     (ready,) = make_records(world.review, 1, state="ft")
     assert next_record(review=world.review, stage="ft", reviewer=world.reviewer) == ready
+
+
+def test_asking_again_renews_the_lease_only_once_half_of_it_is_left(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from screening.services.queue import LEASE_MINUTES
+
+    make_records(world.review, 3)
+    first = next_record(review=world.review, stage="ta", reviewer=world.reviewer)
+    lease = Lease.objects.get(reviewer=world.reviewer)
+    later = timezone.now() + timedelta(minutes=LEASE_MINUTES * 0.8)
+    Lease.objects.filter(pk=lease.pk).update(expires_at=later)
+    assert next_record(review=world.review, stage="ta", reviewer=world.reviewer) == first
+    assert Lease.objects.get(pk=lease.pk).expires_at == later  # a reload writes nothing
+    soon = timezone.now() + timedelta(minutes=LEASE_MINUTES * 0.3)
+    Lease.objects.filter(pk=lease.pk).update(expires_at=soon)
+    assert next_record(review=world.review, stage="ta", reviewer=world.reviewer) == first
+    renewed = Lease.objects.get(pk=lease.pk).expires_at
+    assert renewed - timezone.now() > timedelta(minutes=LEASE_MINUTES * 0.9)
