@@ -22,7 +22,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("reviewapp", "0001_initial"),
-        ("screening", "0022_import_deduplicated"),
+        ("screening", "0023_record_search_table"),
     ]
 
     operations = [
