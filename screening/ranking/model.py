@@ -114,6 +114,15 @@ class ModelSettings:
       dynamic include ratio, refitting after every label on large sets (no
       change), and SVM ensembles with logistic regression or complement naive
       Bayes (no better, 10-50x slower to fit).
+    * Issue 19 (bench/ranking_variants.py, seeds 1-3, Δ WSS@95 mean over 9 sets,
+      sets at least as good as u4 on WSS@95 and recall@10%): Cormack & Grossman's
+      presumed-irrelevant records (random unlabelled rows as extra excludes, drawn
+      afresh at each refit) - 100: +0.002, 3/9 (Triptans recall@10% -0.116);
+      20: +0.003, 4/9; 100 but at most 10 % of the unlabelled: +0.005, 4/9; the
+      same only once 10 % of records are labelled: +0.004, 6/9 (ACEInhibitors
+      +0.032, nudging -0.035), at half weight +0.004, 6/9; naive Bayes rank-fused
+      with the SVM (0.5 / 0.3): +0.005, 3/9 / +0.003, 5/9; NB fusion plus late
+      presumed excludes: +0.006, 4/9. Leave-one-set-out keeps u4 for every set.
     * The semantic block (``semantic_weight``; all-MiniLM-L6-v2 embeddings of
       title + abstract, first 128 tokens, ``screening.ranking.semantic``), seeds
       1-3, same priors, against ELAS u4 (WSS@95 / recall@10% means, u4 first):

@@ -8,7 +8,7 @@ records turn up gives the recall curve and the WSS/ATD figures of ``metrics``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,12 +123,16 @@ def simulate(
     n_prior_excluded: int = 1,
     refit_every: int | None = None,
     features: Features | None = None,
+    scorer: Callable[[Features, np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> SimulationResult:
     """Replay a fully labelled review in the order the model would have shown it.
 
     ``texts`` and ``labels`` are keyed by record id. Pass ``features`` (built
     once with ``build_features``) to simulate several seeds without re-hashing.
-    ``refit_every=None`` picks the schedule of ``_refit_step``.
+    ``refit_every=None`` picks the schedule of ``_refit_step``. ``scorer(features,
+    rows, y)``, if given, replaces the model's fit: it returns a score per row of
+    ``features`` from the labelled ``rows`` (bench/ranking_variants.py tries
+    candidate models this way, with the same priors and refit schedule).
 
     Once every relevant record has been read the rest of the order no longer
     changes any metric, so the remaining records are appended in the last
@@ -156,7 +160,10 @@ def simulate(
     while len(order) < n_records - len(priors):
         if remaining_relevant > 0:
             rows = np.flatnonzero(labelled)
-            scores = fitted_scores(features, rows, y[rows], settings)
+            if scorer is None:
+                scores = fitted_scores(features, rows, y[rows], settings)
+            else:
+                scores = scorer(features, rows, y[rows])
         masked = np.where(labelled, -np.inf, scores)
         if remaining_relevant == 0:
             step = n_records  # all found: append the rest, no more refits

@@ -2,9 +2,11 @@
 
 import random
 
+import numpy as np
 import pytest
 
 from screening.ranking.dataset import load_labelled_csv
+from screening.ranking.model import DEFAULT_SETTINGS, build_features, fitted_scores
 from screening.ranking.simulate import plot_recall_curve, random_order, simulate
 
 FILLER = [
@@ -62,6 +64,30 @@ def test_it_is_deterministic_for_a_seed():
     other = simulate(texts, labels, seed=8)
     assert first.order == again.order
     assert first.prior_ids != other.prior_ids
+
+
+def test_a_scorer_replaces_the_model_fit_and_nothing_else():
+    texts, labels = _corpus()
+    features = build_features(texts)
+    seen = []
+
+    def same_as_the_model(features, rows, y):
+        seen.append(len(rows))
+        return fitted_scores(features, rows, y, DEFAULT_SETTINGS)
+
+    hooked = simulate(texts, labels, seed=3, features=features, scorer=same_as_the_model)
+    plain = simulate(texts, labels, seed=3, features=features)
+    assert hooked.order == plain.order and hooked.prior_ids == plain.prior_ids
+    assert seen[0] == 2  # first fitted on the two priors, then after every label
+    assert seen[:4] == [2, 3, 4, 5]
+
+    # A scorer that ranks backwards reads every relevant record last.
+    def worst(features, rows, y):
+        return -fitted_scores(features, rows, y, DEFAULT_SETTINGS)
+
+    backwards = simulate(texts, labels, seed=3, features=features, scorer=worst)
+    assert backwards.wss95 < 0 < plain.wss95
+    assert np.sum(backwards.labels_in_order[:100]) < np.sum(plain.labels_in_order[:100])
 
 
 def test_it_batches_refits_without_losing_the_relevant_records():
