@@ -5,8 +5,10 @@
 
 `setup` recreates the database with a BASE-record review (imported and deduplicated)
 and an update round of UPDATE records (AGAIN copies of round-1 records) imported but not
-yet deduplicated; `run` times `dedupe_review` on it under cProfile, phase by phase, in a
-transaction that is rolled back, so it can be run again and again on the same state.
+yet deduplicated; `run` times `dedupe_review` on it under cProfile (reusing the normalised
+records the last run kept, as any worker does; `--cold`: none kept), `phases` phase by
+phase cold and then warm, each in a transaction that is rolled back, so they can be run
+again and again on the same state.
 """
 
 from __future__ import annotations
@@ -141,7 +143,8 @@ def main() -> None:
             )
             print("   " + ", ".join(f"{k} {v:.2f}" for k, v in spent.items()))
         return
-    forget()
+    if "--cold" in sys.argv:
+        forget()  # else the normalised records the last run kept are reused
     profiler = cProfile.Profile()
     started = time.perf_counter()
     with transaction.atomic():
