@@ -117,13 +117,17 @@ def start_worker(log: Path) -> subprocess.Popen:
 
 
 _workers: list[subprocess.Popen] = []
+# A worker told to stop first finishes its task, which goes on after the records are
+# marked compared (the kept normalised records written, the GIN pending lists merged):
+# on a loaded machine that took longer than 30 s at 200k, and the figures were lost.
+WORKER_STOP_S = 600
 
 
 def restart_worker(log: Path) -> subprocess.Popen:
     """A fresh worker process (nothing kept from earlier runs), replacing the last one."""
     old = _workers.pop()
     old.terminate()
-    old.wait(30)
+    old.wait(WORKER_STOP_S)
     log.write_bytes(b"")
     _workers.append(start_worker(log))
     return _workers[-1]
@@ -353,7 +357,7 @@ def main() -> None:
             finally:
                 for worker in _workers:
                     worker.terminate()
-                    worker.wait(30)
+                    worker.wait(WORKER_STOP_S)
         print(f"round 1: {base} records in {r['base_s']:.2f} s")
         for u in r["rounds"]:
             print(
@@ -385,7 +389,7 @@ def main() -> None:
                 cpu = cpu_seconds(worker.pid)
             finally:
                 worker.terminate()
-                worker.wait(30)
+                worker.wait(WORKER_STOP_S)
             print(
                 f"{r['size']:8} {r['file_mb']:8.1f} {r['import_s']:9.2f} {r['dedupe_s']:9.2f} {r['total_s']:8.2f} "
                 f"{peak:9.0f} {cpu:12.1f} {r['removed']:8} {r['precision']:7.4f} {r['recall']:7.4f} "
