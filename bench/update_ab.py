@@ -6,9 +6,9 @@
 On the database `bench/import.py --update` left (BENCH_DB_NAME, default
 reviewapp_bench_import), it matches round 2's records against every record of the
 review twice each way, alternating: "cold" normalises every record (as each run did
-before the worker kept them), "warm" starts from the round-1 records already normalised
-with their block keys (screening/services/dedupe_cache.py), as a worker that has just
-deduplicated the review has them. It prints the seconds of each run and whether the
+before normalised records were kept), "warm" starts from the round-1 records already
+normalised with their block keys in the review's file (screening/services/dedupe_cache.py),
+as every run after round 1's finds them. It prints the seconds of each run and whether the
 verdicts are identical. Matching only: no writes, no import.
 """
 

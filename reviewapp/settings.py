@@ -279,6 +279,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # (Django wants a value; only its test live server ever maps it.)
 MEDIA_URL = "/_private_media_not_served/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
+# Each review's normalised records, kept between deduplication runs for every worker
+# (screening/services/dedupe_cache.py): empty means MEDIA_ROOT/dedupe-cache.
+DEDUPE_CACHE_DIR = env_str("DEDUPE_CACHE_DIR", "")
+DEDUPE_CACHE_MAX_BYTES = env_int("DEDUPE_CACHE_MAX_BYTES", 2 * 1024**3, minimum=0)
 # What one import may cost (README, "Security"): a field or record over its cap is
 # rejected with its line; a file with more records, or an import running longer, fails
 # whole and leaves nothing.

@@ -9,6 +9,8 @@ Tests not marked `services` run Celery tasks eagerly in-process (the embedded de
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -101,6 +103,14 @@ def _eager_celery_unless_services(request, monkeypatch):
     monkeypatch.setitem(app.conf, "task_always_eager", True)
 
 
+_dedupe_cache_dirs: list[str] = []
+
+
+def pytest_unconfigure(config):
+    for folder in _dedupe_cache_dirs:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def pytest_configure(config):
     # The default PBKDF2 hasher is slow on purpose; tests create many users.
     from django.conf import settings
@@ -109,6 +119,10 @@ def pytest_configure(config):
     # Imports run where the test can see them finish (tests/security/test_embedded_locks.py
     # runs them in their thread, as `make run` does).
     settings.IMPORT_IN_THREAD = False
+    # Normalised records kept between dedupe runs (dedupe_cache.py) go to a folder of this
+    # session's own (and of its Celery workers, through the environment), never var/.
+    _dedupe_cache_dirs.append(tempfile.mkdtemp(prefix="reviewapp-dedupe-cache-"))
+    settings.DEDUPE_CACHE_DIR = os.environ["DEDUPE_CACHE_DIR"] = _dedupe_cache_dirs[-1]
     worker_id = getattr(config, "workerinput", {}).get("workerid")
     if worker_id:
         _isolate_xdist_worker(settings, worker_id)

@@ -110,7 +110,20 @@ def find_duplicates(
     records unchanged since the caller's last run).
     """
     with cyclic_gc_paused():
-        return _find_duplicates(records, new_ids, normalise, keys)
+        return _find_duplicates([normalise(r) for r in records], new_ids, keys)
+
+
+def find_duplicates_normalised(
+    normalised: list[NormRecord],
+    *,
+    new_ids: Collection | None = None,
+    keys: Callable[[NormRecord], list[tuple[str, str]]] = block_keys,
+) -> list[PairVerdict]:
+    """`find_duplicates` of records the caller has normalised already, in the same order
+    (`normalise_record`, or a cache of it): a caller that normalises records as it reads
+    them need not hold the raw records and the normalised ones at once."""
+    with cyclic_gc_paused():
+        return _find_duplicates(normalised, new_ids, keys)
 
 
 @contextmanager
@@ -132,14 +145,11 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 
 def _find_duplicates(
-    records: Sequence[DedupeRecord],
+    records: list[NormRecord],
     new_ids: Collection | None,
-    normalise: Callable[[DedupeRecord], NormRecord],
     keys: Callable[[NormRecord], list[tuple[str, str]]],
 ) -> list[PairVerdict]:
-    normalised = mark_collection_dois(
-        mark_recurring_titles(drop_counter_issues([normalise(r) for r in records]))
-    )
+    normalised = mark_collection_dois(mark_recurring_titles(drop_counter_issues(records)))
     is_new = None
     if new_ids is not None:
         wanted = set(new_ids)

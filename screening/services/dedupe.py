@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from reviewapp.models import Review
 from screening import flow
-from screening.dedupe import DUPLICATE, DedupeRecord, find_duplicates, group_duplicates
-from screening.dedupe.matcher import cyclic_gc_paused
+from screening.dedupe import DUPLICATE, DedupeRecord, group_duplicates
+from screening.dedupe.matcher import cyclic_gc_paused, find_duplicates_normalised
 from screening.models import (
     CITATION_FIELDS,
     CandidatePair,
@@ -309,71 +309,106 @@ def dedupe_review(*, review_id: int) -> DedupeSummary | None:
     One run per review at a time (the review row is locked); a run that dies leaves
     nothing behind, and the next run picks the same records up again.
     """
-    with transaction.atomic():
-        review = Review.objects.select_for_update().filter(pk=review_id).first()
-        if review is None:
-            return None
-        records = Record.objects.filter(review=review)
-        # One read of the review: each record's citation, state, and whether its import
-        # was compared already (an import's records become visible together, at commit).
-        rows = records.values_list(
-            "pk", "state", "batch_id", "batch__deduplicated", *CITATION_FIELDS, "publication_type"
-        )
-        dedupe_records, states, new_ids, batch_ids = [], {}, set(), set()
-        with cyclic_gc_paused():
-            for pk, state, batch_id, deduplicated, *citation in rows.iterator(chunk_size=5000):
-                dedupe_records.append(_as_dedupe_record(pk, *citation))
-                states[pk] = state
-                if not deduplicated:
-                    new_ids.add(pk)
-                    batch_ids.add(batch_id)
-            if not new_ids:
-                return DedupeSummary(0, 0, 0)
-            # Unchanged records reuse the last run's normalised form (dedupe_cache.py).
-            normaliser = Normaliser(review.pk)
-            verdicts = find_duplicates(
-                dedupe_records, new_ids=new_ids, normalise=normaliser, keys=normaliser.keys
-            )
-            del dedupe_records, rows
+    # The cycle collector stays paused for the whole run, not just the matching: the
+    # normalised records live until they are kept, and each full collection during the
+    # writes walked all of them to find nothing (seconds of an update round).
+    with cyclic_gc_paused():
+        return _dedupe_review(review_id)
 
-        certain = [v for v in verdicts if v.decision == DUPLICATE]
-        clusters = [set(c) for c in group_duplicates(certain)]
-        # Two records both already screened past title/abstract are never merged without a person.
-        held = [
-            c
-            for c in clusters
-            if sum(states.get(pk) not in (RecordState.TA, RecordState.DUPLICATE) for pk in c) > 1
-        ]
-        clusters = [c for c in clusters if c not in held]
-        held_ids = set().union(*held) if held else set()
-        before = records.filter(state=RecordState.DUPLICATE).count()
-        _apply_merges(
-            review, clusters, actor=None, action=DedupeAction.AUTO_MERGE, reason="certain match"
-        )
-        removed = records.filter(state=RecordState.DUPLICATE).count() - before
 
-        pairs = [
-            CandidatePair(
-                review=review,
-                record_a_id=v.a,
-                record_b_id=v.b,
-                score=round(v.score, 4),
-                automatic=v.decision == DUPLICATE,
-                reasons=list(v.reasons),
-                status=PairStatus.MERGED
-                if v.decision == DUPLICATE and v.a not in held_ids
-                else PairStatus.PENDING,
-            )
-            for v in verdicts
-        ]
-        # Every pair has a record never compared before, so none can exist already.
-        insert_rows(CandidatePair, pairs)
-        pending = sum(p.status == PairStatus.PENDING for p in pairs)
-        ImportBatch.objects.filter(pk__in=batch_ids).update(
-            duplicates_found=removed, deduplicated=True
+def _dedupe_review(review_id: int) -> DedupeSummary | None:
+    kept = []  # this run's Normaliser, kept once the run has committed
+    try:
+        summary = _dedupe_in_transaction(review_id, kept)
+    except BaseException:
+        for normaliser in kept:
+            normaliser.close()
+        raise
+    for normaliser in kept:
+        normaliser.keep()
+    return summary
+
+
+@transaction.atomic
+def _dedupe_in_transaction(review_id: int, kept: list) -> DedupeSummary | None:
+    review = Review.objects.select_for_update().filter(pk=review_id).first()
+    if review is None:
+        return None
+    records = Record.objects.filter(review=review)
+    matched = _match_review(review, records) if records.awaiting_dedupe().exists() else None
+    if matched is None:
+        return DedupeSummary(0, 0, 0)
+    verdicts, states, new_ids, batch_ids, normaliser = matched
+    kept.append(normaliser)
+
+    certain = [v for v in verdicts if v.decision == DUPLICATE]
+    clusters = [set(c) for c in group_duplicates(certain)]
+    # Two records both already screened past title/abstract are never merged without a person.
+    held = [
+        c
+        for c in clusters
+        if sum(states.get(pk) not in (RecordState.TA, RecordState.DUPLICATE) for pk in c) > 1
+    ]
+    clusters = [c for c in clusters if c not in held]
+    held_ids = set().union(*held) if held else set()
+    before = records.filter(state=RecordState.DUPLICATE).count()
+    _apply_merges(
+        review, clusters, actor=None, action=DedupeAction.AUTO_MERGE, reason="certain match"
+    )
+    removed = records.filter(state=RecordState.DUPLICATE).count() - before
+
+    pairs = [
+        CandidatePair(
+            review=review,
+            record_a_id=v.a,
+            record_b_id=v.b,
+            score=round(v.score, 4),
+            automatic=v.decision == DUPLICATE,
+            reasons=list(v.reasons),
+            status=PairStatus.MERGED
+            if v.decision == DUPLICATE and v.a not in held_ids
+            else PairStatus.PENDING,
         )
-    normaliser.keep()
+        for v in verdicts
+    ]
+    # Every pair has a record never compared before, so none can exist already.
+    insert_rows(CandidatePair, pairs)
+    pending = sum(p.status == PairStatus.PENDING for p in pairs)
+    ImportBatch.objects.filter(pk__in=batch_ids).update(duplicates_found=removed, deduplicated=True)
     return DedupeSummary(compared=len(new_ids), removed=removed, pending=pending)
+
+
+def _match_review(review: Review, records):
+    """The matcher's verdicts on the review's records not yet compared, with every
+    record's state, those records' ids and imports, and the Normaliser to keep; None
+    when there is nothing to compare.
+
+    One read of the review: each record's citation, state, and whether its import was
+    compared already (an import's records become visible together, at commit). Each
+    record is normalised as it is read (an unchanged record reuses the last run's
+    normalised form, dedupe_cache.py) and its raw citation let go at once.
+    """
+    rows = records.values_list(
+        "pk", "state", "batch_id", "batch__deduplicated", *CITATION_FIELDS, "publication_type"
+    )
+    normalised, states, new_ids, batch_ids = [], {}, set(), set()
+    normaliser = Normaliser(review.pk)
+    try:
+        for pk, state, batch_id, deduplicated, *citation in rows.iterator(chunk_size=5000):
+            normalised.append(normaliser(_as_dedupe_record(pk, *citation)))
+            states[pk] = state
+            if not deduplicated:
+                new_ids.add(pk)
+                batch_ids.add(batch_id)
+        normaliser.done_reading()
+        if not new_ids:  # the import went away meanwhile
+            normaliser.close()
+            return None
+        verdicts = find_duplicates_normalised(normalised, new_ids=new_ids, keys=normaliser.keys)
+    except BaseException:
+        normaliser.close()
+        raise
+    return verdicts, states, new_ids, batch_ids, normaliser
 
 
 def enqueue_dedupe(review: Review) -> None:

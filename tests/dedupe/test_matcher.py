@@ -1,6 +1,7 @@
 """The matcher on hand-written pairs, one per pitfall, through the public API."""
 
 from screening.dedupe import DedupeRecord, find_duplicates, group_duplicates
+from screening.dedupe.matcher import find_duplicates_normalised
 from screening.dedupe.normalise import normalise_record
 from screening.dedupe.records import DISTINCT, DUPLICATE, MAYBE, PairVerdict
 from screening.dedupe.scoring import compare
@@ -178,6 +179,18 @@ def test_new_ids_limits_pairs_to_those_touching_a_new_record():
     assert {(p.a, p.b) for p in everything} == {(1, 2), (1, 3), (2, 3)}
     fresh = find_duplicates([ARTICLE, old_twin, new_twin], new_ids={3})
     assert {(p.a, p.b) for p in fresh} == {(1, 3), (2, 3)}
+
+
+def test_records_normalised_beforehand_get_the_same_verdicts():
+    # The service normalises each record as it reads it, then matches the normalised ones.
+    records = [ARTICLE, copy(id=2, doi=""), copy(id=3, doi="", authors=("Adeli K", "Lewis G"))]
+    records += [copy(id=4, title="Part II", doi=""), copy(id=5, issue="4", doi="")]
+    normalised = [normalise_record(r) for r in records]
+    for new_ids in (None, {3}, {4, 5}):
+        assert find_duplicates_normalised(normalised, new_ids=new_ids) == find_duplicates(
+            records, new_ids=new_ids
+        )
+        assert find_duplicates(records, new_ids=new_ids)  # not vacuous
 
 
 def test_pair_order_is_stable_for_string_ids():

@@ -1,5 +1,7 @@
 """Merging, confirming, rejecting and undoing, with the history and states restored."""
 
+import pytest
+
 from screening.models import CandidatePair, DedupeEvent, DuplicateGroup, PairStatus, RecordState
 from screening.services import dedupe as services
 from tests.factories import make_batch, make_record
@@ -123,14 +125,29 @@ def test_dedupe_review_only_compares_new_records_once(world):
     assert {a.pk, b.pk} == set(DuplicateGroup.objects.get().records.values_list("pk", flat=True))
 
 
-def test_a_later_run_reuses_unchanged_records_work_and_redoes_edited_ones(world):
-    import dataclasses
-    import pickle
-
-    from screening.models import Record
+@pytest.fixture
+def cache_dir(settings, tmp_path):
     from screening.services import dedupe_cache
 
+    settings.DEDUPE_CACHE_DIR = str(tmp_path / "dedupe-cache")
+    yield dedupe_cache
     dedupe_cache.forget()
+
+
+def _rewrite_kept(dedupe_cache, review_id, entries):
+    """Write the review's file as a run would have, with these normalised records."""
+    writer = dedupe_cache.Normaliser(review_id)
+    writer.close()
+    writer.live = {pk: (norm, []) for pk, (_, norm) in entries.items()}
+    writer.digests = {pk: digest for pk, (digest, _) in entries.items()}
+    writer.keep()
+
+
+def test_a_later_run_reuses_unchanged_records_work_and_redoes_edited_ones(world, cache_dir):
+    import dataclasses
+
+    from screening.models import Record
+
     batch = make_batch(world.review)
     title = "Low-dose naltrexone for the treatment of fibromyalgia: a randomised trial"
     kept = make_record(batch, title=title, year=2013, dedupe_checked=False)
@@ -140,13 +157,12 @@ def test_a_later_run_reuses_unchanged_records_work_and_redoes_edited_ones(world)
         **same,
     )  # fmt: skip
     services.dedupe_review(review_id=world.review.pk)
-    first = dict(dedupe_cache._kept[world.review.pk])
+    first = cache_dir.kept(world.review.pk)
     assert set(first) == {kept.pk, edited.pk}
     # Mark the unchanged record's kept form: if the next run reuses it, the mark survives.
-    fields_hash, blob = first[kept.pk]
-    normalised, keys = pickle.loads(blob)  # noqa: S301 - the worker's own bytes
+    digest, normalised = first[kept.pk]
     marked = dataclasses.replace(normalised, title=normalised.title + " reused")
-    dedupe_cache._kept[world.review.pk][kept.pk] = (fields_hash, pickle.dumps((marked, keys)))
+    _rewrite_kept(cache_dir, world.review.pk, {**first, kept.pk: (digest, marked)})
 
     # A person corrects the second record's title; then an update brings a copy of it.
     corrected = "Naltrexone at low dose and sleep quality in chronic pain: a cohort"
@@ -154,12 +170,12 @@ def test_a_later_run_reuses_unchanged_records_work_and_redoes_edited_ones(world)
     copy = make_record(make_batch(world.review), title=corrected, dedupe_checked=False, **same)
     services.dedupe_review(review_id=world.review.pk)
 
-    second = dedupe_cache._kept[world.review.pk]
-    assert dedupe_cache.normalised(second[kept.pk]).title.endswith(" reused")  # unchanged
-    assert second[edited.pk][1] != first[edited.pk][1]  # edited: normalised again
-    assert (
-        dedupe_cache.normalised(second[edited.pk]).title
-        == "naltrexone at low dose and sleep quality in chronic pain a cohort"
+    second = cache_dir.kept(world.review.pk)
+    assert set(second) == {kept.pk, edited.pk, copy.pk}
+    assert second[kept.pk][1].title.endswith(" reused")  # unchanged: reused
+    assert second[edited.pk][0] != first[edited.pk][0]  # edited: normalised again
+    assert second[edited.pk][1].title == (
+        "naltrexone at low dose and sleep quality in chronic pain a cohort"
     )
     # The verdict follows the corrected title, not the remembered one.
     copy.refresh_from_db()
@@ -167,27 +183,57 @@ def test_a_later_run_reuses_unchanged_records_work_and_redoes_edited_ones(world)
     assert copy.duplicate_group.primary_id == edited.pk
 
 
-def test_a_worker_keeps_one_reviews_records_compactly_and_drops_it_for_another(world):
+def test_kept_records_are_a_file_per_review_trusted_only_whole_and_of_this_code(
+    world, cache_dir, settings
+):
     from reviewapp.services import create_review
-    from screening.services import dedupe_cache
 
-    dedupe_cache.forget()
     batch = make_batch(world.review)
     ids = {
         make_record(batch, title=f"Naltrexone trial number {i}", dedupe_checked=False).pk
         for i in range(3)
     }
     services.dedupe_review(review_id=world.review.pk)
-    kept = dedupe_cache._kept[world.review.pk]
+    kept = cache_dir.kept(world.review.pk)
     assert set(kept) == ids
-    # Between runs each record is one bytes object, not a graph of Python objects.
-    assert all(isinstance(blob, bytes) for _, blob in kept.values())
-    assert dedupe_cache.normalised(kept[min(ids)]).title == "naltrexone trial number 0"
+    assert kept[min(ids)][1].title == "naltrexone trial number 0"
+    # A new process (a restarted worker) finds them: nothing lives in the worker's memory.
+    fresh = cache_dir.Normaliser(world.review.pk)
+    record = services._as_dedupe_record(
+        min(ids), "Naltrexone trial number 0", [], None, "", "", "", "", "", "", ""
+    )
+    assert fresh(record).title == "naltrexone trial number 0" and fresh.reused == 1
+    fresh.close()
 
     other = create_review(owner=world.lead, title="Another review")
     copy = make_record(make_batch(other), title="Naltrexone trial number 0", dedupe_checked=False)
-    # A run over another review drops the first one's records before it normalises its own.
-    dedupe_cache.Normaliser(other.pk)
-    assert dedupe_cache._kept == {}
     services.dedupe_review(review_id=other.pk)
-    assert set(dedupe_cache._kept) == {other.pk} and set(dedupe_cache._kept[other.pk]) == {copy.pk}
+    assert set(cache_dir.kept(other.pk)) == {copy.pk}
+    assert set(cache_dir.kept(world.review.pk)) == ids  # each review its own file
+
+    # Written by another version of the normalising code: not used.
+    original = cache_dir.code_version
+    cache_dir.code_version = lambda: b"another version!"
+    try:
+        assert cache_dir.kept(other.pk) == {}
+    finally:
+        cache_dir.code_version = original
+    # A file changed by anyone but a run (or cut short) is never unpickled.
+    path = cache_dir.path_for(other.pk)
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1
+    path.write_bytes(bytes(data))
+    assert cache_dir.kept(other.pk) == {}
+    path.write_bytes(bytes(data[:-1]))
+    assert cache_dir.kept(other.pk) == {}
+    # ... and the next run normalises everything again and writes a good file.
+    make_record(make_batch(other), title="Another naltrexone study", dedupe_checked=False)
+    services.dedupe_review(review_id=other.pk)
+    assert len(cache_dir.kept(other.pk)) == 2
+
+    # Over budget, other reviews' files go, oldest first; the one just written stays.
+    settings.DEDUPE_CACHE_MAX_BYTES = 1
+    make_record(make_batch(other), title="A third naltrexone study", dedupe_checked=False)
+    services.dedupe_review(review_id=other.pk)
+    assert cache_dir.kept(world.review.pk) == {}
+    assert len(cache_dir.kept(other.pk)) == 3
