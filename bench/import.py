@@ -425,9 +425,7 @@ def main() -> None:
             _workers.append(start_worker(log))
             index_worker = start_worker(index_log, queue="ranking")
             try:
-                r = run_update(
-                    base, update, again, Path(tmp), log, index_log, forget=args.forget
-                )
+                r = run_update(base, update, again, Path(tmp), log, index_log, forget=args.forget)
                 peak = peak_rss_mb(_workers[-1].pid)
                 cpu = cpu_seconds(_workers[-1].pid)
             finally:
