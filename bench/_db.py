@@ -84,3 +84,13 @@ def start_gunicorn(port: int, workers: int, env: dict, extra: list[str] | tuple 
             time.sleep(0.1)
     server.terminate()
     raise RuntimeError("gunicorn did not answer")
+
+
+def celery_worker(queues: str, name: str, *, loglevel: str = "INFO", **popen) -> subprocess.Popen:
+    """A solo Celery worker serving `queues` ("celery", "ranking" or both, comma
+    separated) under the node name `name`, started from the repository; `popen`: more
+    `subprocess.Popen` arguments (env, stdout…)."""
+    command = [sys.executable, "-m", "celery", "-A", "reviewapp", "worker", "--pool=solo"]
+    command += ["-Q", queues, "-n", name, f"--loglevel={loglevel}"]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    return subprocess.Popen(command, cwd=ROOT, **popen)

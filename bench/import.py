@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # another bench on the same machine.
 DB_NAME = os.environ.get("BENCH_DB_NAME", "reviewapp_bench_import")
 
-from _db import recreate_database  # noqa: E402  (bench/ is on sys.path)
+from _db import celery_worker, recreate_database  # noqa: E402  (bench/ is on sys.path)
 
 os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/11")
@@ -93,25 +93,9 @@ def write_records(path: Path, records) -> None:
 def start_worker(log: Path, queue: str = "celery") -> subprocess.Popen:
     """A solo worker serving `queue`: `celery` for imports and deduplication, `ranking`
     (the low-priority queue) for the search documents."""
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "reviewapp",
-            "worker",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
+    worker = celery_worker(
+        queue,
+        f"{queue}@%h",
         stdout=open(log, "wb"),  # noqa: SIM115 - the worker owns it until it exits
         stderr=subprocess.STDOUT,
     )

@@ -385,25 +385,13 @@ def start_processes(args) -> tuple[list, list]:
         )
         for host in range(args.hosts)
     ]
+    from bench._db import celery_worker
+
     workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "reviewapp",
-                "worker",
-                "--pool=solo",
-                "-Q",
-                "celery,ranking" if i == 0 else "ranking",
-                "-n",
-                f"bench{i}@%h",
-                "--loglevel=WARNING",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
+        celery_worker(
+            "celery,ranking" if i == 0 else "ranking",
+            f"bench{i}@%h",
+            loglevel="WARNING",
             env={**env, "DATABASE_URL": args.db_url + "?application_name=worker"},
         )
         for i in range(args.ranking_workers)

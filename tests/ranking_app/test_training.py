@@ -156,16 +156,23 @@ def test_a_retrain_stores_one_compact_order_per_model_and_scores_only_for_leads(
     )
 
 
-def test_a_large_review_refits_a_model_after_its_screeners_votes_or_after_a_while(
-    world, settings, monkeypatch
-):
+def _large_review_fitted(world, settings, monkeypatch, *, refit_votes: int):
+    """A corpus with one settled include and one exclude, every model fitted once, then
+    the review treated as large (refits when due: `refit_votes` own votes or 300 s)."""
     relevant, irrelevant = make_corpus(world.review)
     settle_as(relevant[0], "include")
     settle_as(irrelevant[0], "exclude")
     services.retrain_review(review=world.review)
-    version = RankingModelState.objects.get(reviewer=world.reviewer).version
     monkeypatch.setattr(services, "EAGER_LARGE_REVIEW", 0)  # every review is "large"
-    settings.RANKING_REFIT_VOTES, settings.RANKING_REFIT_SECONDS = 2, 300
+    settings.RANKING_REFIT_VOTES, settings.RANKING_REFIT_SECONDS = refit_votes, 300
+    return relevant, irrelevant
+
+
+def test_a_large_review_refits_a_model_after_its_screeners_votes_or_after_a_while(
+    world, settings, monkeypatch
+):
+    relevant, irrelevant = _large_review_fitted(world, settings, monkeypatch, refit_votes=2)
+    version = RankingModelState.objects.get(reviewer=world.reviewer).version
 
     cast_vote(record=relevant[1], stage=TA, reviewer=world.reviewer, verdict="include")
     states = {s.reviewer: s for s in services.retrain_review(review=world.review)}
@@ -188,13 +195,8 @@ def test_a_large_review_refits_a_model_after_its_screeners_votes_or_after_a_whil
 def test_votes_on_records_they_settled_count_towards_a_screeners_refit(
     world, settings, monkeypatch
 ):
-    relevant, irrelevant = make_corpus(world.review)
-    settle_as(relevant[0], "include")
-    settle_as(irrelevant[0], "exclude")
-    services.retrain_review(review=world.review)
+    relevant, irrelevant = _large_review_fitted(world, settings, monkeypatch, refit_votes=2)
     version = RankingModelState.objects.get(reviewer=world.reviewer).version
-    monkeypatch.setattr(services, "EAGER_LARGE_REVIEW", 0)  # every review is "large"
-    settings.RANKING_REFIT_VOTES, settings.RANKING_REFIT_SECONDS = 2, 300
 
     # The screener's two votes are the second on each record: both settle at once, so
     # neither is a vote on a record still waiting.
@@ -212,13 +214,8 @@ def test_votes_on_records_they_settled_count_towards_a_screeners_refit(
 def test_a_screener_who_is_not_voting_gets_no_timed_refit_until_their_next_vote(
     world, settings, monkeypatch
 ):
-    relevant, irrelevant = make_corpus(world.review)
-    settle_as(relevant[0], "include")
-    settle_as(irrelevant[0], "exclude")
-    services.retrain_review(review=world.review)
+    relevant, irrelevant = _large_review_fitted(world, settings, monkeypatch, refit_votes=50)
     mine = RankingModelState.objects.get(reviewer=world.reviewer)
-    monkeypatch.setattr(services, "EAGER_LARGE_REVIEW", 0)  # every review is "large"
-    settings.RANKING_REFIT_VOTES, settings.RANKING_REFIT_SECONDS = 50, 300
     an_hour_ago = mine.trained_at - timedelta(hours=1)
     RankingModelState.objects.filter(pk=mine.pk).update(trained_at=an_hour_ago)
 
