@@ -16,6 +16,9 @@ and the Records page says so (`unindexed_records`). On SQLite there is nothing t
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -24,6 +27,9 @@ from screening.selectors.search import document_expression
 from screening.services.bulk import analyze, merge_gin_pending
 
 CHUNK = 5000  # records per transaction: about two seconds of PostgreSQL's work
+# An import still without its documents this long after it finished has lost its job (a
+# worker killed before taking it, a broker emptied): `requeue_lost_jobs` queues it again.
+LOST_AFTER = timedelta(minutes=10)
 
 
 def enqueue_search_index(batch_id: int) -> None:
@@ -76,3 +82,24 @@ def _write_documents(batch_id: int, first: int, last: int) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [batch_id, first, last])
         return cursor.rowcount
+
+
+def requeue_lost_jobs(review_id: int) -> list[int]:
+    """Queue the index job again for the review's imports that finished over
+    `LOST_AFTER` ago and are still not indexed (at most once per `LOST_AFTER` each; the
+    job is idempotent, so a job that was only slow costs nothing). The Records page calls
+    it while it says an index is being built, so no import stays unsearched for good."""
+    from screening.tasks import index_search
+
+    lost = ImportBatch.objects.filter(
+        review_id=review_id,
+        status=ImportStatus.DONE,
+        search_indexed_at__isnull=True,
+        finished_at__lt=timezone.now() - LOST_AFTER,
+    ).values_list("pk", flat=True)
+    queued = []
+    for batch_id in lost:
+        if cache.add(f"search-index-requeued:{batch_id}", 1, LOST_AFTER.total_seconds()):
+            index_search.delay(batch_id)
+            queued.append(batch_id)
+    return queued

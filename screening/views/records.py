@@ -24,6 +24,7 @@ from screening.selectors.records import (
     vote_access,
 )
 from screening.selectors.tags import review_tags, status_of_listed, visible_tags
+from screening.services.search_index import requeue_lost_jobs
 from screening.services.settings import screening_settings_for
 
 PAGE_SIZES = (25, 50, 100, 200, 500)
@@ -96,6 +97,9 @@ def record_list(request: HttpRequest, review: Review, membership: Membership) ->
     query = filters.as_query()
     if per_page != 50:
         query = f"{query}&per_page={per_page}" if query else f"per_page={per_page}"
+    choices = filter_choices(review=review, is_lead=is_lead)
+    if choices.unindexed:
+        requeue_lost_jobs(review.pk)
     context = {
         "review": review,
         "membership": membership,
@@ -120,7 +124,7 @@ def record_list(request: HttpRequest, review: Review, membership: Membership) ->
             for column in record_order.allowed(access=access, is_lead=is_lead)
             for value, arrow in ((column, "↑"), (f"-{column}", "↓"))
         ],
-        "choices": filter_choices(review=review, is_lead=is_lead),
+        "choices": choices,
         "states": RecordState.choices,
         "stages": Stage.choices,
         "statuses": access.statuses,

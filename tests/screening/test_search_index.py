@@ -257,3 +257,35 @@ def test_deleting_an_import_deletes_its_documents(world, django_capture_on_commi
 def test_the_migration_writes_the_document_the_search_computes():
     migration = importlib.import_module("screening.migrations.0023_record_search_table")
     assert migration.document("r") == document_expression("r")
+
+
+@postgresql_only
+def test_the_records_page_queues_a_lost_job_again(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    """An import whose job was lost (a worker killed before taking it) does not stay
+    unsearched: past `LOST_AFTER`, the Records page queues the job again, once."""
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from screening.services.search_index import LOST_AFTER, requeue_lost_jobs
+
+    cache.clear()
+    batch = _imported(world, django_capture_on_commit_callbacks)
+    url = reverse("record_list", args=[world.review.pk])
+    client = client_for(world.viewer)
+    client.get(url)  # just finished: its job may still be on its way
+    batch.refresh_from_db()
+    assert batch.search_indexed_at is None
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        finished_at=timezone.now() - LOST_AFTER - timedelta(seconds=1)
+    )
+    html = client.get(url).content  # queues it again (the tests' tasks run at once)
+    assert b"search-index-pending" in html  # the page was drawn before the job ran
+    batch.refresh_from_db()
+    assert batch.search_indexed_at is not None
+    assert _documents(batch) == sorted(batch.records.values_list("pk", flat=True))
+    ImportBatch.objects.filter(pk=batch.pk).update(search_indexed_at=None)
+    assert requeue_lost_jobs(world.review.pk) == []  # once per LOST_AFTER
