@@ -209,54 +209,38 @@ def build(n_records: int) -> int:
     }
     ids = {position: pk for position, (pk, _) in keys.items()}
     votes, outcomes = [], []
+
+    def settle(pk, shuffle_key, stage, pair, verdict, reason=None):
+        """Two agreeing votes of `pair` and the outcome they settled."""
+        votes.extend(
+            Vote(
+                record_id=pk, review=review, stage=stage, reviewer=u, verdict=verdict, reason=reason
+            )
+            for u in pair
+        )
+        outcomes.append(
+            StageOutcome(
+                review=review,
+                record_id=pk,
+                shuffle_key=shuffle_key,
+                stage=stage,
+                votes=2,
+                status=OutcomeStatus.SETTLED,
+                decision=verdict,
+                reason=reason,
+                settled_by="votes",
+            )
+        )
+
     for position, state in enumerate(states, start=1):
         pk, shuffle_key = keys[position]
         if state in PAST_TA:
             pair = rng.sample(team, 2)
             verdict = "exclude" if state == "ta_excluded" else "include"
-            votes += [
-                Vote(record_id=pk, review=review, stage="ta", reviewer=u, verdict=verdict)
-                for u in pair
-            ]
-            outcomes.append(
-                StageOutcome(
-                    review=review,
-                    record_id=pk,
-                    shuffle_key=shuffle_key,
-                    stage="ta",
-                    votes=2,
-                    status=OutcomeStatus.SETTLED,
-                    decision=verdict,
-                    settled_by="votes",
-                )
-            )
+            settle(pk, shuffle_key, "ta", pair, verdict)
             if state in ("ft_excluded", "included"):
                 reason = rng.choice(reasons) if state == "ft_excluded" else None
-                verdict = "exclude" if reason else "include"
-                votes += [
-                    Vote(
-                        record_id=pk,
-                        review=review,
-                        stage="ft",
-                        reviewer=u,
-                        verdict=verdict,
-                        reason=reason,
-                    )
-                    for u in pair
-                ]
-                outcomes.append(
-                    StageOutcome(
-                        review=review,
-                        record_id=pk,
-                        shuffle_key=shuffle_key,
-                        stage="ft",
-                        votes=2,
-                        status=OutcomeStatus.SETTLED,
-                        decision=verdict,
-                        reason=reason,
-                        settled_by="votes",
-                    )
-                )
+                settle(pk, shuffle_key, "ft", pair, "exclude" if reason else "include", reason)
         elif state == "ta" and rng.random() < 0.2:
             conflict = rng.random() < 0.05
             voters = rng.sample(team[1:], 2 if conflict else 1)  # not the bench reviewer's

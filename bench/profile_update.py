@@ -68,32 +68,28 @@ def main() -> None:
         user, _ = get_user_model().objects.get_or_create(username="bench")
         review = create_review(owner=user, title=f"profile {base}+{update}")
         base_records, _ = synthetic(base)
-        with tempfile.TemporaryDirectory() as tmp:
-            first = Path(tmp) / "round-1.ris"
-            bench.write_records(first, base_records)
+
+        def imported(path: Path, records, label: str, **extra) -> None:
+            bench.write_records(path, records)
             started = time.perf_counter()
+            upload = SimpleUploadedFile(path.name, path.read_bytes())
             create_import(
-                review=review,
-                upload=SimpleUploadedFile(first.name, first.read_bytes()),
-                source_name="Synthetic",
-                uploaded_by=user,
+                review=review, upload=upload, source_name="Synthetic", uploaded_by=user, **extra
             )
-            print(f"round 1: {time.perf_counter() - started:.1f} s")
+            print(f"{label}: {time.perf_counter() - started:.1f} s")
+
+        with tempfile.TemporaryDirectory() as tmp:
+            imported(Path(tmp) / "round-1.ris", base_records, "round 1")
             fresh, _ = synthetic(update - again, seed=1700)
             fresh = [dataclasses.replace(r, id=20_000_000 + r.id) for r in fresh]
             copies = random.Random(17).sample(base_records, again)
-            path = Path(tmp) / "round-2.ris"
-            bench.write_records(path, [*copies, *fresh])
             tasks.run_dedupe.delay = lambda review_id: None  # round 2 is deduplicated by `run`
-            started = time.perf_counter()
-            create_import(
-                review=review,
-                upload=SimpleUploadedFile(path.name, path.read_bytes()),
-                source_name="Synthetic",
-                uploaded_by=user,
+            imported(
+                Path(tmp) / "round-2.ris",
+                [*copies, *fresh],
+                "round 2 import",
                 search_round=add_round(review=review),
             )
-            print(f"round 2 import: {time.perf_counter() - started:.1f} s")
         return
 
     review = Review.objects.order_by("-pk").first()
