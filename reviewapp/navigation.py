@@ -9,8 +9,9 @@ the menu never offers a page the member's role cannot open. Rendered by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.urls import resolve, reverse
+from django.urls import get_script_prefix, get_urlconf, resolve, reverse
 
 from reviewapp.models import Membership, Role
 
@@ -107,18 +108,33 @@ def _is_current(item: Item, url: str, base: str, path: str) -> bool:
     return any(path.startswith(base + prefix) for prefix in item.also)
 
 
+@lru_cache(maxsize=1024)
+def _menu_urls(review_id: int, script_prefix: str, urlconf) -> tuple[str, ...]:
+    """The review's overview URL, then each item's in GROUPS' order: reversed once per
+    review, prefix and URLconf (19 reverses: ~0.2 ms of CPU on every review page)."""
+    return (
+        reverse("review_dashboard", args=[review_id]),
+        *(
+            reverse(item.url_name, args=[review_id, *item.args])
+            for group in GROUPS
+            for item in group.items
+        ),
+    )
+
+
 def review_menu(review, membership: Membership, path: str) -> list[tuple[str, list[Link]]]:
     """[(group label, [Link])] for `membership`, groups without a visible page left out.
 
     At most one link is current: the longest matching URL wins (so /screening/settings/
     is "Screening settings", not also something shorter)."""
-    base = reverse("review_dashboard", args=[review.pk])
+    base, *urls = _menu_urls(review.pk, get_script_prefix(), get_urlconf())
     menu: list[tuple[str, list[Link]]] = []
     candidates: list[tuple[int, Link]] = []
+    next_url = iter(urls)
     for group in GROUPS:
         links = []
         for item in group.items:
-            url = reverse(item.url_name, args=[review.pk, *item.args])
+            url = next(next_url)
             if not membership.can(_item_role(item, url)):
                 continue
             link = Link(item.label, url, False)

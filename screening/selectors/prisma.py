@@ -71,8 +71,10 @@ def _round_duplicates(records) -> RoundDuplicatesInput:
 
 
 def _reasons_excluded(
-    review: Review, round_number: int | None = None
+    review: Review, kinds: dict[int, str], round_number: int | None = None
 ) -> dict[tuple[bool, str], int]:
+    """Reports excluded at full text per (from the other methods' arm, reason's label);
+    `kinds`: the source kind of each of the review's imports (by id)."""
     from screening.models.decisions import Stage, StageOutcome
 
     # The records' review too (it is the outcome's): their index is read from
@@ -85,13 +87,12 @@ def _reasons_excluded(
     )
     if round_number is not None:
         outcomes = outcomes.filter(record__in=round_records(review, round_number).values("pk"))
-    rows = outcomes.values("record__batch__source_kind", "reason__label").annotate(n=Count("pk"))
-    return {
-        (row["record__batch__source_kind"] in OTHER_KINDS, row["reason__label"] or NO_REASON): row[
-            "n"
-        ]
-        for row in rows
-    }
+    # Grouped by import (each one's arm read from `kinds`), not joined with the imports.
+    rows = outcomes.values_list("record__batch_id", "reason__label").annotate(n=Count("*"))
+    counts: dict[tuple[bool, str], int] = defaultdict(int)
+    for batch_id, label, n in rows.order_by():
+        counts[kinds[batch_id] in OTHER_KINDS, label or NO_REASON] += n
+    return dict(counts)
 
 
 def _with_missing_reasons(reasons: dict[str, int], excluded: int) -> dict[str, int]:
@@ -109,9 +110,16 @@ def prisma_input(*, review: Review, round_number: int | None = None) -> PrismaIn
     from extraction.selectors import included_counts
 
     records = round_records(review, round_number)
-    # Counted per import and state from an index (record_review_state_batch), without
+    # Counted per state and import from an index (record_review_state_batch), without
     # reading the records; the imports (a few rows) say each one's source and round.
-    rows = records.values_list("batch_id", "state").annotate(n=Count("*")).order_by()
+    # Grouped and ordered in the index's order, so PostgreSQL counts each run of equal
+    # keys as it reads them (a GroupAggregate: about half the time of the parallel
+    # hash aggregate it picks for an unordered GROUP BY over 100k records).
+    rows = (
+        records.values_list("state", "batch_id")
+        .annotate(n=Count("*"))
+        .order_by("state", "batch_id")
+    )
     batches = {
         pk: (kind, name, number or 1)
         for pk, kind, name, number in ImportBatch.objects.filter(review=review).values_list(
@@ -122,13 +130,15 @@ def prisma_input(*, review: Review, round_number: int | None = None) -> PrismaIn
     main, other = Counter(), Counter()
     # The duplicates box splits in two once records were found in an update round.
     updated = (round_number or 1) > 1
-    for batch_id, state, n in rows:
+    for state, batch_id, n in rows:
         kind, name, number = batches[batch_id]
         updated = updated or number > 1
         per_source[kind][name] += n
         (other if kind in OTHER_KINDS else main)[state] += n
 
-    reasons = _reasons_excluded(review, round_number)
+    reasons = _reasons_excluded(
+        review, {pk: kind for pk, (kind, _name, _number) in batches.items()}, round_number
+    )
     main_reasons = {label: n for (is_other, label), n in reasons.items() if not is_other}
     other_reasons = {label: n for (is_other, label), n in reasons.items() if is_other}
     studies, _reports = included_counts(

@@ -23,8 +23,9 @@ from screening.selectors.prisma import (
 )
 
 
-def _diagram_context(request, review: Review) -> dict:
-    from screening.models import SearchRound
+def _diagram_context(request, review: Review, version: int) -> dict:
+    """The diagram partial's context; `version`: the flow version read before counting
+    (a change committed meanwhile bumps it past what the page then polls with)."""
     from screening.selectors.search_log import round_from_query
 
     round_number = round_from_query(review, request.GET.get("round"))
@@ -40,27 +41,34 @@ def _diagram_context(request, review: Review) -> dict:
         "svg": mark_safe(svg),  # noqa: S308
         "flow": flow,
         "violations": violations,
-        "version": flow_version(review.pk),
+        "version": version,
         "round_number": round_number,
         "round_query": f"round={round_number}&" if round_number else "",
-        "rounds": list(SearchRound.objects.filter(review=review).order_by("number"))
-        if SearchRound.objects.filter(review=review, number__gt=1).exists()
-        else [],
     }
 
 
 @review_view(Role.VIEWER)
 def prisma(request: HttpRequest, review: Review, membership: Membership) -> HttpResponse:
-    context = {"review": review, "membership": membership, **_diagram_context(request, review)}
+    from screening.models import SearchRound
+
+    rounds = list(SearchRound.objects.filter(review=review).order_by("number"))
+    context = {
+        "review": review,
+        "membership": membership,
+        **_diagram_context(request, review, flow_version(review.pk)),
+        # The round picker once there is an update round (one query either way).
+        "rounds": rounds if any(r.number > 1 for r in rounds) else [],
+    }
     return render(request, "screening/prisma/page.html", context)
 
 
 @review_view(Role.VIEWER)
 def prisma_live(request: HttpRequest, review: Review, membership: Membership) -> HttpResponse:
     """Polled every second by the page: 204 (one cache read) until something changed."""
-    if request.GET.get("v") == str(flow_version(review.pk)):
+    version = flow_version(review.pk)
+    if request.GET.get("v") == str(version):
         return HttpResponse(status=204)
-    context = {"review": review, **_diagram_context(request, review)}
+    context = {"review": review, **_diagram_context(request, review, version)}
     return render(request, "screening/prisma/_diagram.html", context)
 
 

@@ -59,6 +59,52 @@ def test_the_live_poll_costs_few_queries(client_for, world, django_assert_max_nu
         assert client.get(f"/reviews/{world.review.pk}/prisma/live/?v={version}").status_code == 204
 
 
+def _settle_full_text(world, records, reason):
+    """Excluded at full text with `reason` (the reasons box reads the outcomes)."""
+    from screening.models import OutcomeStatus, RecordState, StageOutcome
+
+    for record in records:
+        record.state = RecordState.FT_EXCLUDED
+        record.save(update_fields=["state"])
+        StageOutcome.objects.create(
+            review=world.review,
+            record=record,
+            stage=Stage.FULL_TEXT,
+            votes=2,
+            status=OutcomeStatus.SETTLED,
+            decision="exclude",
+            reason=reason,
+            settled_by="votes",
+        )
+
+
+def test_the_page_and_its_re_render_cost_the_same_queries_at_any_size(
+    client_for, world, django_assert_num_queries
+):
+    from screening.models import ExclusionReason, SearchRound
+
+    client = client_for(world.viewer)
+    page, live = f"/reviews/{world.review.pk}/prisma/", f"/reviews/{world.review.pk}/prisma/live/"
+    for size in (1, 3):  # imports, reasons and records per import
+        for n in range(size):
+            records = _records(world, 4 * size, source=f"Database {size}-{n}")
+            reason = ExclusionReason.objects.create(
+                review=world.review, stage="ft", label=f"Reason {size}-{n}", order=10 * size + n
+            )
+            _settle_full_text(world, records[:size], reason)
+        # session, user, membership; rounds; imports, counts, reasons, included studies,
+        # previous version, reasons' links; the review menu's other reviews.
+        with django_assert_num_queries(11):
+            assert client.get(page).status_code == 200
+        with django_assert_num_queries(9):  # no rounds, no menu
+            assert client.get(f"{live}?v=0").status_code == 200
+    SearchRound.objects.create(review=world.review, number=1)
+    SearchRound.objects.create(review=world.review, number=2)
+    with django_assert_num_queries(11):
+        response = client.get(page)
+    assert 'data-testid="prisma-rounds"' in response.content.decode()
+
+
 def test_downloads_in_every_format(client_for, world):
     _records(world, 4)
     client = client_for(world.viewer)

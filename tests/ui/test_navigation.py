@@ -86,3 +86,22 @@ def test_the_switcher_lists_the_members_other_reviews_only(world, client_for):
     assert f"/reviews/{mine.pk}/" in switcher
     assert f"/reviews/{world.other_review.pk}/" not in switcher
     assert Membership.objects.filter(user=world.lead).count() == 2
+
+
+def test_the_menu_follows_the_script_prefix_and_the_review(world):
+    """Its URLs are reversed once per review and prefix, never one review's for another."""
+    from django.urls import set_script_prefix
+
+    membership = world.membership(world.owner)
+    other = services.create_review(owner=world.owner, title="Another")
+    urls = {}
+    try:
+        for prefix in ("/", "/app/", "/"):
+            set_script_prefix(prefix)
+            for review in (world.review, other):
+                first = review_menu(review, membership, "/")[0][1][0]
+                urls[prefix, review.pk] = first.url
+                assert first.url == f"{prefix}reviews/{review.pk}/"
+    finally:
+        set_script_prefix("/")
+    assert len(set(urls.values())) == 4
