@@ -8,7 +8,7 @@ Run from the repository root:
 Same priors, refit schedule, cache (var/ranking-variants/) and report as
 bench/ranking_variants.py; only the scorer differs. A spec (``LEXICAL``) may set:
 
-* features: ``tf`` ("log" = u4's 1 + ln tf, "raw", "bin", "bm25"), ``k1`` / ``b``
+* features: ``tf`` ("log" = u4's 1 + a ln tf, ``a`` = 1; "raw", "bin", "bm25"), ``k1`` / ``b``
   (BM25 saturation and length normalisation), ``idf`` ("smooth" = u4's, "prob" =
   BM25's ln((N - df + 0.5) / (df + 0.5)) floored at 0, "none"), ``min_df``,
   ``ngram`` (1 or 2 word n-grams), ``char`` (weight of a char_wb 3-5 TF-IDF block
@@ -20,7 +20,8 @@ bench/ranking_variants.py; only the scorer differs. A spec (``LEXICAL``) may set
 * ``switch``: a sub-spec the model switches to once ``after`` irrelevant records have
   been read in a row (Teijema et al.'s model switching), for good (``revert`` False)
   or until the next relevant record; ``committee``: a list of sub-specs whose rank-
-  fused scores replace the model after the stall (same ``after``).
+  fused scores (``fusion`` "rank", or "score": standardised) replace the model after
+  the stall (same ``after``; 0 fuses from the first fit).
 """
 
 from __future__ import annotations
@@ -76,9 +77,31 @@ LEXICAL: dict[str, dict] = {
     "sw50bin": {"switch": {"tf": "bin"}, "after": 50},
     "sw50knn": {"switch": {"knn": 0.4}, "after": 50},
     "sw50char": {"switch": {"char": 0.5}, "after": 50},
+    "tfhalf": {"tf": "log", "a": 0.5},
+    "bm25k05": {"tf": "bm25", "k1": 0.5, "b": 0.75},
+    "binmindf2": {"tf": "bin", "min_df": 2},
+    "fuse_bin": {"committee": [{}, {"tf": "bin"}], "after": 0, "fusion": "score"},
+    "fuse_bin_rank": {"committee": [{}, {"tf": "bin"}], "after": 0},
+    "sw20bin": {"switch": {"tf": "bin"}, "after": 20},
+    "sw100bin": {"switch": {"tf": "bin"}, "after": 100},
+    "unibin": {"ngram": 1, "tf": "bin"},
+    "unitfhalf": {"ngram": 1, "a": 0.5},
+    "uniC02": {"ngram": 1, "C": 0.2},
+    "uniC005": {"ngram": 1, "C": 0.05},
+    "sw50uni": {"switch": {"ngram": 1}, "after": 50},
+    "sw20uni": {"switch": {"ngram": 1}, "after": 20},
+    "fuse_uni": {"committee": [{}, {"ngram": 1}], "after": 0, "fusion": "score"},
+    "cm50div": {
+        "committee": [{}, {"tf": "bin"}, {"ngram": 1}, {"clf": "nb", "ratio": 1.2}],
+        "after": 50,
+    },
+    "cm20": {"committee": [{}, {"C": 0.05}, {"clf": "nb", "ratio": 1.2}], "after": 20},
+    "cm100": {"committee": [{}, {"C": 0.05}, {"clf": "nb", "ratio": 1.2}], "after": 100},
+    "sel_bin_uni": {"select": [{}, {"tf": "bin"}, {"ngram": 1}]},
+    "sel_bin": {"select": [{}, {"tf": "bin"}]},
     "cm50": {"committee": [{}, {"C": 0.05}, {"clf": "nb", "ratio": 1.2}], "after": 50},
 }
-FEATURE_KEYS = ("tf", "k1", "b", "idf", "min_df", "ngram", "char")
+FEATURE_KEYS = ("tf", "a", "k1", "b", "idf", "min_df", "ngram", "char")
 
 _counts: dict[tuple, tuple] = {}
 _matrices: dict[tuple, sp.csr_matrix] = {}
@@ -122,7 +145,7 @@ def _weighted(counts: sp.csr_matrix, spec: dict) -> sp.csr_matrix:
     tf_kind = spec.get("tf", "log")
     values = counts.data.astype(np.float64)
     if tf_kind == "log":
-        values = 1 + np.log(values)
+        values = 1 + spec.get("a", 1.0) * np.log(values)
     elif tf_kind == "bin":
         values = np.ones_like(values)
     elif tf_kind == "bm25":
@@ -206,6 +229,23 @@ def fit_scores(features: Features, rows: np.ndarray, y: np.ndarray, spec: dict) 
     return scores
 
 
+def cv_rank(features: Features, rows: np.ndarray, y: np.ndarray, spec: dict, folds: int) -> float:
+    """How high a model fitted without them ranks the held-out relevant records: the mean
+    fraction of unlabelled records scored above each (lower is better), over ``folds``
+    folds of the relevant records (the irrelevant ones stay in every fit)."""
+    relevant = np.flatnonzero(y == 1)
+    unlabelled = np.setdiff1d(np.arange(features.matrix.shape[0]), rows)
+    fractions = []
+    for fold in range(folds):
+        held = relevant[fold::folds]
+        keep = np.setdiff1d(np.arange(len(rows)), held)
+        scores = fit_scores(features, rows[keep], y[keep], spec)
+        pool = np.sort(scores[unlabelled])
+        above = len(pool) - np.searchsorted(pool, scores[rows[held]], side="right")
+        fractions.extend(above / max(len(pool), 1))
+    return float(np.mean(fractions))
+
+
 def scorer_for(spec: dict):
     """A stateful ``simulate`` scorer: counts irrelevant records read in a row since the last
     relevant one (from the labels that appeared since its previous call) to switch models."""
@@ -226,17 +266,65 @@ def scorer_for(spec: dict):
         after = spec.get("after")
         if after is not None and state["dry"] >= after:
             state["switched"] = True
+        if "select" in spec:
+            return _selected(features, rows, y, spec, state)
         base = {k: v for k, v in spec.items() if k not in ("switch", "committee", "after", "revert")}
         if state["switched"] and "switch" in spec:
             return fit_scores(features, rows, y, base | spec["switch"])
         if state["switched"] and "committee" in spec:
+            fuse = rankdata if spec.get("fusion", "rank") == "rank" else _std
             return sum(
-                rankdata(fit_scores(features, rows, y, base | member))
-                for member in spec["committee"]
+                fuse(fit_scores(features, rows, y, base | member)) for member in spec["committee"]
             )
         return fit_scores(features, rows, y, base)
 
     return scorer
+
+
+def markdown(variants: list[str], seeds: list[int]) -> None:
+    """One Markdown table per variant (the figures docs/ranking-lexical.md keeps)."""
+    base = harness.figures("u4", seeds)
+    for variant in variants:
+        rows = harness.figures(variant, seeds)
+        if not rows:
+            continue
+        print(f"\n#### `{variant}`: `{LEXICAL[variant]}`\n")
+        print("| set | WSS@95 | u4 | Δ | recall@10% | u4 | Δ | ≥ u4 |")
+        print("|---|---|---|---|---|---|---|---|")
+        deltas, wins = [], 0
+        for name, row in rows.items():
+            u4 = base[name]
+            ok = harness.at_least(row, u4)
+            wins += ok
+            deltas.append(row[0] - u4[0])
+            print(
+                f"| {name} | {row[0]:.3f} | {u4[0]:.3f} | {row[0] - u4[0]:+.3f} | {row[1]:.3f} "
+                f"| {u4[1]:.3f} | {row[1] - u4[1]:+.3f} | {'yes' if ok else 'no'} |"
+            )
+        print(
+            f"\nMean Δ WSS@95 {sum(deltas) / len(deltas):+.3f} over {len(deltas)} sets; "
+            f"at least as good as u4 on both metrics: {wins}/{len(deltas)}."
+        )
+
+
+def _selected(features: Features, rows: np.ndarray, y: np.ndarray, spec: dict, state: dict):
+    """``select``: ELAS u4 until ``min_relevant`` relevant labels, then whichever candidate
+    ranks held-out relevant records highest (``cv_rank``), chosen again whenever the number
+    of relevant labels changes; ties keep the first candidate (u4)."""
+    n_relevant = int(y.sum())
+    candidates = spec["select"]
+    if n_relevant < spec.get("min_relevant", 5):
+        choice = 0
+    elif state.get("chosen_at") == n_relevant:
+        choice = state["choice"]
+    else:
+        folds = min(spec.get("folds", 3), n_relevant)
+        losses = [cv_rank(features, rows, y, c, folds) for c in candidates]
+        choice = int(np.argmin(losses))
+        state.update(chosen_at=n_relevant, choice=choice)
+    if len(rows) <= 2:
+        state.pop("chosen_at", None)
+    return fit_scores(features, rows, y, candidates[choice])
 
 
 def main() -> None:
@@ -245,6 +333,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--markdown", action="store_true", help="tables for the docs")
     parser.add_argument("--no-u4", action="store_true", help="u4 is being run elsewhere")
     args = parser.parse_args()
     harness.VARIANTS.update(LEXICAL)
@@ -253,7 +342,10 @@ def main() -> None:
             harness.run("u4", args.sets, args.seeds)
         for variant in args.variants:
             harness.run(variant, args.sets, args.seeds, scorer=scorer_for(LEXICAL[variant]))
-    harness.report(args.variants, args.seeds)
+    if args.markdown:
+        markdown(args.variants, args.seeds)
+    else:
+        harness.report(args.variants, args.seeds)
 
 
 if __name__ == "__main__":
