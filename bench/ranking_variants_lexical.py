@@ -21,7 +21,10 @@ bench/ranking_variants.py; only the scorer differs. A spec (``LEXICAL``) may set
   been read in a row (Teijema et al.'s model switching), for good (``revert`` False)
   or until the next relevant record; ``committee``: a list of sub-specs whose rank-
   fused scores (``fusion`` "rank", or "score": standardised) replace the model after
-  the stall (same ``after``; 0 fuses from the first fit).
+  the stall (same ``after``; 0 fuses from the first fit);
+* ``select``: a list of specs; ELAS u4 until 5 relevant labels, then the spec whose
+  models, fitted on 2/3 of the relevant labels, rank the other third highest among
+  the unlabelled records (3 folds), re-chosen whenever a relevant label arrives.
 """
 
 from __future__ import annotations
@@ -49,59 +52,52 @@ from sklearn.svm import LinearSVC  # noqa: E402
 from screening.ranking.model import MAX_DF, Features, _count_terms, _sample_weights  # noqa: E402
 
 LEXICAL: dict[str, dict] = {
-    # (a) term weighting
+    # (a) term weighting, from the first fit
     "bin": {"tf": "bin"},
     "rawtf": {"tf": "raw"},
+    "tfhalf": {"tf": "log", "a": 0.5},
     "bm25": {"tf": "bm25", "k1": 1.2, "b": 0.75},
     "bm25b0": {"tf": "bm25", "k1": 1.2, "b": 0.0},
-    "bm25prob": {"tf": "bm25", "k1": 1.2, "b": 0.75, "idf": "prob"},
+    "bm25k05": {"tf": "bm25", "k1": 0.5, "b": 0.75},
     "idfprob": {"idf": "prob"},
-    "noidf": {"idf": "none"},
     "mindf2": {"min_df": 2},
-    "mindf3": {"min_df": 3},
+    "binmindf2": {"tf": "bin", "min_df": 2},
     "uni": {"ngram": 1},
+    "unibin": {"ngram": 1, "tf": "bin"},
     # (b) char n-grams
-    "char03": {"char": 0.3},
     "char05": {"char": 0.5},
-    "unichar05": {"ngram": 1, "char": 0.5},
-    # (e) other classifiers / losses on u4's features
+    # (e) other classifiers, losses, regularisation on u4's features
     "sgdmh": {"clf": "sgd", "loss": "modified_huber"},
-    "lr": {"clf": "lr", "C": 1.0},
     "C02": {"C": 0.2},
     # (f) nearest relevant neighbour fused with the SVM
     "knn02": {"knn": 0.2},
     "knn04": {"knn": 0.4},
-    # (c) switching when stalled
-    "sw50nb": {"switch": {"clf": "nb", "ratio": 1.2}, "after": 50},
-    "sw50c005": {"switch": {"C": 0.05}, "after": 50},
-    "sw50bin": {"switch": {"tf": "bin"}, "after": 50},
-    "sw50knn": {"switch": {"knn": 0.4}, "after": 50},
-    "sw50char": {"switch": {"char": 0.5}, "after": 50},
-    "tfhalf": {"tf": "log", "a": 0.5},
-    "bm25k05": {"tf": "bm25", "k1": 0.5, "b": 0.75},
-    "binmindf2": {"tf": "bin", "min_df": 2},
+    # feature committees from the first fit
     "fuse_bin": {"committee": [{}, {"tf": "bin"}], "after": 0, "fusion": "score"},
     "fuse_bin_rank": {"committee": [{}, {"tf": "bin"}], "after": 0},
-    "sw20bin": {"switch": {"tf": "bin"}, "after": 20},
-    "sw100bin": {"switch": {"tf": "bin"}, "after": 100},
-    "unibin": {"ngram": 1, "tf": "bin"},
-    "unitfhalf": {"ngram": 1, "a": 0.5},
-    "uniC02": {"ngram": 1, "C": 0.2},
-    "uniC005": {"ngram": 1, "C": 0.05},
-    "sw50uni": {"switch": {"ngram": 1}, "after": 50},
-    "sw20uni": {"switch": {"ngram": 1}, "after": 20},
     "fuse_uni": {"committee": [{}, {"ngram": 1}], "after": 0, "fusion": "score"},
+    # (c) switching when stalled (k irrelevant in a row)
+    "sw50nb": {"switch": {"clf": "nb", "ratio": 1.2}, "after": 50},
+    "sw50c005": {"switch": {"C": 0.05}, "after": 50},
+    "sw20bin": {"switch": {"tf": "bin"}, "after": 20},
+    "sw50bin": {"switch": {"tf": "bin"}, "after": 50},
+    "sw100bin": {"switch": {"tf": "bin"}, "after": 100},
+    "sw50uni": {"switch": {"ngram": 1}, "after": 50},
+    "sw50char": {"switch": {"char": 0.5}, "after": 50},
+    "sw50knn": {"switch": {"knn": 0.4}, "after": 50},
+    "cm50": {"committee": [{}, {"C": 0.05}, {"clf": "nb", "ratio": 1.2}], "after": 50},
     "cm50div": {
         "committee": [{}, {"tf": "bin"}, {"ngram": 1}, {"clf": "nb", "ratio": 1.2}],
         "after": 50,
     },
-    "cm20": {"committee": [{}, {"C": 0.05}, {"clf": "nb", "ratio": 1.2}], "after": 20},
-    "cm100": {"committee": [{}, {"C": 0.05}, {"clf": "nb", "ratio": 1.2}], "after": 100},
-    "sel_bin_uni": {"select": [{}, {"tf": "bin"}, {"ngram": 1}]},
+    # (f) online choice of the term weighting by held-out rank of the relevant labels
     "sel_bin": {"select": [{}, {"tf": "bin"}]},
-    "cm50": {"committee": [{}, {"C": 0.05}, {"clf": "nb", "ratio": 1.2}], "after": 50},
+    "sel_bin_uni": {"select": [{}, {"tf": "bin"}, {"ngram": 1}]},
 }
 FEATURE_KEYS = ("tf", "a", "k1", "b", "idf", "min_df", "ngram", "char")
+
+# The screening sets: every variant ran on these first (all five are Cohen drug reviews).
+SMALL = ("Antihistamines", "Estrogens", "NSAIDS", "Triptans", "ADHD")
 
 _counts: dict[tuple, tuple] = {}
 _matrices: dict[tuple, sp.csr_matrix] = {}
@@ -268,7 +264,9 @@ def scorer_for(spec: dict):
             state["switched"] = True
         if "select" in spec:
             return _selected(features, rows, y, spec, state)
-        base = {k: v for k, v in spec.items() if k not in ("switch", "committee", "after", "revert")}
+        base = {
+            k: v for k, v in spec.items() if k not in ("switch", "committee", "after", "revert")
+        }
         if state["switched"] and "switch" in spec:
             return fit_scores(features, rows, y, base | spec["switch"])
         if state["switched"] and "committee" in spec:
@@ -284,6 +282,25 @@ def scorer_for(spec: dict):
 def markdown(variants: list[str], seeds: list[int]) -> None:
     """One Markdown table per variant (the figures docs/ranking-lexical.md keeps)."""
     base = harness.figures("u4", seeds)
+    print(
+        "| variant | sets | mean Δ WSS@95 | on the 5 small | mean Δ recall@10% | ≥ u4 on both "
+        "| worst Δ WSS@95 |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for variant in variants:
+        rows = harness.figures(variant, seeds)
+        if not rows:
+            continue
+        d_wss = {name: row[0] - base[name][0] for name, row in rows.items()}
+        d_rec = [row[1] - base[name][1] for name, row in rows.items()]
+        wins = sum(harness.at_least(row, base[name]) for name, row in rows.items())
+        worst = min(d_wss, key=d_wss.get)
+        small = [d_wss[name] for name in SMALL if name in d_wss]
+        small_mean = f"{sum(small) / len(small):+.3f}" if len(small) == len(SMALL) else "-"
+        print(
+            f"| `{variant}` | {len(rows)} | {sum(d_wss.values()) / len(rows):+.3f} | {small_mean} | "
+            f"{sum(d_rec) / len(rows):+.3f} | {wins}/{len(rows)} | {worst} {d_wss[worst]:+.3f} |"
+        )
     for variant in variants:
         rows = harness.figures(variant, seeds)
         if not rows:
