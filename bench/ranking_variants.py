@@ -129,12 +129,14 @@ def scorer_for(spec: dict):
     return scorer
 
 
-def run(variant: str, sets: list[str], seeds: list[int]) -> None:
-    """Simulate what is missing from the variant's cache, one set and seed at a time."""
+def run(variant: str, sets: list[str], seeds: list[int], scorer=None) -> None:
+    """Simulate what is missing from the variant's cache, one set and seed at a time.
+
+    ``scorer`` replaces ``scorer_for(VARIANTS[variant])`` (bench/ranking_variants_lexical.py)."""
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"{variant}.json"
     done = json.loads(path.read_text()) if path.exists() else {}
-    scorer = scorer_for(VARIANTS[variant])
+    scorer = scorer or scorer_for(VARIANTS[variant])
     for name in sets:
         todo = [s for s in seeds if f"{name}:{s}" not in done]
         if not todo:
