@@ -410,6 +410,11 @@ def _leases_only() -> None:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
+def _leased(record_id: int) -> Record:
+    """The record handed out, without the import's raw tags (no screen shows them)."""
+    return Record.objects.defer("raw").get(pk=record_id)
+
+
 @transaction.atomic
 def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None) -> Record | None:
     """Lease and return the next record for `reviewer` at `stage`, or None when none is left.
@@ -452,7 +457,7 @@ def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None)
                     Lease.objects.filter(
                         record_id=record_id, stage=stage, reviewer=reviewer
                     ).update(expires_at=expires)
-                return Record.objects.get(pk=record_id)
+                return _leased(record_id)
     ranked = None
     if stage == Stage.TITLE_ABSTRACT and ranking_enabled(review):
         ranked = _ranked(review=review, reviewer=reviewer)
@@ -489,7 +494,7 @@ def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None)
         for record_id in free:
             if record_id in room:
                 _take(record_id=record_id, stage=stage, reviewer=reviewer, expires=expires)
-                return Record.objects.get(pk=record_id)
+                return _leased(record_id)
         # Others took these since the candidates were read: read their leases again.
         ask.leased = Counter(
             Lease.objects.filter(stage=stage, record__review_id=review.pk, expires_at__gt=now)
