@@ -47,6 +47,7 @@ from screening.models import (
     Lease,
     OutcomeStatus,
     RankedOrder,
+    RankingModelState,
     Record,
     RecordTag,
     Stage,
@@ -84,6 +85,7 @@ def _sql(statement: str, params: list, **names: str) -> list[tuple]:
         "lease": Lease,
         "order": RankedOrder,
         "recordtag": RecordTag,
+        "state": RankingModelState,
     }
     quoted = {key: connection.ops.quote_name(model._meta.db_table) for key, model in tables.items()}
     with connection.cursor() as cursor:
@@ -148,11 +150,12 @@ def _ranked(*, review: Review, reviewer) -> _Ranked | None:
     Keyed by the model's version, which the retrain writes in the same transaction as
     the order: a new fit (or an order deleted) is seen on the next request.
     """
-    current = (
-        RankedOrder.objects.filter(state__review=review, state__reviewer=reviewer)
-        .values_list("state_id", "version")
-        .first()
+    rows = _sql(
+        "SELECT o.state_id, o.version FROM {order} o JOIN {state} s ON s.id = o.state_id"
+        " WHERE s.review_id = %s AND s.reviewer_id = %s ORDER BY o.state_id LIMIT 1",
+        [review.pk, reviewer.pk],
     )
+    current = tuple(rows[0]) if rows else None
     key = (review.pk, reviewer.pk)
     with _RANKED_LOCK:
         if current is None:
