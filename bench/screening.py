@@ -259,7 +259,7 @@ def percentile(values: list[float], q: int) -> float:
 
 
 # The server's processes: PostgreSQL as a whole (backends that ended between two
-# readings included: Celery closes its connection after every task), Redis as a whole.
+# readings included), Redis as a whole.
 GROUPS = ("gunicorn", "celery", "postgres", "redis")
 # Of "postgres": the backends serving each (live through the step), by application_name.
 BACKENDS = ("pg web", "pg worker", "pg other")
