@@ -6,6 +6,7 @@ retraining as votes arrive, 20 / 50 / 100 / 200 reviewers on one 100,000-record 
     .venv/bin/python bench/screening.py --worker-class gthread --workers 2 --threads 4
     .venv/bin/python bench/screening.py --hosts 2 --ranking-workers 2   # a second web host
     .venv/bin/python bench/screening.py --read 5 20           # real reading time (slow)
+    .venv/bin/python bench/screening.py --vote-next           # one request per record
 
 Each simulated reviewer holds a logged-in session (created in the session store as a
 login does; stdlib http.client, keep-alive) and loops: GET /api/reviews/{id}/queue/next/,
@@ -192,45 +193,55 @@ class Client:
         return response.status, data
 
 
-def reviewer_loop(name, session_id, review_id, port, read, deadline, out, lock, gate):
+def reviewer_loop(name, session_id, review_id, port, read, deadline, out, lock, gate, vote_next):
     try:
-        screen(name, session_id, review_id, port, read, deadline, out, lock, gate)
+        screen(name, session_id, review_id, port, read, deadline, out, lock, gate, vote_next)
     except Exception as exc:  # noqa: BLE001 - counted as an error
         with lock:
             out["errors"].append(f"{name}: {exc!r}")
 
 
-def screen(name, session_id, review_id, port, read, deadline, out, lock, gate):
+def screen(name, session_id, review_id, port, read, deadline, out, lock, gate, vote_next):
     client = Client(session_id, port)
     rng = random.Random(name)
     timings = {"next": [], "vote": []}
     accepted, failures, empty = [], [], 0
     gate.wait()
     time.sleep(rng.uniform(0, read[1]))  # people do not all press a key at once
+    record = None  # with --vote-next: the record the last vote's answer leased
     while time.monotonic() < deadline:
-        t0 = time.perf_counter()
-        status, data = client.request("GET", f"/api/reviews/{review_id}/queue/next/?stage=ta")
-        timings["next"].append(time.perf_counter() - t0)
-        if status != 200:
-            failures.append(f"next {status} {data[:120]!r}")
-            continue
-        record = json.loads(data)["record"]
+        if record is None:
+            t0 = time.perf_counter()
+            status, data = client.request("GET", f"/api/reviews/{review_id}/queue/next/?stage=ta")
+            timings["next"].append(time.perf_counter() - t0)
+            if status != 200:
+                failures.append(f"next {status} {data[:120]!r}")
+                continue
+            record = json.loads(data)["record"]
         if record is None:  # "nothing waiting": an error while records still wait
             empty += 1
             time.sleep(1)
             continue
         time.sleep(rng.uniform(*read))
         verdict = rng.choices(["exclude", "include", "maybe"], weights=[85, 10, 5])[0]
-        body = json.dumps({"record": record["id"], "stage": "ta", "verdict": verdict})
+        ballot = {"record": record["id"], "stage": "ta", "verdict": verdict}
+        if vote_next:
+            ballot["next"] = True
         t0 = time.perf_counter()
         status, data = client.request(
-            "POST", f"/api/reviews/{review_id}/votes/", body, {"Content-Type": "application/json"}
+            "POST",
+            f"/api/reviews/{review_id}/votes/",
+            json.dumps(ballot),
+            {"Content-Type": "application/json"},
         )
         timings["vote"].append(time.perf_counter() - t0)
         if status == 201:
             accepted.append((record["id"], name))
         else:
             failures.append(f"vote {status} {data[:120]!r}")
+        # None (no next asked, a refusal, or the queue's end): ask queue/next/ again.
+        following = json.loads(data).get("next") if vote_next and status < 300 else None
+        record = following["record"] if following else None
     with lock:
         for kind, values in timings.items():
             out["timings"][kind].extend(values)
@@ -248,7 +259,7 @@ def percentile(values: list[float], q: int) -> float:
 
 
 # The server's processes: PostgreSQL as a whole (backends that ended between two
-# readings included: Celery closes its connection after every task), Redis as a whole.
+# readings included), Redis as a whole.
 GROUPS = ("gunicorn", "celery", "postgres", "redis")
 # Of "postgres": the backends serving each (live through the step), by application_name.
 BACKENDS = ("pg web", "pg worker", "pg other")
@@ -299,6 +310,7 @@ def run_step(args, review_id, sessions, n, servers, workers) -> dict:
                 out,
                 lock,
                 gate,
+                args.vote_next,
             ),
         )
         for i, name in enumerate(names)
@@ -444,6 +456,13 @@ def main() -> int:
         default=None,
         help="RANKING_REFIT_SECONDS for the run (default: 300 s compressed like the reading "
         "time, so a model is as many votes old at its timed refit as with people)",
+    )
+    parser.add_argument(
+        "--vote-next",
+        action="store_true",
+        help='one request per screening act: each vote asks for the next record ("next": '
+        "true) and its time is the vote's; next counts only the first ask and those after "
+        '"nothing waiting"',
     )
     parser.add_argument("--port", type=int, default=8793)
     parser.add_argument("--db", default="reviewapp_bench_screening")

@@ -23,7 +23,9 @@ def get_review_for(user, review_id, *, role: Role = Role.VIEWER) -> tuple[Review
     if not user.is_authenticated:
         raise Http404("No such review")
     try:
-        membership = Membership.objects.select_related("review").get(
+        # The review's screening settings come in the same statement: nearly every
+        # review-scoped request reads them (the queue and a vote on every screening act).
+        membership = Membership.objects.select_related("review", "review__screening_settings").get(
             review_id=int(review_id), user=user
         )
     except (Membership.DoesNotExist, ValueError, TypeError):

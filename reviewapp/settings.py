@@ -143,6 +143,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker keeps its database connection between tasks, as a web process does between
+# requests: Celery's Django fix-up would close it after every task (a new PostgreSQL
+# backend, and its start-up CPU, per task) unless told it may reuse it; reviewapp/celery.py
+# closes it instead when CONN_MAX_AGE (60 s) says so or it broke.
+CELERY_DB_REUSE_MAX = 10**9
 # An unacknowledged task (its worker died) is handed to another worker after this long.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900, minimum=60)

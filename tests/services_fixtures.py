@@ -21,6 +21,7 @@ from django.conf import settings
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 QUEUES = [queue.name for queue in settings.CELERY_TASK_QUEUES]
+WORKER_DB_NAME = "tests-worker"  # the worker's PostgreSQL application_name
 
 
 class WorkerProcess:
@@ -110,8 +111,10 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, 
     from reviewapp.celery import app
 
     db = settings.DATABASES["default"]
+    # Named, so a test can find the worker's connections in pg_stat_activity.
     url = (
         f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        f"?application_name={WORKER_DB_NAME}"
     )
     env = {
         **os.environ,

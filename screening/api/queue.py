@@ -35,18 +35,21 @@ class QueueNext(ScreeningAPIView):
 
     @extend_schema(parameters=[STAGE_PARAM], responses=QueueNextSerializer)
     def get(self, request, review_id):
-        stage = stage_param(request)
-        record = next_record(review=request.review, stage=stage, reviewer=request.user)
-        fulltext_url = None
-        if record is not None and stage == Stage.FULL_TEXT:
-            fulltext_url = reverse("fulltext_file", args=[request.review.pk, record.pk])
-        return Response(
-            {
-                "stage": stage,
-                "record": RecordSerializer(record).data if record else None,
-                "fulltext_url": fulltext_url,
-            }
-        )
+        return Response(queue_answer(request, stage_param(request)))
+
+
+def queue_answer(request, stage: Stage) -> dict:
+    """Lease the next record at `stage` to the requesting reviewer and say which (the
+    answer of queue/next/, and the `next` of a vote cast with `"next": true`)."""
+    record = next_record(review=request.review, stage=stage, reviewer=request.user)
+    fulltext_url = None
+    if record is not None and stage == Stage.FULL_TEXT:
+        fulltext_url = reverse("fulltext_file", args=[request.review.pk, record.pk])
+    return {
+        "stage": stage,
+        "record": RecordSerializer(record).data if record else None,
+        "fulltext_url": fulltext_url,
+    }
 
 
 urlpatterns = [

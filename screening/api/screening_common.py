@@ -28,6 +28,9 @@ class FinalVerdictField(serializers.ChoiceField):
         super().__init__(choices=FinalVerdict.choices, **kwargs)
 
 
+NO_SUCH_RECORD = "No such record in this review."
+
+
 def record_in_review(request, record_id) -> Record:
     """The record a vote or resolution names, refused (400) when it is not in this review.
 
@@ -36,7 +39,7 @@ def record_in_review(request, record_id) -> Record:
         Record.objects.filter(pk=record_id, review=request.review).only("pk", "review_id").first()
     )
     if record is None:
-        raise ValidationError({"record": "No such record in this review."})
+        raise ValidationError({"record": NO_SUCH_RECORD})
     return record
 
 

@@ -12,6 +12,7 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -19,11 +20,13 @@ from reviewapp.access import ReviewRolePermission
 from reviewapp.http import MAX_ID, object_of_review_or_404
 from reviewapp.input import query_choice
 from reviewapp.models import Role
+from screening.api.queue import QueueNextSerializer, queue_answer
 from screening.api.screening_common import (
+    NO_SUCH_RECORD,
     ScreeningAPIView,
-    record_in_review,
 )
 from screening.models import (
+    Record,
     Stage,
     StageOutcome,
     Verdict,
@@ -86,6 +89,12 @@ class VoteInput(serializers.Serializer):
         help_text="An exclusion reason id.",
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    next = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Also lease and return the record to screen next at this stage (the answer's "
+        "`next`, as GET queue/next/ gives it): one request per screening act.",
+    )
 
 
 class VoteChange(serializers.Serializer):
@@ -117,6 +126,15 @@ class VoteSavedSerializer(serializers.ModelSerializer):
     class Meta:
         model = Vote
         fields = [*VOTE_FIELDS, "votes_in", "votes_needed", "message"]
+
+
+class VoteAndNextSerializer(VoteSavedSerializer):
+    """The answer to a vote cast with `"next": true`: the vote, and the record to screen next."""
+
+    next = QueueNextSerializer(required=False, help_text="Only when the vote asked for it.")
+
+    class Meta(VoteSavedSerializer.Meta):
+        fields = [*VoteSavedSerializer.Meta.fields, "next"]
 
 
 def _result_data(result) -> dict:
@@ -182,23 +200,34 @@ class VoteList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
-        request=VoteInput, responses={201: VoteSavedSerializer, 200: VoteSavedSerializer}
+        request=VoteInput,
+        responses={201: VoteAndNextSerializer, 200: VoteAndNextSerializer},
+        description='With `"next": true` the answer also carries `next`, the record to '
+        "screen next at the vote's stage (leased to you, exactly as GET queue/next/ "
+        "answers): one request per screening act instead of two. Without it, no `next`.",
     )
     def post(self, request, review_id):
         data = VoteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        record = record_in_review(request, data.validated_data["record"])
-        record.review = request.review
-        result = cast_vote(
-            record=record,
-            stage=data.validated_data["stage"],
-            reviewer=request.user,
-            verdict=data.validated_data["verdict"],
-            reason=data.validated_data.get("reason"),
-            note=data.validated_data.get("note", ""),
-        )
+        stage = data.validated_data["stage"]
+        try:
+            # The record is read (and refused when not in this review) under its lock.
+            result = cast_vote(
+                record=Record(pk=data.validated_data["record"], review=request.review),
+                stage=stage,
+                reviewer=request.user,
+                verdict=data.validated_data["verdict"],
+                reason=data.validated_data.get("reason"),
+                note=data.validated_data.get("note", ""),
+            )
+        except Record.DoesNotExist:
+            raise ValidationError({"record": NO_SUCH_RECORD}) from None
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
-        return Response(_result_data(result), status=code)
+        answer = _result_data(result)
+        if data.validated_data["next"]:
+            # Only the queue's answer for this reviewer: nothing of the other votes.
+            answer["next"] = queue_answer(request, Stage(stage))
+        return Response(answer, status=code)
 
 
 class VoteDetail(ScreeningAPIView):

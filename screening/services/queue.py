@@ -47,6 +47,7 @@ from screening.models import (
     Lease,
     OutcomeStatus,
     RankedOrder,
+    RankingModelState,
     Record,
     RecordTag,
     Stage,
@@ -84,6 +85,7 @@ def _sql(statement: str, params: list, **names: str) -> list[tuple]:
         "lease": Lease,
         "order": RankedOrder,
         "recordtag": RecordTag,
+        "state": RankingModelState,
     }
     quoted = {key: connection.ops.quote_name(model._meta.db_table) for key, model in tables.items()}
     with connection.cursor() as cursor:
@@ -148,11 +150,12 @@ def _ranked(*, review: Review, reviewer) -> _Ranked | None:
     Keyed by the model's version, which the retrain writes in the same transaction as
     the order: a new fit (or an order deleted) is seen on the next request.
     """
-    current = (
-        RankedOrder.objects.filter(state__review=review, state__reviewer=reviewer)
-        .values_list("state_id", "version")
-        .first()
+    rows = _sql(
+        "SELECT o.state_id, o.version FROM {order} o JOIN {state} s ON s.id = o.state_id"
+        " WHERE s.review_id = %s AND s.reviewer_id = %s ORDER BY o.state_id LIMIT 1",
+        [review.pk, reviewer.pk],
     )
+    current = tuple(rows[0]) if rows else None
     key = (review.pk, reviewer.pk)
     with _RANKED_LOCK:
         if current is None:
@@ -410,6 +413,11 @@ def _leases_only() -> None:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
+def _leased(record_id: int) -> Record:
+    """The record handed out, without the import's raw tags (no screen shows them)."""
+    return Record.objects.defer("raw").get(pk=record_id)
+
+
 @transaction.atomic
 def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None) -> Record | None:
     """Lease and return the next record for `reviewer` at `stage`, or None when none is left.
@@ -452,7 +460,7 @@ def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None)
                     Lease.objects.filter(
                         record_id=record_id, stage=stage, reviewer=reviewer
                     ).update(expires_at=expires)
-                return Record.objects.get(pk=record_id)
+                return _leased(record_id)
     ranked = None
     if stage == Stage.TITLE_ABSTRACT and ranking_enabled(review):
         ranked = _ranked(review=review, reviewer=reviewer)
@@ -489,7 +497,7 @@ def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None)
         for record_id in free:
             if record_id in room:
                 _take(record_id=record_id, stage=stage, reviewer=reviewer, expires=expires)
-                return Record.objects.get(pk=record_id)
+                return _leased(record_id)
         # Others took these since the candidates were read: read their leases again.
         ask.leased = Counter(
             Lease.objects.filter(stage=stage, record__review_id=review.pk, expires_at__gt=now)

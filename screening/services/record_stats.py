@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -58,7 +59,19 @@ def _chunks(ids: list[int]):
 
 def votes_changed(record_ids: Iterable[int]) -> None:
     """Recount the votes of these records (the caller holds their locks)."""
-    for chunk in _chunks(sorted(set(record_ids))):
+    ids = sorted(set(record_ids))
+    if len(ids) == 1:
+        # Every vote cast comes here: one plain statement, not an ORM expression to
+        # compile (a tenth of the web's CPU per vote), recounting all the same.
+        record, vote = (connection.ops.quote_name(m._meta.db_table) for m in (Record, Vote))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {record} SET vote_count = "  # noqa: S608 - table names only
+                f"(SELECT COUNT(*) FROM {vote} v WHERE v.record_id = %s) WHERE id = %s",
+                [ids[0], ids[0]],
+            )
+        return
+    for chunk in _chunks(ids):
         Record.objects.filter(pk__in=chunk).update(vote_count=vote_count_expression())
 
 

@@ -104,10 +104,22 @@ def _reason_for(*, record: Record, stage: str, verdict: str, reason) -> Exclusio
     return stage_reason(record=record, stage=stage, reason=reason)
 
 
-def _lock(record_id: int) -> Record:
+# What a vote reads of the record it locks: not the citation, abstract or the import's
+# raw tags (a JSON document per record), which a vote never needs.
+_VOTE_FIELDS = ("id", "review_id", "state", "shuffle_key", "title", "vote_count", "activity_at")
+
+
+def _lock(record_id: int, *, review_id: int | None = None, fields=None) -> Record:
+    """Lock the record's row; Record.DoesNotExist when it is not there (or not in
+    `review_id`'s review, when given)."""
     # NO KEY UPDATE: a vote changes no key of the record, so it need not wait for the
     # KEY SHARE locks that other transactions' foreign-key checks hold on it.
-    return Record.objects.select_for_update(no_key=True).get(pk=record_id)
+    records = Record.objects.select_for_update(no_key=True)
+    if review_id is not None:
+        records = records.filter(review_id=review_id)
+    if fields:
+        records = records.only(*fields)
+    return records.get(pk=record_id)
 
 
 @transaction.atomic
@@ -128,7 +140,9 @@ def cast_vote(
     """
     stage = Stage(stage)
     review = record.review if Record.review.is_cached(record) else None
-    record = _lock(record.pk)
+    # Locked within the review the caller names: an API vote names a record by id and
+    # passes `Record(pk=id, review=review)` (Record.DoesNotExist when not in the review).
+    record = _lock(record.pk, review_id=record.review_id, fields=_VOTE_FIELDS)
     if review is not None and review.pk == record.review_id:
         record.review = review  # the caller's review (and its cached settings)
     note = (note or "").strip()[:5000]

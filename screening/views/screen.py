@@ -188,25 +188,29 @@ def screen_vote(
 ) -> HttpResponse:
     """Cast or change a vote, then show the next record (HTMX) or go back to the page."""
     stage = stage_or_404(stage)
-    record = object_of_review_or_404(Record, review, record_id)
-    record.review = review  # with its settings read once: the vote reads them too
     form = VoteForm(request.POST, review=review, stage=stage)
     error = result = None
     if form.is_valid():
-        result, error = attempt(
-            cast_vote,
-            record=record,
-            stage=stage,
-            reviewer=request.user,
-            verdict=form.cleaned_data["verdict"],
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-        )
+        try:
+            # The vote reads the record under its lock, within this review (and the
+            # review's settings, read with the membership): no read of it before.
+            result, error = attempt(
+                cast_vote,
+                record=Record(pk=record_id, review=review),
+                stage=stage,
+                reviewer=request.user,
+                verdict=form.cleaned_data["verdict"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except Record.DoesNotExist:
+            raise Http404("No such record.") from None
     else:
         error = "Choose include, exclude or maybe" + (
             " (and a valid reason)." if "reason" in form.errors else "."
         )
     if error:
+        record = object_of_review_or_404(Record, review, record_id)
         context = _panel_context(
             request, review, membership, stage, record, error=error, revisiting=True
         )

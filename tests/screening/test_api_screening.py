@@ -4,7 +4,8 @@ import json
 
 from django.urls import reverse
 
-from screening.models import ExclusionReason, RecordState, Resolution, Vote
+from screening.api.screening_common import RecordSerializer
+from screening.models import ExclusionReason, Lease, RecordState, Resolution, Vote
 from screening.services.votes import cast_vote
 from tests.screening.factories import make_records, reason
 
@@ -227,3 +228,64 @@ def test_vote_ids_in_the_body_are_bounded(world, client_for):
         body = {"record": bad, "stage": "ta", "verdict": "include"}
         response = client.post(api("vote_list", world), body, content_type="application/json")
         assert response.status_code == 400 and "record" in response.json()
+
+
+def test_a_vote_with_next_answers_with_the_next_record_leased(world, client_for):
+    first, second = make_records(world.review, 2)
+    client = client_for(world.reviewer)
+    offered = client.get(api("queue_next", world) + "?stage=ta").json()["record"]["id"]
+    payload = {"record": offered, "stage": "ta", "verdict": "exclude", "next": True}
+    answer = client.post(api("vote_list", world), payload, content_type="application/json")
+    assert answer.status_code == 201
+    body = answer.json()
+    assert body["message"].startswith("Saved; 1 of 2 votes in.")
+    following = ({first.pk, second.pk} - {offered}).pop()
+    assert body["next"]["stage"] == "ta" and body["next"]["record"]["id"] == following
+    # Leased to this reviewer: the two-call API offers the same record.
+    assert Lease.objects.filter(record_id=following, reviewer=world.reviewer).exists()
+    assert client.get(api("queue_next", world) + "?stage=ta").json()["record"]["id"] == following
+    # Without `next` the answer is as before; the queue's end is `"record": null`.
+    payload = {"record": following, "stage": "ta", "verdict": "exclude"}
+    plain = client.post(api("vote_list", world), payload, content_type="application/json")
+    assert plain.status_code == 201 and "next" not in plain.json()
+    again = client.post(
+        api("vote_list", world), {**payload, "next": True}, content_type="application/json"
+    )
+    assert again.status_code == 200 and again.json()["next"]["record"] is None
+
+
+def test_a_vote_with_next_says_nothing_of_the_other_votes(world, client_for):
+    """Blinding: the answer to a vote asking for the next record is the same whether the
+    other reviewer agreed (settled) or not (conflict), and the next record is a citation."""
+    agreed, disagreed, _ = make_records(world.review, 3)
+    cast_vote(record=agreed, stage="ta", reviewer=world.reviewer2, verdict="include", note="N1")
+    cast_vote(record=disagreed, stage="ta", reviewer=world.reviewer2, verdict="exclude", note="N2")
+    client = client_for(world.reviewer)
+    answers = []
+    for record in (agreed, disagreed):
+        payload = {"record": record.pk, "stage": "ta", "verdict": "include", "next": True}
+        answer = client.post(api("vote_list", world), payload, content_type="application/json")
+        assert answer.status_code == 201
+        answers.append(answer.json())
+    assert agreed.outcomes.get(stage="ta").status == "settled"
+    assert disagreed.outcomes.get(stage="ta").status == "conflict"
+    per_record = {"id", "record", "created_at", "updated_at", "next"}
+    shown = [{k: v for k, v in answer.items() if k not in per_record} for answer in answers]
+    assert shown[0] == shown[1]
+    for answer in answers:
+        assert set(answer["next"]["record"]) == set(RecordSerializer.Meta.fields)
+        assert "N1" not in json.dumps(answer) and "N2" not in json.dumps(answer)
+
+
+def test_a_refused_vote_leases_no_next_record(world, client_for):
+    make_records(world.review, 2)
+    (other,) = make_records(world.other_review, 1)
+    client = client_for(world.reviewer)
+    foreign = client.post(
+        api("vote_list", world),
+        {"record": other.pk, "stage": "ta", "verdict": "include", "next": True},
+        content_type="application/json",
+    )
+    assert foreign.status_code == 400 and "record" in foreign.json()
+    assert "next" not in foreign.json()
+    assert not Lease.objects.exists() and not Vote.objects.exists()

@@ -90,8 +90,24 @@ def test_next_and_vote_keep_their_query_counts(world, client_for):
         with CaptureQueriesContext(connection) as vote_queries:
             response = client.post(url + "votes/", body, content_type="application/json")
         assert response.status_code == 201
-        # session, user, membership + the queue's reads, one lock, one lease statement
-        assert len(next_queries) <= 15, [q["sql"] for q in next_queries]
-        # session, user, membership, record + lock, votes, outcome, settings, leases,
-        # the vote, its history, the outcome, the lease, the retrain request
-        assert len(vote_queries) <= 18, [q["sql"] for q in vote_queries]
+        # session, user, membership (with the review's settings) + the queue's reads,
+        # one lock, one lease statement
+        assert len(next_queries) <= 13, [q["sql"] for q in next_queries]
+        # session, user, membership (with settings), the record's lock (within the
+        # review), votes, outcome, leases, the vote, its history, the outcome, the
+        # lease, the retrain request
+        assert len(vote_queries) <= 14, [q["sql"] for q in vote_queries]
+        two_calls = len(next_queries) + len(vote_queries)
+    # One request per screening act: the vote answers with the next record, for the
+    # queue's statements alone (no second session, user and membership read).
+    record = client.get(url + "queue/next/?stage=ta").json()["record"]
+    for _ in range(2):
+        body = json.dumps(
+            {"record": record["id"], "stage": "ta", "verdict": "exclude", "next": True}
+        )
+        with CaptureQueriesContext(connection) as both:
+            response = client.post(url + "votes/", body, content_type="application/json")
+        assert response.status_code == 201
+        record = response.json()["next"]["record"]
+        assert len(both) <= 24, [q["sql"] for q in both]
+        assert len(both) <= two_calls - 3  # the second request's session, user, membership
