@@ -57,6 +57,7 @@ from screening.models import (
 )
 from screening.ranking import order
 from screening.selectors.screening import ranking_enabled
+from screening.services.bulk import analyze_changed
 from screening.services.settings import screening_settings_for
 
 LEASE_MINUTES = 10
@@ -511,3 +512,16 @@ def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None)
 def release(*, record: Record, stage: str, reviewer) -> None:
     """Give a leased record back (the reviewer skipped it)."""
     Lease.objects.filter(record=record, stage=stage, reviewer=reviewer).delete()
+
+
+def refresh_statistics() -> list[str]:
+    """Re-analyse the tables the queue's statements are planned on, those whose rows
+    changed past autovacuum's threshold (``bulk.analyze_changed``); returns their names.
+
+    Screening rewrites votes, outcomes, leases and record states all day; the retrain
+    job calls this after each run, so the planner's picture follows the screening even
+    where autovacuum is off or behind. Records: only the columns the queue filters on.
+    """
+    from screening.services.imports import PLANNER_COLUMNS
+
+    return analyze_changed((Vote, ()), (StageOutcome, ()), (Lease, ()), (Record, PLANNER_COLUMNS))
