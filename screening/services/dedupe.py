@@ -36,6 +36,7 @@ from screening.models import (
 from screening.services.bulk import gin_upkeep_deferred, insert_rows, update_rows
 from screening.services.dedupe_cache import Normaliser
 from screening.services.journey import rows_moved
+from screening.services.search_index import enqueue_search_index
 
 WRITE_BATCH = 1000
 
@@ -375,6 +376,8 @@ def _dedupe_in_transaction(review_id: int, kept: list) -> DedupeSummary | None:
     insert_rows(CandidatePair, pairs)
     pending = sum(p.status == PairStatus.PENDING for p in pairs)
     ImportBatch.objects.filter(pk__in=batch_ids).update(duplicates_found=removed, deduplicated=True)
+    for batch_id in sorted(batch_ids):  # their search documents next (search_index.py)
+        enqueue_search_index(batch_id)
     return DedupeSummary(compared=len(new_ids), removed=removed, pending=pending)
 
 

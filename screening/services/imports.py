@@ -339,9 +339,12 @@ def _run_claimed_import(batch_id: int) -> ImportBatch | None:
             flow_changed(batch.review_id)
             transaction.on_commit(_analyze_after_import)
             transaction.on_commit(lambda: run_dedupe.delay(batch.review_id))
-            # Its search documents after it, on the low-priority queue (until then the
-            # search computes them for this import's records).
-            enqueue_search_index(batch.pk)
+            # Its search documents once deduplication has committed (dedupe.py queues
+            # them): the team waits for deduplication, not for the index, and on two cores
+            # the two jobs would share the CPU. Until then the search computes the documents
+            # of this import's records. An import of no records has nothing to wait for.
+            if not counts.imported:
+                enqueue_search_index(batch.pk)
     except ImportFileError as exc:
         _fail(batch_id, str(exc))
     except SoftTimeLimitExceeded:  # the worker's clock (see screening.tasks.run_import)

@@ -289,3 +289,37 @@ def test_the_records_page_queues_a_lost_job_again(
     assert _documents(batch) == sorted(batch.records.values_list("pk", flat=True))
     ImportBatch.objects.filter(pk=batch.pk).update(search_indexed_at=None)
     assert requeue_lost_jobs(world.review.pk) == []  # once per LOST_AFTER
+
+
+def test_deduplication_queues_the_job_when_it_commits_and_an_empty_import_its_own(
+    world, django_capture_on_commit_callbacks
+):
+    batch = imports.create_import(
+        review=world.review,
+        upload=SimpleUploadedFile("export.ris", RIS_THREE),
+        source_name="Embase",
+        uploaded_by=world.lead,
+        enqueue=False,
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        imports.execute_import(batch_id=batch.pk)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        dedupe_review(review_id=world.review.pk)
+    assert callbacks, "deduplication queues the import's search documents on commit"
+    batch.refresh_from_db()
+    assert batch.deduplicated and batch.search_indexed_at is not None
+    if connection.vendor == "postgresql":
+        assert len(_documents(batch)) == 3
+
+    empty = imports.create_import(
+        review=world.review,
+        upload=SimpleUploadedFile("export.ris", b"TY  - JOUR\nER  - \n"),
+        source_name="Embase",
+        uploaded_by=world.lead,
+        enqueue=False,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.execute_import(batch_id=empty.pk)
+    empty.refresh_from_db()
+    assert (empty.status, empty.records_imported) == ("done", 0), empty.error
+    assert empty.search_indexed_at is not None
