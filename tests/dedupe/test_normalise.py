@@ -121,3 +121,19 @@ def test_title_part_reads_roman_and_arabic():
 )
 def test_a_notice_prefix_leaves_the_articles_title(title, expected):
     assert normalise_title(title) == expected
+
+
+def test_normalised_records_are_small_and_share_their_issue_sets():
+    # A 200k-record review holds every normalised record at once while it is matched:
+    # no per-instance __dict__, and one object for equal issue sets.
+    from screening.dedupe.normalise import normalise_record
+    from screening.dedupe.records import DedupeRecord
+
+    one, two = (
+        normalise_record(DedupeRecord(id=i, title=f"Trial {i}", issue="3", pages=f"{i}0-{i}9"))
+        for i in (1, 2)
+    )
+    assert not hasattr(one, "__dict__")
+    assert not hasattr(one.authors, "__dict__")
+    assert one.issues == frozenset({"3"})
+    assert one.issues is two.issues
