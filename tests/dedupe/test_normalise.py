@@ -137,3 +137,18 @@ def test_normalised_records_are_small_and_share_their_issue_sets():
     assert not hasattr(one.authors, "__dict__")
     assert one.issues == frozenset({"3"})
     assert one.issues is two.issues
+
+
+def test_records_share_their_authors_and_page_strings():
+    from screening.dedupe.normalise import normalise_record
+    from screening.dedupe.records import DedupeRecord
+
+    one, two = (
+        normalise_record(
+            DedupeRecord(id=i, title="Trial", authors=(f"Okafor, {given} N",), pages="221-6")
+        )
+        for i, given in ((1, "Ada"), (2, "Amaka"))
+    )
+    assert one.authors[0].surname is two.authors[0].surname
+    assert one.authors[0].initials is two.authors[0].initials
+    assert one.page_start is two.page_start and one.page_end is two.page_end
