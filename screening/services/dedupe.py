@@ -339,17 +339,13 @@ def _dedupe_in_transaction(review_id: int, kept: list) -> DedupeSummary | None:
     matched = _match_review(review, records) if records.awaiting_dedupe().exists() else None
     if matched is None:
         return DedupeSummary(0, 0, 0)
-    verdicts, states, new_ids, batch_ids, normaliser = matched
+    verdicts, screened, new_ids, batch_ids, normaliser = matched
     kept.append(normaliser)
 
     certain = [v for v in verdicts if v.decision == DUPLICATE]
     clusters = [set(c) for c in group_duplicates(certain)]
     # Two records both already screened past title/abstract are never merged without a person.
-    held = [
-        c
-        for c in clusters
-        if sum(states.get(pk) not in (RecordState.TA, RecordState.DUPLICATE) for pk in c) > 1
-    ]
+    held = [c for c in clusters if sum(pk in screened for pk in c) > 1]
     clusters = [c for c in clusters if c not in held]
     held_ids = set().union(*held) if held else set()
     before = records.filter(state=RecordState.DUPLICATE).count()
@@ -381,10 +377,13 @@ def _dedupe_in_transaction(review_id: int, kept: list) -> DedupeSummary | None:
     return DedupeSummary(compared=len(new_ids), removed=removed, pending=pending)
 
 
+_UNSCREENED = (RecordState.TA, RecordState.DUPLICATE)
+
+
 def _match_review(review: Review, records):
-    """The matcher's verdicts on the review's records not yet compared, with every
-    record's state, those records' ids and imports, and the Normaliser to keep; None
-    when there is nothing to compare.
+    """The matcher's verdicts on the review's records not yet compared, with the ids of
+    the records screened past title/abstract, those records' ids and imports, and the
+    Normaliser to keep; None when there is nothing to compare.
 
     One read of the review: each record's citation, state, and whether its import was
     compared already (an import's records become visible together, at commit). Each
@@ -394,12 +393,15 @@ def _match_review(review: Review, records):
     rows = records.values_list(
         "pk", "state", "batch_id", "batch__deduplicated", *CITATION_FIELDS, "publication_type"
     )
-    normalised, states, new_ids, batch_ids = [], {}, set(), set()
+    # Of the states, only which records are screened past title/abstract (a few, or
+    # none in a first import): a dict of every record's state was 20 MB at 200k.
+    normalised, screened, new_ids, batch_ids = [], set(), set(), set()
     normaliser = Normaliser(review.pk)
     try:
         for pk, state, batch_id, deduplicated, *citation in rows.iterator(chunk_size=5000):
             normalised.append(normaliser(_as_dedupe_record(pk, *citation)))
-            states[pk] = state
+            if state not in _UNSCREENED:
+                screened.add(pk)
             if not deduplicated:
                 new_ids.add(pk)
                 batch_ids.add(batch_id)
@@ -411,7 +413,7 @@ def _match_review(review: Review, records):
     except BaseException:
         normaliser.close()
         raise
-    return verdicts, states, new_ids, batch_ids, normaliser
+    return verdicts, screened, new_ids, batch_ids, normaliser
 
 
 def enqueue_dedupe(review: Review) -> None:

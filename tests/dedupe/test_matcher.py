@@ -263,3 +263,14 @@ def test_the_cycle_collector_is_paused_only_while_matching():
         assert not gc.isenabled()  # a caller's own choice is left as it was
     finally:
         gc.enable()
+
+
+def test_blocking_pairs_records_sharing_a_key_once_and_skips_keys_of_one_record():
+    from screening.dedupe.blocking import candidate_pairs
+
+    records = [normalise_record(ARTICLE.__class__(id=i, title=f"record {i}")) for i in range(5)]
+    keys = {0: [("k", "a"), ("k", "b")], 1: [("k", "a"), ("k", "b")], 2: [("k", "a")],
+            3: [("k", "c")], 4: [("k", "d"), ("k", "b")]}  # fmt: skip
+    found = list(candidate_pairs(records, keys=lambda r: keys[r.id]))
+    assert sorted(found) == [(0, 1), (0, 2), (0, 4), (1, 2), (1, 4)]
+    assert len(found) == len(set(found))

@@ -121,3 +121,34 @@ def test_title_part_reads_roman_and_arabic():
 )
 def test_a_notice_prefix_leaves_the_articles_title(title, expected):
     assert normalise_title(title) == expected
+
+
+def test_normalised_records_are_small_and_share_their_issue_sets():
+    # A 200k-record review holds every normalised record at once while it is matched:
+    # no per-instance __dict__, and one object for equal issue sets.
+    from screening.dedupe.normalise import normalise_record
+    from screening.dedupe.records import DedupeRecord
+
+    one, two = (
+        normalise_record(DedupeRecord(id=i, title=f"Trial {i}", issue="3", pages=f"{i}0-{i}9"))
+        for i in (1, 2)
+    )
+    assert not hasattr(one, "__dict__")
+    assert not hasattr(one.authors, "__dict__")
+    assert one.issues == frozenset({"3"})
+    assert one.issues is two.issues
+
+
+def test_records_share_their_authors_and_page_strings():
+    from screening.dedupe.normalise import normalise_record
+    from screening.dedupe.records import DedupeRecord
+
+    one, two = (
+        normalise_record(
+            DedupeRecord(id=i, title="Trial", authors=(f"Okafor, {given} N",), pages="221-6")
+        )
+        for i, given in ((1, "Ada"), (2, "Amaka"))
+    )
+    assert one.authors[0].surname is two.authors[0].surname
+    assert one.authors[0].initials is two.authors[0].initials
+    assert one.page_start is two.page_start and one.page_end is two.page_end
