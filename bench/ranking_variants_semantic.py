@@ -23,14 +23,15 @@ adds, per ``spec``:
 * ``fuse``: how its scores meet u4's. ``z`` (each standardised over all records,
   weights 1 - w and w: what ``semantic_weight`` does), ``rrf`` (reciprocal rank fusion,
   1 / (60 + rank) among unread records, weights 1 - w and w), ``max`` (a committee of
-  two: a record's best percentile rank under either model, ties by the fused mean), ``alt``
+  two: a record's best rank under either model, ties by the sum of its ranks), ``alt``
   (the two models take turns: each refit reads the top of one of them), ``switch``
   (the embedding model alone, once it has joined).
 * when: ``after`` (fraction of the records labelled before the embedding model joins),
   ``stall`` (that many records read since the last relevant one, as a fraction of the
   records: the TF-IDF model has stalled; once joined it stays). Before that the ranking
-  is exactly u4's, so ``after`` >= 0.1 keeps u4's recall@10%.
-* ``third``: a third signal (``knn``) rank-fused with weight ``third_w``.
+  is exactly u4's, so ``after`` >= 0.1 keeps u4's recall@10%. ``gate``: see ``scorer_for``.
+
+Figures and conclusions: docs/ranking-variants.md (``--markdown`` prints its tables).
 """
 
 from __future__ import annotations
@@ -59,25 +60,19 @@ from screening.ranking.semantic import EMBEDDING_MODEL  # noqa: E402
 from screening.ranking.simulate import simulate  # noqa: E402
 
 SEMANTIC_VARIANTS: dict[str, dict] = {
-    # The opt-in block as the app has it, for reference.
-    "sem_z03": {"emb": "svm", "fuse": "z", "w": 0.3},
     # (b) rank fusion from the start.
     "sem_rrf03": {"emb": "svm", "fuse": "rrf", "w": 0.3},
-    "sem_rrf05": {"emb": "svm", "fuse": "rrf", "w": 0.5},
-    # (a) late: only once 10 % / 20 % of the records are read.
+    # (a) late: only once 10 % of the records are read.
     "sem_z03_after10": {"emb": "svm", "fuse": "z", "w": 0.3, "after": 0.1},
     "sem_rrf05_after10": {"emb": "svm", "fuse": "rrf", "w": 0.5, "after": 0.1},
-    # (a) late: once the words stall (2 % / 5 % of the records read with no relevant one).
+    # (a) late: once the words stall (2 % of the records read with no relevant one).
     "sem_rrf05_stall2": {"emb": "svm", "fuse": "rrf", "w": 0.5, "stall": 0.02},
-    "sem_rrf05_stall5": {"emb": "svm", "fuse": "rrf", "w": 0.5, "stall": 0.05},
     # (c) committee late: either model's confident records first / taking turns.
     "sem_max_after10": {"emb": "svm", "fuse": "max", "after": 0.1},
-    "sem_alt_after10": {"emb": "svm", "fuse": "alt", "after": 0.1},
     "sem_alt_stall2": {"emb": "svm", "fuse": "alt", "stall": 0.02},
     # (d) similarity to known includes.
     "sem_knn_rrf03": {"emb": "knn", "fuse": "rrf", "w": 0.3},
     "sem_centroid_rrf03": {"emb": "centroid", "fuse": "rrf", "w": 0.3},
-    "sem_rrf03_knn02": {"emb": "svm", "fuse": "rrf", "w": 0.3, "third": "knn", "third_w": 0.2},
     # (a) late switch: the words find the head, the embeddings the tail. Once 10 % of the
     # records are read and the last 5 % / 10 % of them brought no relevant record, the
     # embedding model alone ranks (or dominates a rank fusion).
@@ -89,7 +84,6 @@ SEMANTIC_VARIANTS: dict[str, dict] = {
         "stall": 0.05,
     },
     "sem_switch_svm_stall10": {"emb": "svm", "fuse": "switch", "after": 0.1, "stall": 0.1},
-    "sem_rrf08_stall5": {"emb": "svm", "fuse": "rrf", "w": 0.8, "after": 0.1, "stall": 0.05},
     "sem_switch_centroid_stall10": {
         "emb": "centroid",
         "fuse": "switch",
@@ -106,6 +100,7 @@ SEMANTIC_VARIANTS: dict[str, dict] = {
     # (e) gated: the embedding model joins once it has proven itself on the records read.
     "sem_z03_gate60": {"emb": "svm", "fuse": "z", "w": 0.3, "gate": 0.6, "gate_min": 3},
     "sem_z03_gate65": {"emb": "svm", "fuse": "z", "w": 0.3, "gate": 0.65, "gate_min": 5},
+    # Timed only (``--time``): the embedding SVM and a rank fusion at every refit.
     "sem_rrf05_gate60_after10": {
         "emb": "svm",
         "fuse": "rrf",
@@ -246,12 +241,6 @@ def scorer_for(spec: dict):
             other = _embedding_scores(spec["emb"], dense, rows, y, spec.get("C", 0.11))
         fused = _fuse(spec["fuse"], spec.get("w", 0.5), words, other, unread, state["turn"])
         state["turn"] += 1
-        if spec.get("third"):
-            third = _embedding_scores(spec["third"], dense, rows, y, 0.11)
-            w3 = spec["third_w"]
-            fused = (1 - w3) / (RRF_K + _ranks(fused, unread)) + w3 / (
-                RRF_K + _ranks(third, unread)
-            )
         return fused
 
     return scorer
@@ -296,6 +285,9 @@ def run(variant: str, sets: list[str], seeds: list[int]) -> None:
             result = simulate(data.texts, data.labels, seed=seed, features=features, scorer=scorer)
             seconds = time.perf_counter() - started
             done[f"{name}:{seed}"] = [result.wss95, result.recall_at_10, result.atd, seconds]
+            # Merge with what other processes wrote meanwhile (several sets run at once).
+            if path.exists():
+                done = json.loads(path.read_text()) | done
             path.write_text(json.dumps(done, indent=0))
             print(
                 f"{variant} {name} seed {seed}: WSS@95 {result.wss95:.3f} ({seconds:.0f} s)",
