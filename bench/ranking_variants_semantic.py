@@ -73,6 +73,8 @@ SEMANTIC_VARIANTS: dict[str, dict] = {
     # (d) similarity to known includes.
     "sem_knn_rrf03": {"emb": "knn", "fuse": "rrf", "w": 0.3},
     "sem_centroid_rrf03": {"emb": "centroid", "fuse": "rrf", "w": 0.3},
+    # The same only once 10 % of the records are read (added after seeing the one above).
+    "sem_centroid_rrf03_after10": {"emb": "centroid", "fuse": "rrf", "w": 0.3, "after": 0.1},
     # (a) late switch: the words find the head, the embeddings the tail. Once 10 % of the
     # records are read and the last 5 % / 10 % of them brought no relevant record, the
     # embedding model alone ranks (or dominates a rank fusion).
