@@ -185,35 +185,35 @@ def progress(*, review: Review, stage: str, reviewer, needed: int, see_outcomes:
 
     What is left for the reviewer: the records waiting at the stage, less those whose
     votes are all in (in conflict, or open with enough votes) and those still open that
-    the reviewer voted on. The waiting records are a pass over an index (45,000 entries
-    half-way through a 100,000-record review), counted once per change of the flow
-    (`flow_version`: every move, import, merge…) and shared by the whole team for
-    PROGRESS_CACHE_SECONDS; the rest change without any record moving (a conflict, a
-    vote) and are counted on every request, with the reviewer's votes, in one statement.
+    the reviewer voted on. Two of these change only when the flow does (`flow_version`:
+    every move, import, merge, settled outcome…): the records waiting (a pass over an
+    index, 45,000 entries half-way through a 100,000-record review) and the conflicts
+    whose record no longer waits (a lookup per conflict). They are counted once per
+    change of the flow and shared by the team for PROGRESS_CACHE_SECONDS. The rest
+    change without any record moving (a conflict arises, a vote is cast) and are
+    counted on every request, in one statement: the reviewer's votes, what they voted
+    on that still takes votes, the conflicts (index entries only) and the open outcomes
+    with enough votes (none but after the votes needed were lowered).
+
+    Why the conflicts whose record no longer waits change only with the flow: a vote
+    (and so a conflict) is only cast on a waiting record, the rules are only applied
+    again to a waiting record's votes (`votes.reevaluate`), settling bumps the flow
+    version, and a record leaves its stage only by a move or with its batch's deletion,
+    both of which bump it.
     """
     stage = Stage(stage)
     team = team_progress(review=review, stage=stage, needed=needed)
     ttl = settings.SCREENING_PROGRESS_CACHE_SECONDS
-    awaiting_key = f"{_progress_key(review, stage, needed)}:awaiting:{flow_version(review.pk)}"
-    waiting_records = Record.objects.filter(review=review, state=stage.awaiting_state)
-    awaiting = cache.get(awaiting_key) if ttl else None
+    flow_key = f"{_progress_key(review, stage, needed)}:waiting:{flow_version(review.pk)}"
+    shared = cache.get(flow_key) if ttl else None
+    outcomes = StageOutcome.objects.filter(review=review, stage=stage)
+    conflicts = outcomes.filter(status=OutcomeStatus.CONFLICT)
     mine = Vote.objects.filter(review=review, reviewer=reviewer, stage=stage)
-    # Waiting records whose votes are all in: in conflict, or open with enough votes
-    # (a settled outcome never waits: settling moves the record on, and the flow moves
-    # no record back into the stage it was settled at). A few index entries, each
-    # record's state looked up by id, not a join with every waiting record.
-    complete = StageOutcome.objects.filter(
-        Q(status=OutcomeStatus.CONFLICT) | Q(status=OutcomeStatus.OPEN, votes__gte=needed),
-        review=review,
-        stage=stage,
-    ).filter(waiting_at(stage))
     # The open outcomes with my vote, shaped so the planner joins two index reads (the
     # open outcomes with votes, from the small index `outcome_half_done`, and my votes'
     # records) and checks only the matches' state, whatever its estimates. An outcome
     # with my vote has one at least.
-    voted_open = StageOutcome.objects.filter(
-        review=review,
-        stage=stage,
+    voted_open = outcomes.filter(
         status=OutcomeStatus.OPEN,
         votes__gte=1,
         votes__lt=needed,
@@ -222,19 +222,30 @@ def progress(*, review: Review, stage: str, reviewer, needed: int, see_outcomes:
     counts = _counts(
         review,
         mine=mine,
-        complete=complete,
         voted_open=voted_open,
-        **({"awaiting": waiting_records} if awaiting is None else {}),
+        conflicts=conflicts,
+        full_open=outcomes.filter(status=OutcomeStatus.OPEN, votes__gte=needed).filter(
+            waiting_at(stage)
+        ),
+        **(
+            {
+                "awaiting": Record.objects.filter(review=review, state=stage.awaiting_state),
+                "stray_conflicts": conflicts.exclude(waiting_at(stage)),
+            }
+            if shared is None
+            else {}
+        ),
     )
-    if awaiting is None:
-        awaiting = counts["awaiting"]
+    if shared is None:
+        shared = {k: counts[k] for k in ("awaiting", "stray_conflicts")}
         if ttl:
-            cache.set(awaiting_key, awaiting, ttl)
+            cache.set(flow_key, shared, ttl)
+    complete = counts["conflicts"] - shared["stray_conflicts"] + counts["full_open"]
     by_state = team["counts"]
     return Progress(
         stage=stage,
         my_votes=counts["mine"],
-        my_remaining=max(0, awaiting - counts["complete"] - counts["voted_open"]),
+        my_remaining=max(0, shared["awaiting"] - complete - counts["voted_open"]),
         team_votes=team["team_votes"],
         team_votes_needed=max(team["team_votes"], sum(by_state.values()) * needed),
         by_state={RecordState(state).label: n for state, n in by_state.items()}

@@ -126,6 +126,8 @@ def test_a_conflict_counts_at_once_though_no_record_moves(
     settings.SCREENING_PROGRESS_CACHE_SECONDS = 60
     records = make_records(world.review, 4)
     me = world.reviewer
+    from screening import flow
+    from screening.services import journey
 
     def left(reviewer) -> int:
         return progress(
@@ -145,6 +147,18 @@ def test_a_conflict_counts_at_once_though_no_record_moves(
     for reviewer in (me, world.reviewer2, world.lead):
         assert left(reviewer) == plain_figures(world.review, reviewer, needed=2)["my_remaining"]
     assert (left(me), left(world.lead)) == (2, 2)
+    # A record in conflict merged away keeps its conflict but waits no more; a conflict
+    # arising after it (no move) still counts at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        journey.move(records[1], flow.Event.MERGE, history=False)
+    assert left(world.lead) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        cast_vote(record=records[2], stage="ta", reviewer=world.reviewer2, verdict="include")
+        cast_vote(record=records[2], stage="ta", reviewer=me, verdict="exclude")
+    assert StageOutcome.objects.filter(status=OutcomeStatus.CONFLICT).count() == 3
+    for reviewer in (me, world.reviewer2, world.lead):
+        assert left(reviewer) == plain_figures(world.review, reviewer, needed=2)["my_remaining"]
+    assert (left(me), left(world.lead)) == (1, 1)
 
 
 def test_a_reviewers_figures_take_one_statement_even_after_a_record_moved(
