@@ -204,7 +204,7 @@ def progress(*, review: Review, stage: str, reviewer, needed: int, see_outcomes:
     stage = Stage(stage)
     team = team_progress(review=review, stage=stage, needed=needed)
     ttl = settings.SCREENING_PROGRESS_CACHE_SECONDS
-    flow_key = f"{_progress_key(review, stage, needed)}:waiting:{flow_version(review.pk)}"
+    flow_key = f"{_progress_key(review, stage, needed)}:flow:{flow_version(review.pk)}"
     shared = cache.get(flow_key) if ttl else None
     outcomes = StageOutcome.objects.filter(review=review, stage=stage)
     conflicts = outcomes.filter(status=OutcomeStatus.CONFLICT)
