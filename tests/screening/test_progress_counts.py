@@ -115,3 +115,71 @@ def test_one_records_move_keeps_the_many_version_and_a_change_of_many_bumps_it(
     with django_capture_on_commit_callbacks(execute=True):
         journey.move(records[1:3], flow.Event.MERGE, history=False)
     assert journey.many_version(world.review.pk) != many
+
+
+def test_a_conflict_counts_at_once_though_no_record_moves(
+    world, settings, django_capture_on_commit_callbacks
+):
+    """A conflict leaves its record waiting (no move, so the flow version stays) but it
+    takes no more votes: "left for you" drops at once for everyone who had not voted on
+    it, and stays for whoever had, even with the team's figures shared for a minute."""
+    settings.SCREENING_PROGRESS_CACHE_SECONDS = 60
+    records = make_records(world.review, 4)
+    me = world.reviewer
+    from screening import flow
+    from screening.services import journey
+
+    def left(reviewer) -> int:
+        return progress(
+            review=world.review, stage="ta", reviewer=reviewer, needed=2, see_outcomes=False
+        ).my_remaining
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cast_vote(record=records[0], stage="ta", reviewer=me, verdict="include")
+    assert (left(me), left(world.lead)) == (3, 4)  # the shared figures are cached now
+    with django_capture_on_commit_callbacks(execute=True):
+        # One conflict on a record I voted on, one on a record I did not.
+        cast_vote(record=records[0], stage="ta", reviewer=world.reviewer2, verdict="exclude")
+        cast_vote(record=records[1], stage="ta", reviewer=world.reviewer2, verdict="include")
+        cast_vote(record=records[1], stage="ta", reviewer=world.lead, verdict="exclude")
+    assert StageOutcome.objects.filter(status=OutcomeStatus.CONFLICT).count() == 2
+    assert Record.objects.filter(review=world.review, state=RecordState.TA).count() == 4
+    for reviewer in (me, world.reviewer2, world.lead):
+        assert left(reviewer) == plain_figures(world.review, reviewer, needed=2)["my_remaining"]
+    assert (left(me), left(world.lead)) == (2, 2)
+    # A record in conflict merged away keeps its conflict but waits no more; a conflict
+    # arising after it (no move) still counts at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        journey.move(records[1], flow.Event.MERGE, history=False)
+    assert left(world.lead) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        cast_vote(record=records[2], stage="ta", reviewer=world.reviewer2, verdict="include")
+        cast_vote(record=records[2], stage="ta", reviewer=me, verdict="exclude")
+    assert StageOutcome.objects.filter(status=OutcomeStatus.CONFLICT).count() == 3
+    for reviewer in (me, world.reviewer2, world.lead):
+        assert left(reviewer) == plain_figures(world.review, reviewer, needed=2)["my_remaining"]
+    assert (left(me), left(world.lead)) == (1, 1)
+
+
+def test_a_reviewers_figures_take_one_statement_even_after_a_record_moved(
+    world, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """A reviewer's figures are one statement: their votes, what they voted on that still
+    waits, the records whose votes are all in and, once per change of the flow, the
+    records waiting at the stage (the team's shown figures shared for seconds)."""
+    settings.SCREENING_PROGRESS_CACHE_SECONDS = 60
+    records = make_records(world.review, 3)
+
+    def figures():
+        return progress(
+            review=world.review, stage="ta", reviewer=world.reviewer, needed=2, see_outcomes=True
+        )
+
+    figures()
+    with django_assert_num_queries(1):
+        assert figures().my_remaining == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        for voter in (world.reviewer2, world.lead):  # settles: the record moves
+            cast_vote(record=records[0], stage="ta", reviewer=voter, verdict="exclude")
+    with django_assert_num_queries(1):  # the waiting records counted afresh in it
+        assert figures().my_remaining == 2
