@@ -5,14 +5,23 @@ list counts exactly only up to a bound — at least `BOUND`, and always one page
 page asked for, so "next" works on every page — and says "1000+" beyond it. The exact
 number is one click away where it matters: a bulk action's confirmation counts every
 record it will change.
+
+A page deep in the list reads only the ids of the records before it, then its own rows by
+id (a "deferred join"): an OFFSET over whole rows read every column of the 50,000 records
+before page 1,000 of 50 (44 ms at 100k records, against 6 ms for their ids from an
+index).
 """
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 BOUND = 1_000
+# From this offset on a page reads its ids first, then its rows (above); nearer the top
+# the one statement is cheaper than two.
+DEFERRED_FROM = 1_000
 
 
 class BoundedPaginator(Paginator):
@@ -35,3 +44,16 @@ class BoundedPaginator(Paginator):
         return min(counted, self.bound)
 
     more = False
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom < DEFERRED_FROM or not isinstance(self.object_list, QuerySet):
+            return super().page(number)  # (a list ordered by last activity pages itself)
+        top = min(bottom + self.per_page, self.count)
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
+        # A record deleted between the two reads is left out.
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)

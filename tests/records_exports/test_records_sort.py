@@ -106,3 +106,35 @@ def test_the_page_keeps_filters_and_order_in_its_links(client_for, world, shelf)
     assert "export_records" not in html
     assert "year_from=2010&amp;format=csv" in html
     assert client.get(url + "?per_page=500").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ordering=title",
+        "ordering=-year",
+        "ordering=first_author",
+        "ordering=-votes",
+        "ordering=-score",
+        "ordering=activity",
+        "ordering=-imported&year_from=2010",
+        "q=trial",
+    ],
+)
+def test_a_deep_page_read_ids_first_gives_the_same_rows(
+    client_for, world, shelf, monkeypatch, query
+):
+    """Deep pages read their ids, then their rows (selectors.paging.DEFERRED_FROM): the
+    same records in the same order with the same figures as the one-statement page."""
+    from screening.selectors import paging
+
+    client = client_for(world.lead)
+    api = reverse("api:record_list", args=[world.review.pk]) + "?" + query
+    page = reverse("record_list", args=[world.review.pk]) + "?" + query
+    plain = client.get(api).json(), client.get(page).content.decode()
+    monkeypatch.setattr(paging, "DEFERRED_FROM", 0)
+    deferred = client.get(api).json(), client.get(page).content.decode()
+    assert plain[0]["results"] and deferred[0] == plain[0]
+    rows = 'data-testid="record" data-record="'
+    assert plain[1].count(rows) == len(plain[0]["results"])
+    assert deferred[1].split(rows)[1:] == plain[1].split(rows)[1:]
