@@ -173,6 +173,26 @@ def at_least(a: tuple, b: tuple) -> bool:
     return round(a[0] - b[0], 3) >= 0 and round(a[1] - b[1], 3) >= 0
 
 
+def markdown_table(variant: str, spec: object, rows: dict, base: dict) -> None:
+    """One variant's figures per set beside u4's, as a markdown table (the docs' tables)."""
+    print(f"\n#### `{variant}`: `{spec}`\n")
+    print("| set | WSS@95 | u4 | Δ WSS@95 | recall@10% | u4 | Δ recall@10% | ≥ u4 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | :---: |")
+    deltas, wins = [], 0
+    for name, row in rows.items():
+        u4 = base[name]
+        ok = at_least(row, u4)
+        wins += ok
+        deltas.append(row[0] - u4[0])
+        print(
+            f"| {name} | {row[0]:.3f} | {u4[0]:.3f} | {row[0] - u4[0]:+.3f} | {row[1]:.3f} | "
+            f"{u4[1]:.3f} | {row[1] - u4[1]:+.3f} | {'✓' if ok else '✗'} |"
+        )
+    print(
+        f"| **mean** ({len(deltas)} sets) | | | **{mean(deltas):+.3f}** | | | | {wins}/{len(deltas)} |"
+    )
+
+
 def report(variants: list[str], seeds: list[int]) -> None:
     base = figures("u4", seeds)
     table = {v: figures(v, seeds) for v in variants if v != "u4"}

@@ -305,23 +305,7 @@ def markdown(variants: list[str], seeds: list[int]) -> None:
         rows = harness.figures(variant, seeds)
         if not rows:
             continue
-        print(f"\n#### `{variant}`: `{LEXICAL[variant]}`\n")
-        print("| set | WSS@95 | u4 | Δ | recall@10% | u4 | Δ | ≥ u4 |")
-        print("|---|---|---|---|---|---|---|---|")
-        deltas, wins = [], 0
-        for name, row in rows.items():
-            u4 = base[name]
-            ok = harness.at_least(row, u4)
-            wins += ok
-            deltas.append(row[0] - u4[0])
-            print(
-                f"| {name} | {row[0]:.3f} | {u4[0]:.3f} | {row[0] - u4[0]:+.3f} | {row[1]:.3f} "
-                f"| {u4[1]:.3f} | {row[1] - u4[1]:+.3f} | {'yes' if ok else 'no'} |"
-            )
-        print(
-            f"\nMean Δ WSS@95 {sum(deltas) / len(deltas):+.3f} over {len(deltas)} sets; "
-            f"at least as good as u4 on both metrics: {wins}/{len(deltas)}."
-        )
+        harness.markdown_table(variant, LEXICAL[variant], rows, base)
 
 
 def _selected(features: Features, rows: np.ndarray, y: np.ndarray, spec: dict, state: dict):

@@ -346,22 +346,7 @@ def markdown(variants: list[str], seeds: list[int]) -> None:
             continue
         if len(rows) == len(SETS):
             complete[variant] = rows
-        print(f"\n#### `{variant}`: `{SEMANTIC_VARIANTS[variant]}`\n")
-        print("| set | WSS@95 | u4 | Δ WSS@95 | recall@10% | u4 | Δ recall@10% | ≥ u4 |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | :---: |")
-        deltas, wins = [], 0
-        for name, row in rows.items():
-            u4 = base[name]
-            ok = harness.at_least(row, u4)
-            wins += ok
-            deltas.append(row[0] - u4[0])
-            print(
-                f"| {name} | {row[0]:.3f} | {u4[0]:.3f} | {row[0] - u4[0]:+.3f} | {row[1]:.3f} | "
-                f"{u4[1]:.3f} | {row[1] - u4[1]:+.3f} | {'✓' if ok else '✗'} |"
-            )
-        print(
-            f"| **mean** ({len(deltas)} sets) | | | **{mean(deltas):+.3f}** | | | | {wins}/{len(deltas)} |"
-        )
+        harness.markdown_table(variant, SEMANTIC_VARIANTS[variant], rows, base)
     if len(complete) < 2:
         return
     print(f"\n#### Leave one set out over {len(complete)} configurations complete on all 9 sets\n")

@@ -27,18 +27,23 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
-def _imported(
-    world, django_capture_on_commit_callbacks, content=RIS_THREE, review=None
-) -> ImportBatch:
-    """An import run to its commit, deduplicated, with its search job NOT run yet."""
-    review = review or world.review
-    batch = imports.create_import(
-        review=review,
+def _uploaded(world, content=RIS_THREE, review=None) -> ImportBatch:
+    """An upload whose import has not run yet (its job not queued)."""
+    return imports.create_import(
+        review=review or world.review,
         upload=SimpleUploadedFile("export.ris", content),
         source_name="Embase",
         uploaded_by=world.lead,
         enqueue=False,
     )
+
+
+def _imported(
+    world, django_capture_on_commit_callbacks, content=RIS_THREE, review=None
+) -> ImportBatch:
+    """An import run to its commit, deduplicated, with its search job NOT run yet."""
+    review = review or world.review
+    batch = _uploaded(world, content, review=review)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         imports.execute_import(batch_id=batch.pk)
     assert callbacks, "the import queues its follow-up jobs on commit"
@@ -216,13 +221,7 @@ def test_sqlite_has_nothing_to_build_and_says_nothing(
 def test_no_statement_of_the_import_or_its_dedupe_computes_a_document(
     world, django_capture_on_commit_callbacks
 ):
-    batch = imports.create_import(
-        review=world.review,
-        upload=SimpleUploadedFile("export.ris", RIS_THREE),
-        source_name="Embase",
-        uploaded_by=world.lead,
-        enqueue=False,
-    )
+    batch = _uploaded(world)
     with CaptureQueriesContext(connection) as queries:
         with django_capture_on_commit_callbacks(execute=False):
             imports.execute_import(batch_id=batch.pk)
@@ -294,13 +293,7 @@ def test_the_records_page_queues_a_lost_job_again(
 def test_deduplication_queues_the_job_when_it_commits_and_an_empty_import_its_own(
     world, django_capture_on_commit_callbacks
 ):
-    batch = imports.create_import(
-        review=world.review,
-        upload=SimpleUploadedFile("export.ris", RIS_THREE),
-        source_name="Embase",
-        uploaded_by=world.lead,
-        enqueue=False,
-    )
+    batch = _uploaded(world)
     with django_capture_on_commit_callbacks(execute=False):
         imports.execute_import(batch_id=batch.pk)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -311,13 +304,7 @@ def test_deduplication_queues_the_job_when_it_commits_and_an_empty_import_its_ow
     if connection.vendor == "postgresql":
         assert len(_documents(batch)) == 3
 
-    empty = imports.create_import(
-        review=world.review,
-        upload=SimpleUploadedFile("export.ris", b"TY  - JOUR\nER  - \n"),
-        source_name="Embase",
-        uploaded_by=world.lead,
-        enqueue=False,
-    )
+    empty = _uploaded(world, b"TY  - JOUR\nER  - \n")
     with django_capture_on_commit_callbacks(execute=True):
         imports.execute_import(batch_id=empty.pk)
     empty.refresh_from_db()
