@@ -123,6 +123,11 @@ class ModelSettings:
       +0.032, nudging -0.035), at half weight +0.004, 6/9; naive Bayes rank-fused
       with the SVM (0.5 / 0.3): +0.005, 3/9 / +0.003, 5/9; NB fusion plus late
       presumed excludes: +0.006, 4/9. Leave-one-set-out keeps u4 for every set.
+      Then 31 lexical variants (docs/ranking-lexical.md: binary tf, BM25, char
+      n-grams, switching or committees after a stall, ...): best binary tf +0.008,
+      4/9 (ADHD -0.045); and 16 on sentence embeddings (docs/ranking-variants.md:
+      late fusion, rank fusion, committees, centroid/kNN, a gate): best centroid rank
+      fusion +0.008, 4/9. Leave-one-set-out: -0.018 to +0.000; u4 stays.
     * The semantic block (``semantic_weight``; all-MiniLM-L6-v2 embeddings of
       title + abstract, first 128 tokens, ``screening.ranking.semantic``), seeds
       1-3, same priors, against ELAS u4 (WSS@95 / recall@10% means, u4 first):
