@@ -173,17 +173,48 @@ def at_least(a: tuple, b: tuple) -> bool:
     return round(a[0] - b[0], 3) >= 0 and round(a[1] - b[1], 3) >= 0
 
 
+def against_u4(rows: dict, base: dict) -> list[tuple[str, tuple, tuple, bool]]:
+    """Per set with a u4 figure: (set, the variant's figures, u4's, at least as good)."""
+    return [
+        (name, row, base[name], at_least(row, base[name]))
+        for name, row in rows.items()
+        if name in base
+    ]
+
+
+def leave_one_set_out(
+    complete: dict, base: dict
+) -> list[tuple[str, list[tuple[str, float, float]]]]:
+    """For each held-out set, the two rules' picks among `complete` (variant -> figures on
+    every set, u4 included) and what each does to that set: [(held, [(pick, Δ WSS@95,
+    Δ recall@10%) for the strict rule, then the plain one])]. Strict: the best mean WSS@95
+    over the other sets among variants at least as good as u4 on every one of them (u4
+    always is); plain: the best mean over the other sets, losses allowed."""
+    chosen = []
+    for held in SETS:
+        others = [s for s in SETS if s != held]
+
+        def gain(v, others=others):
+            return mean(complete[v][s][0] - base[s][0] for s in others)
+
+        clean = [v for v in complete if all(at_least(complete[v][s], base[s]) for s in others)]
+        picks = [
+            (pick, complete[pick][held][0] - base[held][0], complete[pick][held][1] - base[held][1])
+            for pick in (max(clean, key=gain), max(complete, key=gain))
+        ]
+        chosen.append((held, picks))
+    return chosen
+
+
 def markdown_table(variant: str, spec: object, rows: dict, base: dict) -> None:
     """One variant's figures per set beside u4's, as a markdown table (the docs' tables)."""
     print(f"\n#### `{variant}`: `{spec}`\n")
     print("| set | WSS@95 | u4 | Δ WSS@95 | recall@10% | u4 | Δ recall@10% | ≥ u4 |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | :---: |")
-    deltas, wins = [], 0
-    for name, row in rows.items():
-        u4 = base[name]
-        ok = at_least(row, u4)
-        wins += ok
-        deltas.append(row[0] - u4[0])
+    compared = against_u4(rows, base)
+    deltas = [row[0] - u4[0] for _, row, u4, _ in compared]
+    wins = sum(ok for *_, ok in compared)
+    for name, row, u4, ok in compared:
         print(
             f"| {name} | {row[0]:.3f} | {u4[0]:.3f} | {row[0] - u4[0]:+.3f} | {row[1]:.3f} | "
             f"{u4[1]:.3f} | {row[1] - u4[1]:+.3f} | {'✓' if ok else '✗'} |"
@@ -199,14 +230,10 @@ def report(variants: list[str], seeds: list[int]) -> None:
     for variant, rows in table.items():
         print(f"\n{variant} {VARIANTS[variant]} vs ELAS u4, mean of seeds {seeds}")
         print(f"{'set':15} | {'WSS@95':^13} | {'recall@10%':^13} | {'ATD %':^11} | Δ WSS  | ≥ u4")
-        wins, deltas = 0, []
-        for name, row in rows.items():
-            if name not in base:
-                continue
-            u4 = base[name]
-            ok = at_least(row, u4)
-            wins += ok
-            deltas.append(row[0] - u4[0])
+        compared = against_u4(rows, base)
+        deltas = [row[0] - u4[0] for _, row, u4, _ in compared]
+        wins = sum(ok for *_, ok in compared)
+        for name, row, u4, ok in compared:
             print(
                 f"{name:15} | {row[0]:.3f} {u4[0]:.3f} | {row[1]:.3f} {u4[1]:.3f} | "
                 f"{row[2]:4.1f} {u4[2]:4.1f} | {row[0] - u4[0]:+.3f} | {'✓' if ok else '✗'}"
@@ -222,19 +249,13 @@ def report(variants: list[str], seeds: list[int]) -> None:
     print("strict: best mean WSS@95 among variants at least as good as u4 on every other set")
     print("loose: best mean WSS@95 over the other sets, losses allowed (for comparison)")
     strict, loose = [], []
-    for held in SETS:
-        others = [s for s in SETS if s != held]
-
-        def gain(v, others=others):
-            return mean(complete[v][s][0] - base[s][0] for s in others)
-
-        clean = [v for v in complete if all(at_least(complete[v][s], base[s]) for s in others)]
-        cells = []
-        for picks, pick in ((strict, max(clean, key=gain)), (loose, max(complete, key=gain))):
-            d_wss = complete[pick][held][0] - base[held][0]
-            d_recall = complete[pick][held][1] - base[held][1]
-            picks.append(d_wss)
-            cells.append(f"{pick:15} Δ WSS@95 {d_wss:+.3f} Δ rec@10% {d_recall:+.3f}")
+    for held, picks in leave_one_set_out(complete, base):
+        cells = [
+            f"{pick:15} Δ WSS@95 {d_wss:+.3f} Δ rec@10% {d_recall:+.3f}"
+            for pick, d_wss, d_recall in picks
+        ]
+        strict.append(picks[0][1])
+        loose.append(picks[1][1])
         print(f"{held:15} strict {cells[0]} | loose {cells[1]}")
     print(
         f"mean Δ WSS@95 of the held-out choices: strict {mean(strict):+.3f}, "

@@ -355,21 +355,10 @@ def markdown(variants: list[str], seeds: list[int]) -> None:
     )
     print("| --- | --- | ---: | ---: | --- | ---: | ---: |")
     strict, plain = [], []
-    for held in SETS:
-        others = [s for s in SETS if s != held]
-
-        def gain(v, others=others):
-            return mean(complete[v][s][0] - base[s][0] for s in others)
-
-        clean = [
-            v for v in complete if all(harness.at_least(complete[v][s], base[s]) for s in others)
-        ]
-        cells = []
-        for picks, pick in ((strict, max(clean, key=gain)), (plain, max(complete, key=gain))):
-            d_wss = complete[pick][held][0] - base[held][0]
-            d_recall = complete[pick][held][1] - base[held][1]
-            picks.append((d_wss, d_recall))
-            cells.append(f"`{pick}` | {d_wss:+.3f} | {d_recall:+.3f}")
+    for held, picks in harness.leave_one_set_out(complete, base):
+        cells = [f"`{pick}` | {d_wss:+.3f} | {d_recall:+.3f}" for pick, d_wss, d_recall in picks]
+        strict.append(picks[0][1:])
+        plain.append(picks[1][1:])
         print(f"| {held} | {cells[0]} | {cells[1]} |")
     for label, picks in (("strict", strict), ("plain", plain)):
         lost = sum(1 for d_wss, d_recall in picks if round(d_wss, 3) < 0 or round(d_recall, 3) < 0)
