@@ -458,9 +458,17 @@ def _store_order(
     if encoded is None:
         RankedOrder.objects.filter(state=state).delete()
     else:
-        RankedOrder.objects.update_or_create(
-            state=state,
-            defaults={"version": state.version, "ids": encoded.ids, "scores": encoded.scores},
+        # One INSERT ... ON CONFLICT: update_or_create would first read the old row,
+        # both arrays (a MB at 100,000 records), only to overwrite it.
+        RankedOrder.objects.bulk_create(
+            [
+                RankedOrder(
+                    state=state, version=state.version, ids=encoded.ids, scores=encoded.scores
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["state"],
+            update_fields=["version", "ids", "scores"],
         )
     RecordScore.objects.filter(review_id=state.review_id, reviewer_id=state.reviewer_id).delete()
     if scores:
