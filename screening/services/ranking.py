@@ -103,6 +103,12 @@ def request_retrain(review_id: int, *, countdown: float = 0) -> bool:
     now = timezone.now()
     if _throttled_in_process(review_id, now):
         return False
+    if RankingSchedule.objects.filter(review_id=review_id, pending=True).exists():
+        # The usual case: a job is queued and has not claimed the run yet, so it will
+        # read this vote (committed before this call). A plain read: the upsert below
+        # locks the row even when it changes nothing, and its commit waits for a WAL
+        # flush, on every vote.
+        return False
     # One statement: create the review's schedule row or turn `pending` on, and say
     # whether this call turned it on (no row back: a job is queued already and will
     # read this vote) and whether a run is in progress (it enqueues one more when it
