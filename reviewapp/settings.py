@@ -114,7 +114,10 @@ if DATABASE_URL:
         # statements are short; turn it back on with DATABASE_JIT=1 for analytics.
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()
-else:
+# The screening queue's statements are prepared once per connection (screening/services/
+# prepared.py); turn off behind a pooler in transaction mode (PgBouncer's default).
+DATABASE_PREPARED = env_bool("DATABASE_PREPARED", True)
+if not DATABASE_URL:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {

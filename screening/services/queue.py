@@ -57,6 +57,7 @@ from screening.models import (
 )
 from screening.ranking import order
 from screening.selectors.screening import ranking_enabled
+from screening.services import prepared
 from screening.services.bulk import analyze_changed
 from screening.services.settings import screening_settings_for
 
@@ -78,7 +79,8 @@ RANKED_KEPT = 1024
 
 
 def _sql(statement: str, params: list, **names: str) -> list[tuple]:
-    """Run a read with the app's table names filled in ({record}, {outcome}, ...)."""
+    """Run a read with the app's table names filled in ({record}, {outcome}, ...),
+    prepared once per connection on PostgreSQL (`prepared`)."""
     tables = {
         "record": Record,
         "outcome": StageOutcome,
@@ -89,9 +91,7 @@ def _sql(statement: str, params: list, **names: str) -> list[tuple]:
         "state": RankingModelState,
     }
     quoted = {key: connection.ops.quote_name(model._meta.db_table) for key, model in tables.items()}
-    with connection.cursor() as cursor:
-        cursor.execute(statement.format(**quoted, **names), params)
-        return cursor.fetchall()
+    return prepared.fetchall(statement.format(**quoted, **names), params)
 
 
 def _placeholders(values) -> str:

@@ -142,9 +142,10 @@ def test_a_vote_copies_the_records_key_onto_the_outcome_it_creates(world):
     assert (outcome.shuffle_key, outcome.votes, outcome.status) == (123_456_789, 1, "open")
 
 
-def test_the_queue_reads_waiting_pairs_from_a_few_index_entries(world):
+def test_the_queue_reads_waiting_pairs_from_a_few_index_entries(world, settings):
     """The half-done records are read in the queue's order from their index, not all
     of them sorted: the statement asks for the first few only."""
+    settings.DATABASE_PREPARED = False  # the statement's text with its values
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -160,7 +161,7 @@ def test_the_queue_reads_waiting_pairs_from_a_few_index_entries(world):
     assert f"LIMIT {queue.CANDIDATES}" in statement
 
 
-def test_postgresql_answers_both_reads_from_the_half_done_index(world):
+def test_postgresql_answers_both_reads_from_the_half_done_index(world, settings):
     """The partial index is usable for the queue's statement and for "left for you"
     (their conditions imply its own); planner costs and the other indexes set aside, as
     on a small table any index may win."""
@@ -171,6 +172,7 @@ def test_postgresql_answers_both_reads_from_the_half_done_index(world):
 
     if connection.vendor != "postgresql":
         pytest.skip("the partial index's plan is PostgreSQL's")
+    settings.DATABASE_PREPARED = False  # the statements' text, to EXPLAIN them
     batch = make_batch(world.review)
     for record in [make_record(batch) for _ in range(20)]:
         cast_vote(record=record, stage="ta", reviewer=world.lead, verdict="include")
