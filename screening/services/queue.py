@@ -431,21 +431,29 @@ def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None)
     now = timezone.now()
     expires = now + timedelta(minutes=LEASE_MINUTES)
     needed = screening_settings_for(review).votes_needed(stage)
-    leases = list(
-        Lease.objects.filter(stage=stage, record__review_id=review.pk).values_list(
-            "pk", "record_id", "reviewer_id", "expires_at"
-        )
+    # The review's leases at the stage, soonest to expire first: whether each is live,
+    # and whether it is due for renewal (less than RENEW_BELOW left).
+    leases = _sql(
+        """
+        SELECT l.id, l.record_id, l.reviewer_id,
+               CASE WHEN l.expires_at > %s THEN 1 ELSE 0 END,
+               CASE WHEN l.expires_at < %s THEN 1 ELSE 0 END
+        FROM {lease} l JOIN {record} r ON r.id = l.record_id
+        WHERE l.stage = %s AND r.review_id = %s
+        ORDER BY l.expires_at, l.id
+        """,
+        [_when(now), _when(now + RENEW_BELOW), stage, review.pk],
     )
-    expired = [pk for pk, _, holder, until in leases if holder == reviewer.pk and until <= now]
+    expired = [pk for pk, _, holder, live, _ in leases if holder == reviewer.pk and not live]
     if expired:
         _leases_only()
         Lease.objects.filter(pk__in=expired).delete()
-    mine = {
-        record_id: until
-        for _, record_id, holder, until in leases
-        if holder == reviewer.pk and until > now
+    due = {
+        record_id: bool(renew)
+        for _, record_id, holder, live, renew in leases
+        if holder == reviewer.pk and live
     }
-    held = sorted(mine, key=mine.get)
+    held = list(due)  # soonest to expire first
     if held and tag is not None:
         carrying = RecordTag.objects.filter(tag=tag, record_id__in=held)
         if tag.private:
@@ -456,7 +464,7 @@ def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None)
         room = with_room(ids=held, stage=stage, reviewer=reviewer, needed=needed, now=now)
         for record_id in held:
             if record_id in room:
-                if mine[record_id] - now < RENEW_BELOW:  # else a reload writes nothing
+                if due[record_id]:  # else a reload writes nothing
                     _leases_only()
                     Lease.objects.filter(
                         record_id=record_id, stage=stage, reviewer=reviewer
@@ -472,9 +480,7 @@ def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None)
         needed=needed,
         now=now,
         leased=Counter(
-            record_id
-            for _, record_id, holder, until in leases
-            if holder != reviewer.pk and until > now
+            record_id for _, record_id, holder, live, _ in leases if holder != reviewer.pk and live
         ),
         tag=tag,
     )
