@@ -18,7 +18,7 @@ from reviewapp.http import object_of_review_or_404
 from reviewapp.models import Role
 from screening.models import RankingModelState, StoppingDecision, StopRule
 from screening.selectors import ranking as selectors
-from screening.services import ranking as services
+from screening.services import stopping
 
 
 class RankingAPIView(APIView):
@@ -159,7 +159,7 @@ class Stops(RankingAPIView):
     def post(self, request, review_id):
         given = StopInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        decision = services.stop_screening(
+        decision = stopping.stop_screening(
             review=request.review, by=request.user, **given.validated_data
         )
         return Response(StoppingDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
@@ -173,7 +173,7 @@ class StopUndo(RankingAPIView):
     @extend_schema(request=None, responses=StoppingDecisionSerializer)
     def post(self, request, review_id, stop_id):
         decision = object_of_review_or_404(StoppingDecision, request.review, stop_id)
-        services.undo_stop(decision=decision, by=request.user)
+        stopping.undo_stop(decision=decision, by=request.user)
         decision.refresh_from_db()
         return Response(StoppingDecisionSerializer(decision).data)
 

@@ -1,4 +1,4 @@
-"""Retraining the relevance models, and stopping title/abstract screening.
+"""Retraining the relevance models (stopping the screening early: `services.stopping`).
 
 Retraining: a vote asks for a run (`schedule_retrain`, on commit); `RankingSchedule`
 keeps at most one job queued and one running per review, and a vote during a run
@@ -30,13 +30,11 @@ from datetime import timedelta
 import numpy as np
 from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from reviewapp.models import Membership, Review, Role
-from screening import flow
 from screening.models import (
     ModelStatus,
     RankedOrder,
@@ -45,8 +43,6 @@ from screening.models import (
     Record,
     RecordScore,
     RecordState,
-    StoppingDecision,
-    StopRule,
 )
 from screening.ranking import order
 from screening.ranking.cold_start import cold_start_scores
@@ -61,7 +57,6 @@ from screening.ranking.model import (
     settings_for,
 )
 from screening.selectors import ranking as selectors
-from screening.services import journey
 from screening.services.bulk import insert_rows
 from screening.services.cold_start import ReviewQuery, review_query, review_query_scores
 from screening.services.embeddings import with_semantic_block
@@ -226,15 +221,33 @@ def _retry_later(review_id: int) -> None:
 # --- Training -----------------------------------------------------------------
 
 
-def features_for(review: Review) -> Features | None:
+@dataclass
+class _Scan:
+    """Every record of a review as a run needs it, read in one pass over the table:
+    the id, the stable random key and the state of each."""
+
+    rows: list[tuple[int, int, str]]
+
+    @classmethod
+    def of(cls, review: Review) -> _Scan:
+        records = Record.objects.filter(review=review).values_list("pk", "shuffle_key", "state")
+        return cls(list(records.iterator(_CHUNK)))
+
+    def key(self) -> str:
+        """Which non-duplicate records there are: their count, largest and summed ids."""
+        ids = [pk for pk, _, state in self.rows if state != RecordState.DUPLICATE]
+        return f"{len(ids)}:{max(ids, default=None)}:{sum(ids) if ids else None}"
+
+
+def features_for(review: Review, scan: _Scan | None = None) -> Features | None:
     """The review's TF-IDF matrix over its non-duplicate records, cached per record set.
 
     Hashed features need no fitted vocabulary, so the matrix depends only on which
-    records there are: the count, largest and summed ids identify the set.
+    records there are: the count, largest and summed ids identify the set (`scan`: the
+    run's read of the records, which says it without a second pass over the table).
     """
     corpus = Record.objects.filter(review=review).exclude(state=RecordState.DUPLICATE)
-    shape = corpus.aggregate(n=Count("pk"), top=Max("pk"), total=Sum("pk"))
-    key = f"{shape['n']}:{shape['top']}:{shape['total']}"
+    key = (scan or _Scan.of(review)).key()
     cached = _FEATURES.get(review.pk)
     if cached is not None and cached[0] == key:
         _FEATURES.move_to_end(review.pk)
@@ -286,7 +299,7 @@ class _Run:
     tied: np.ndarray  # the rows in the order ties break in (`order.tie_order`)
 
     @classmethod
-    def start(cls, review: Review, features: Features) -> _Run:
+    def start(cls, review: Review, features: Features, scan: _Scan | None = None) -> _Run:
         settled = selectors.settled_labels(review=review)
         settings = settings_for(features)  # the semantic fusion once every vector is stored
         query = review_query(review)  # cold start: question, include terms, known papers
@@ -295,8 +308,7 @@ class _Run:
         ids = np.asarray(features.record_ids, dtype=np.int64)
         shuffle = np.zeros(len(ids), dtype=np.int64)
         at_ta = np.zeros(len(ids), dtype=bool)
-        records = Record.objects.filter(review=review).values_list("pk", "shuffle_key", "state")
-        for record_id, key, state in records.iterator(_CHUNK):
+        for record_id, key, state in (scan or _Scan.of(review)).rows:
             row = features.row_of.get(record_id)
             if row is not None:
                 shuffle[row] = key
@@ -512,10 +524,11 @@ def retrain_review(*, review: Review) -> list[RankingModelState]:
     seconds it will be (None: up to date)."""
     if not screening_settings_for(review).ranking_enabled:
         return []
-    features = features_for(review)
+    scan = _Scan.of(review)  # one read of the records for the whole run
+    features = features_for(review, scan)
     if features is None:  # no records yet
         return []
-    shared = _Shared(review, features)
+    shared = _Shared(review, features, scan)
     sorters = _score_sorters(review)
     return [
         retrain_reviewer(
@@ -529,92 +542,11 @@ class _Shared:
     """The run's `_Run`, read when a first model is due (most runs of a large team have
     none and read only the members' vote counts)."""
 
-    def __init__(self, review: Review, features: Features):
-        self.review, self.features, self._run = review, features, None
+    def __init__(self, review: Review, features: Features, scan: _Scan):
+        self.review, self.features, self.scan, self._run = review, features, scan, None
 
     def __call__(self) -> _Run:
         if self._run is None:
-            self._run = _Run.start(self.review, with_semantic_block(self.review, self.features))
+            features = with_semantic_block(self.review, self.features)
+            self._run = _Run.start(self.review, features, self.scan)
         return self._run
-
-
-# --- Stopping -----------------------------------------------------------------
-
-
-def _chunks(ids: list[int]):
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
-
-
-@transaction.atomic
-def stop_screening(*, review: Review, by, rule: str, note: str = "") -> StoppingDecision:
-    """Mark every record nobody has voted on at title/abstract "excluded by automation
-    tool", keeping the evidence the lead saw. Partly voted records stay to be finished."""
-    rule = StopRule(rule)
-    evidence = selectors.stopping_evidence(review=review)
-    if evidence.n_screened == 0:
-        raise ValidationError("Nothing has been screened yet: there is no evidence to stop on.")
-    if rule == StopRule.STATISTICAL and not (
-        evidence.statistical and evidence.statistical.should_stop
-    ):
-        raise ValidationError(
-            "The statistical rule says keep screening, so it cannot be the reason to stop now. "
-            "To stop anyway, choose the lead's judgement and say why in the note."
-        )
-    if (
-        rule != StopRule.STATISTICAL
-        and not (evidence.statistical and evidence.statistical.should_stop)
-        and not note.strip()
-    ):
-        raise ValidationError(
-            "The statistical rule says keep screening: to stop anyway, say why in the note."
-        )
-    candidates = selectors.stoppable_records(review=review)
-    locked = list(candidates.select_for_update().order_by("pk").values_list("pk", flat=True))
-    # Re-read after the locks: a vote committed meanwhile keeps its record with people.
-    record_ids: list[int] = []
-    for chunk in _chunks(locked):
-        record_ids += candidates.filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True)
-    for chunk in _chunks(record_ids):
-        journey.move(
-            Record.objects.filter(pk__in=chunk).only("pk", "review_id", "state"),
-            flow.Event.STOP,
-            by=by,
-            history=False,  # the StoppingDecision keeps the records and the evidence
-        )
-    decision = StoppingDecision.objects.create(
-        review=review,
-        rule=rule,
-        evidence=evidence.as_dict(),
-        record_ids=record_ids,
-        n_records=len(record_ids),
-        note=note[:2000],
-        stopped_by=by,
-    )
-    journey.flow_changed(review.pk)
-    return decision
-
-
-@transaction.atomic
-def undo_stop(*, decision: StoppingDecision, by) -> int:
-    """Put the records a stop removed back at title/abstract; returns how many."""
-    decision = StoppingDecision.objects.select_for_update().get(pk=decision.pk)
-    if decision.undone_at is not None:
-        raise ValidationError("This stop has already been undone.")
-    restored = 0
-    for chunk in _chunks(list(decision.record_ids)):
-        restored += journey.move(
-            Record.objects.filter(
-                pk__in=chunk, review_id=decision.review_id, state=RecordState.AUTOMATION
-            ).only("pk", "review_id", "state"),
-            flow.Event.UNSTOP,
-            by=by,
-            history=False,
-        )
-    decision.undone_at, decision.undone_by = timezone.now(), by
-    decision.save(update_fields=["undone_at", "undone_by"])
-    # The restored records lost their scores at the last fit: refit even on the same labels.
-    RankingModelState.objects.filter(review_id=decision.review_id).update(fingerprint="")
-    journey.flow_changed(decision.review_id)
-    schedule_retrain(decision.review_id)
-    return restored

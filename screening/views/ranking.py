@@ -14,6 +14,7 @@ from reviewapp.models import Membership, Review, Role
 from screening.models import StoppingDecision, StopRule
 from screening.selectors import ranking as selectors
 from screening.services import ranking as services
+from screening.services import stopping
 from screening.services.settings import screening_settings_for
 
 
@@ -38,7 +39,7 @@ def ranking_stop(request: HttpRequest, review: Review, membership: Membership) -
         messages.error(request, "Choose the rule you are stopping on.")
         return redirect("ranking", review.pk)
     try:
-        decision = services.stop_screening(
+        decision = stopping.stop_screening(
             review=review, by=request.user, rule=rule, note=request.POST.get("note", "")
         )
     except ValidationError as exc:
@@ -58,7 +59,7 @@ def ranking_undo(
 ) -> HttpResponse:
     decision = object_of_review_or_404(StoppingDecision, review, stop_id)
     try:
-        restored = services.undo_stop(decision=decision, by=request.user)
+        restored = stopping.undo_stop(decision=decision, by=request.user)
     except ValidationError as exc:
         messages.error(request, refusal_text(exc))
     else:

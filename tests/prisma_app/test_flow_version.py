@@ -24,8 +24,8 @@ from screening.models import (
 )
 from screening.selectors.prisma import flow_version, review_flow
 from screening.services.imports import create_import, delete_import
-from screening.services.ranking import stop_screening, undo_stop
 from screening.services.settings import update_reason
+from screening.services.stopping import stop_screening, undo_stop
 from tests.factories import make_batch, make_record
 from tests.prisma_app.operations import apply_screening_op, pick
 
