@@ -40,6 +40,16 @@ def fetchall(statement: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
+def execute(statement: str, params: list) -> int:
+    """Run a write (`statement` with %s placeholders); returns the rows it changed."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and getattr(settings, "DATABASE_PREPARED", True):
+            cursor.execute(_execute(cursor, statement, len(params)), params)
+        else:
+            cursor.execute(statement, params)
+        return cursor.rowcount
+
+
 def _execute(cursor, statement: str, count: int) -> str:
     """The SQL that runs `statement` prepared: ``EXECUTE name(%s, ...)``, preceded by its
     ``PREPARE`` (in the same round trip) the first time this connection runs it."""

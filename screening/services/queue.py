@@ -394,11 +394,11 @@ def with_room(*, ids, stage: str, reviewer, needed: int, now) -> set[int]:
 def _take(*, record_id: int, stage: str, reviewer, expires) -> None:
     """Lease the record to `reviewer` (renewing their lease if one is there): one statement."""
     _leases_only()
-    Lease.objects.bulk_create(
-        [Lease(record_id=record_id, stage=stage, reviewer=reviewer, expires_at=expires)],
-        update_conflicts=True,
-        unique_fields=["record", "stage", "reviewer"],
-        update_fields=["expires_at"],
+    table = connection.ops.quote_name(Lease._meta.db_table)
+    prepared.execute(
+        f"INSERT INTO {table} (record_id, stage, reviewer_id, expires_at) VALUES (%s, %s, %s, %s)"  # noqa: S608 - table name only
+        " ON CONFLICT (record_id, stage, reviewer_id) DO UPDATE SET expires_at = excluded.expires_at",
+        [record_id, stage, reviewer.pk, _when(expires)],
     )
 
 

@@ -57,6 +57,7 @@ from screening.ranking.model import (
     settings_for,
 )
 from screening.selectors import ranking as selectors
+from screening.services import prepared
 from screening.services.bulk import insert_rows
 from screening.services.cold_start import ReviewQuery, review_query, review_query_scores
 from screening.services.embeddings import with_semantic_block
@@ -98,7 +99,9 @@ def request_retrain(review_id: int, *, countdown: float = 0) -> bool:
     now = timezone.now()
     if _throttled_in_process(review_id, now):
         return False
-    if RankingSchedule.objects.filter(review_id=review_id, pending=True).exists():
+    table = connection.ops.quote_name(RankingSchedule._meta.db_table)
+    pending = f"SELECT 1 FROM {table} WHERE review_id = %s AND pending"  # noqa: S608 - table name only
+    if prepared.fetchall(pending, [review_id]):
         # The usual case: a job is queued and has not claimed the run yet, so it will
         # read this vote (committed before this call). A plain read: the upsert below
         # locks the row even when it changes nothing, and its commit waits for a WAL
@@ -108,7 +111,6 @@ def request_retrain(review_id: int, *, countdown: float = 0) -> bool:
     # whether this call turned it on (no row back: a job is queued already and will
     # read this vote) and whether a run is in progress (it enqueues one more when it
     # ends, because it sees `pending`).
-    table = connection.ops.quote_name(RankingSchedule._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""

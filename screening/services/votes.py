@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from reviewapp.http import parse_id
@@ -29,7 +29,7 @@ from screening.models import (
     VoteAction,
     VoteEvent,
 )
-from screening.services import journey
+from screening.services import journey, prepared
 from screening.services.ranking import schedule_retrain
 from screening.services.record_stats import append_history, votes_changed
 from screening.services.settings import screening_settings_for
@@ -122,6 +122,17 @@ def _lock(record_id: int, *, review_id: int | None = None, fields=None) -> Recor
     return records.get(pk=record_id)
 
 
+def _leases(record_id: int, stage: str, now) -> list[tuple[int, bool]]:
+    """The record's leases at `stage`: (holder, still live) each (one prepared statement)."""
+    table = connection.ops.quote_name(Lease._meta.db_table)
+    rows = prepared.fetchall(
+        f"SELECT reviewer_id, CASE WHEN expires_at > %s THEN 1 ELSE 0 END FROM {table}"  # noqa: S608 - table name only
+        " WHERE record_id = %s AND stage = %s",
+        [connection.ops.adapt_datetimefield_value(now), record_id, stage],
+    )
+    return [(holder, bool(live)) for holder, live in rows]
+
+
 @transaction.atomic
 def cast_vote(
     *, record: Record, stage: str, reviewer, verdict: str, reason=None, note: str = ""
@@ -177,16 +188,10 @@ def cast_vote(
         raise ValidationError("This record is no longer being screened at this stage.")
     now = timezone.now()
     if mine is None:
-        leases = list(
-            Lease.objects.filter(record=record, stage=stage).values_list(
-                "reviewer_id", "expires_at"
-            )
-        )
+        leases = _leases(record.pk, stage, now)  # (holder, live)
         had_lease = any(holder == reviewer.pk for holder, _ in leases)
-        holds_lease = any(holder == reviewer.pk and until > now for holder, until in leases)
-        leased_by_others = sum(
-            1 for holder, until in leases if holder != reviewer.pk and until > now
-        )
+        holds_lease = any(holder == reviewer.pk and live for holder, live in leases)
+        leased_by_others = sum(1 for holder, live in leases if holder != reviewer.pk and live)
         # A lease of one's own was counted when it was taken: it keeps the place.
         if not rules.has_room(
             votes=len(votes), leases_of_others=0 if holds_lease else leased_by_others, needed=needed
