@@ -72,20 +72,17 @@ def surely_distinct(a: NormRecord, b: NormRecord) -> bool:
         and token_set_ratio(a.title, b.title, score_cutoff=90) == 0
     ):
         return True  # `compare`'s shortcut
-    gap = None if a.year is None or b.year is None else abs(a.year - b.year)
-    if (
-        gap is not None
-        and gap > 1
-        and a.is_preprint == b.is_preprint
-        and journal_agreement(a.journal, b.journal) is False
-        and not _same_place(a, b)
-    ):
-        return True  # two conflicts: the year and the journal
     likeness = _title_likeness(a, b)[0]
-    if likeness >= _NEAR:
-        return False
+    gap = None if a.year is None or b.year is None else abs(a.year - b.year)
     if gap is not None and gap > 1:
-        return True
+        # The year conflicts: titles less than `near`, or a second conflict (the
+        # journal), leave nothing but "distinct". The journal is looked at last: two
+        # random journals are a cache miss of `journal_agreement`, and dear.
+        return likeness < _NEAR or (
+            a.is_preprint == b.is_preprint
+            and journal_agreement(a.journal, b.journal) is False
+            and not _same_place(a, b)
+        )
     if likeness >= _UNRELATED:
         return False
     if gap == 1 or not a.authors or not b.authors:
