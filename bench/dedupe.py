@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/dedupe.py            # accuracy per set, hard pair cases, time
     .venv/bin/python bench/dedupe.py --scale    # time and memory on 10k/30k/100k synthetic
+    .venv/bin/python bench/dedupe.py --scale --sizes 100000 200000   # the 2x growth
     .venv/bin/python bench/dedupe.py --misses haematology   # list missed/false pairs
     .venv/bin/python bench/dedupe.py --bib-dedupe /tmp/bibdedupe-venv/bin/python
                                    # bib-dedupe 0.11.0 run on the same files, side by side
@@ -407,15 +408,15 @@ def _perturb(base: DedupeRecord, new_id: int, rng: random.Random, start: int, en
 
 def scale_one(size: int) -> dict:
     records, clusters = synthetic(size)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     verdicts = find_duplicates(records)
     groups = group_duplicates(verdicts)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     truth, found = pairs_of(clusters), pairs_of(groups)
     hits = len(truth & found)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return dict(
-        size=size, seconds=elapsed, peak_mb=peak_mb, truth=len(truth),
+        size=size, seconds=elapsed, cpu=cpu, peak_mb=peak_mb, truth=len(truth),
         precision=hits / len(found) if found else 1.0, recall=hits / len(truth),
         maybe=sum(v.decision == MAYBE for v in verdicts),
     )  # fmt: skip
@@ -423,7 +424,7 @@ def scale_one(size: int) -> dict:
 
 def main_scale(sizes: list[int]) -> None:
     print(
-        f"{'records':>8} {'seconds':>8} {'s/10k':>6} {'peak MB':>8} {'pairs':>6} {'prec':>7} "
+        f"{'records':>8} {'seconds':>8} {'cpu s':>7} {'s/10k':>6} {'peak MB':>8} {'pairs':>6} {'prec':>7} "
         f"{'recall':>7} {'maybe':>6}"
     )
     for size in sizes:
@@ -434,9 +435,10 @@ def main_scale(sizes: list[int]) -> None:
         )  # fmt: skip
         r = json.loads(out.stdout)
         per_10k = r["seconds"] / r["size"] * 10_000
-        print(f"{r['size']:8} {r['seconds']:8.2f} {per_10k:6.2f} {r['peak_mb']:8.0f} {r['truth']:6} "
+        print(f"{r['size']:8} {r['seconds']:8.2f} {r['cpu']:7.2f} {per_10k:6.2f} {r['peak_mb']:8.0f} {r['truth']:6} "
               f"{r['precision']:7.4f} {r['recall']:7.4f} {r['maybe']:6}")  # fmt: skip
     print("seconds: find_duplicates + group_duplicates (excludes building the records);")
+    print("cpu s: the process's CPU time for the same work (steadier on a busy machine);")
     print("s/10k: those seconds per 10,000 records;")
     print("peak MB: maximum resident set of the whole process (ru_maxrss).")
 

@@ -10,6 +10,7 @@ every verdict as it was:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 
@@ -39,6 +40,12 @@ def collect(synthetic_size: int) -> dict[str, list]:
     return out
 
 
+def _digest(rows: list) -> str:
+    """A short hash of one set's verdicts (pairs, decisions, scores, reasons), to quote."""
+    text = json.dumps(rows, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("out")
@@ -49,7 +56,7 @@ if __name__ == "__main__":
     with open(args.out, "w", encoding="utf-8") as handle:
         json.dump(now, handle)
     for name, rows in now.items():
-        print(f"{name:32} {len(rows):6} verdicts")
+        print(f"{name:32} {len(rows):6} verdicts  sha256 {_digest(rows)}")
     if args.against:
         with open(args.against, encoding="utf-8") as handle:
             before = json.load(handle)

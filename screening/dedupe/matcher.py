@@ -13,6 +13,7 @@ from rapidfuzz.fuzz import ratio
 from screening.dedupe.blocking import block_keys, candidate_pairs
 from screening.dedupe.normalise import NormRecord, normalise_record
 from screening.dedupe.records import DISTINCT, DUPLICATE, DedupeRecord, PairVerdict
+from screening.dedupe.rejects import surely_distinct
 from screening.dedupe.scoring import compare
 
 
@@ -160,7 +161,10 @@ def _find_duplicates(
         if a != records[i].id:
             i, j = j, i
         # Compared in the pair's order, so "issues differ (3 vs 4)" reads as a vs b.
-        result = compare(normalised[i], normalised[j])
+        first, second = normalised[i], normalised[j]
+        if surely_distinct(first, second):
+            continue  # what `compare` would call "distinct", found for less (rejects.py)
+        result = compare(first, second)
         if result is None or result.decision == DISTINCT:
             continue
         verdicts.append(PairVerdict(a, b, result.score, result.decision, result.reasons))

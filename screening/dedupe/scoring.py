@@ -476,6 +476,8 @@ def _decide(f: _Facts, *, capped: bool, generic_only: bool = False) -> str:
 
     An automatic merge needs strong positive evidence and no conflicting identifying
     field (`_Facts.conflicts`): a pair with a conflict is at most "maybe".
+    rejects.py skips pairs these rules can only call "distinct": a rule that keeps
+    more pairs must keep them there too (tests/dedupe/test_rejects.py).
     """
     conflicts = f.conflicts()
     if f.preprint_pair and conflicts == ["identifier"]:
