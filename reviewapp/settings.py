@@ -75,7 +75,8 @@ MIDDLEWARE = [
     "reviewapp.uploads.UploadLimitMiddleware",
     "reviewapp.input.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, reading a review-scoped request's user with their membership (access.py).
+    "reviewapp.access.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
