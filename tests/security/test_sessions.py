@@ -3,7 +3,6 @@ cache) end as database sessions do: a logout, or a password change made in anoth
 session, refuses the old cookie at once."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -15,7 +14,6 @@ CACHED_DB = "django.contrib.sessions.backends.cached_db"
 @pytest.fixture
 def cached_sessions(settings):
     settings.SESSION_ENGINE = CACHED_DB
-    cache.clear()
 
 
 def _api(world) -> str:
