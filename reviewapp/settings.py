@@ -75,7 +75,8 @@ MIDDLEWARE = [
     "reviewapp.uploads.UploadLimitMiddleware",
     "reviewapp.input.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, reading a review-scoped request's user with their membership (access.py).
+    "reviewapp.access.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -201,6 +202,15 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sessions: with the shared (Redis) cache, each request reads its session from the cache
+# (written through to the database, read from there on a miss): no session query per
+# request. With the per-process cache, from the database alone: a logout in one process
+# must end the session in every other process too.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # --- Auth ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

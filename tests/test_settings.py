@@ -101,3 +101,20 @@ def test_production_static_files_collect_and_the_login_page_renders(tmp_path):
     )
     assert page.stdout.startswith("200"), page.stdout[:500] + page.stderr[-2000:]
     assert "/static/vendor/bootstrap/bootstrap.min." in page.stdout  # hashed name from the manifest
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "engine"),
+    [
+        ("redis://127.0.0.1:6379/0", "django.contrib.sessions.backends.cached_db"),
+        ("", "django.contrib.sessions.backends.db"),
+    ],
+)
+def test_sessions_come_from_the_cache_only_when_it_is_shared(tmp_path, cache_url, engine):
+    """A per-process cache would keep a session alive in one process after a logout in
+    another: sessions are cached only in Redis."""
+    env = {**PROD_ENV, "REVIEWAPP_VAR_DIR": str(tmp_path), "CACHE_URL": cache_url}
+    result = _manage(
+        "shell", "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)", env=env
+    )
+    assert result.stdout.strip().splitlines()[-1] == engine, result.stdout + result.stderr

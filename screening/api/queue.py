@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from reviewapp.models import Role
+from reviewapp.represent import represent
 from screening.api.screening_common import (
     STAGE_PARAM,
     RecordSerializer,
@@ -47,7 +48,7 @@ def queue_answer(request, stage: Stage) -> dict:
         fulltext_url = reverse("fulltext_file", args=[request.review.pk, record.pk])
     return {
         "stage": stage,
-        "record": RecordSerializer(record).data if record else None,
+        "record": represent(RecordSerializer, record) if record else None,
         "fulltext_url": fulltext_url,
     }
 

@@ -20,6 +20,7 @@ from reviewapp.access import ReviewRolePermission
 from reviewapp.http import MAX_ID, object_of_review_or_404
 from reviewapp.input import query_choice
 from reviewapp.models import Role
+from reviewapp.represent import represent
 from screening.api.queue import QueueNextSerializer, queue_answer
 from screening.api.screening_common import (
     NO_SUCH_RECORD,
@@ -141,7 +142,7 @@ def _result_data(result) -> dict:
     """A vote just cast: the same answer whatever the other votes were."""
     vote = result.vote
     vote.votes_in, vote.votes_needed, vote.message = result.votes_in, result.needed, result.message
-    return VoteSavedSerializer(vote).data
+    return represent(VoteSavedSerializer, vote)
 
 
 def _sees_others(request) -> Q:

@@ -289,3 +289,21 @@ def test_a_refused_vote_leases_no_next_record(world, client_for):
     assert foreign.status_code == 400 and "record" in foreign.json()
     assert "next" not in foreign.json()
     assert not Lease.objects.exists() and not Vote.objects.exists()
+
+
+def test_the_hot_answers_are_what_their_serializers_say(world, client_for):
+    """queue/next and a vote answer from fields built once per process
+    (reviewapp/represent.py): the same JSON as the documented serializers give."""
+    from screening.api.votes import VoteSavedSerializer
+
+    (record,) = make_records(
+        world.review, 1, title="Trial", authors=["Doe, J", "Roe, R"], year=2021, keywords=["a"]
+    )
+    client = client_for(world.reviewer)
+    body = client.get(api("queue_next", world) + "?stage=ta").json()
+    assert body["record"] == json.loads(json.dumps(RecordSerializer(record).data))
+    payload = {"record": record.pk, "stage": "ta", "verdict": "include", "note": "n"}
+    answer = client.post(api("vote_list", world), payload, content_type="application/json").json()
+    vote = Vote.objects.select_related("reviewer").get(pk=answer["id"])
+    vote.votes_in, vote.votes_needed, vote.message = 1, 2, answer["message"]
+    assert answer == json.loads(json.dumps(VoteSavedSerializer(vote).data))
