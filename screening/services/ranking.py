@@ -31,7 +31,7 @@ import numpy as np
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from reviewapp.models import Membership, Review, Role
@@ -223,33 +223,18 @@ def _retry_later(review_id: int) -> None:
 # --- Training -----------------------------------------------------------------
 
 
-@dataclass
-class _Scan:
-    """Every record of a review as a run needs it, read in one pass over the table:
-    the id, the stable random key and the state of each."""
-
-    rows: list[tuple[int, int, str]]
-
-    @classmethod
-    def of(cls, review: Review) -> _Scan:
-        records = Record.objects.filter(review=review).values_list("pk", "shuffle_key", "state")
-        return cls(list(records.iterator(_CHUNK)))
-
-    def key(self) -> str:
-        """Which non-duplicate records there are: their count, largest and summed ids."""
-        ids = [pk for pk, _, state in self.rows if state != RecordState.DUPLICATE]
-        return f"{len(ids)}:{max(ids, default=None)}:{sum(ids) if ids else None}"
-
-
-def features_for(review: Review, scan: _Scan | None = None) -> Features | None:
+def features_for(review: Review) -> Features | None:
     """The review's TF-IDF matrix over its non-duplicate records, cached per record set.
 
     Hashed features need no fitted vocabulary, so the matrix depends only on which
-    records there are: the count, largest and summed ids identify the set (`scan`: the
-    run's read of the records, which says it without a second pass over the table).
+    records there are: the count, largest and summed ids identify the set. (Reading
+    the records' ids and states once for this and for `_Run` cost a run that fits no
+    model more than the aggregate: most runs of a large team screening at people's
+    pace fit none.)
     """
     corpus = Record.objects.filter(review=review).exclude(state=RecordState.DUPLICATE)
-    key = (scan or _Scan.of(review)).key()
+    shape = corpus.aggregate(n=Count("pk"), top=Max("pk"), total=Sum("pk"))
+    key = f"{shape['n']}:{shape['top']}:{shape['total']}"
     cached = _FEATURES.get(review.pk)
     if cached is not None and cached[0] == key:
         _FEATURES.move_to_end(review.pk)
@@ -301,7 +286,7 @@ class _Run:
     tied: np.ndarray  # the rows in the order ties break in (`order.tie_order`)
 
     @classmethod
-    def start(cls, review: Review, features: Features, scan: _Scan | None = None) -> _Run:
+    def start(cls, review: Review, features: Features) -> _Run:
         settled = selectors.settled_labels(review=review)
         settings = settings_for(features)  # the semantic fusion once every vector is stored
         query = review_query(review)  # cold start: question, include terms, known papers
@@ -310,7 +295,8 @@ class _Run:
         ids = np.asarray(features.record_ids, dtype=np.int64)
         shuffle = np.zeros(len(ids), dtype=np.int64)
         at_ta = np.zeros(len(ids), dtype=bool)
-        for record_id, key, state in (scan or _Scan.of(review)).rows:
+        records = Record.objects.filter(review=review).values_list("pk", "shuffle_key", "state")
+        for record_id, key, state in records.iterator(_CHUNK):
             row = features.row_of.get(record_id)
             if row is not None:
                 shuffle[row] = key
@@ -526,11 +512,10 @@ def retrain_review(*, review: Review) -> list[RankingModelState]:
     seconds it will be (None: up to date)."""
     if not screening_settings_for(review).ranking_enabled:
         return []
-    scan = _Scan.of(review)  # one read of the records for the whole run
-    features = features_for(review, scan)
+    features = features_for(review)
     if features is None:  # no records yet
         return []
-    shared = _Shared(review, features, scan)
+    shared = _Shared(review, features)
     sorters = _score_sorters(review)
     return [
         retrain_reviewer(
@@ -544,11 +529,11 @@ class _Shared:
     """The run's `_Run`, read when a first model is due (most runs of a large team have
     none and read only the members' vote counts)."""
 
-    def __init__(self, review: Review, features: Features, scan: _Scan):
-        self.review, self.features, self.scan, self._run = review, features, scan, None
+    def __init__(self, review: Review, features: Features):
+        self.review, self.features, self._run = review, features, None
 
     def __call__(self) -> _Run:
         if self._run is None:
             features = with_semantic_block(self.review, self.features)
-            self._run = _Run.start(self.review, features, self.scan)
+            self._run = _Run.start(self.review, features)
         return self._run
