@@ -182,6 +182,13 @@ def against_u4(rows: dict, base: dict) -> list[tuple[str, tuple, tuple, bool]]:
     ]
 
 
+def u4_summary(rows: dict, base: dict) -> tuple[list, list[float], int]:
+    """`against_u4`'s rows, the Δ WSS@95 of each, and how many sets are at least as good."""
+    compared = against_u4(rows, base)
+    deltas = [row[0] - u4[0] for _, row, u4, _ in compared]
+    return compared, deltas, sum(ok for *_, ok in compared)
+
+
 def leave_one_set_out(
     complete: dict, base: dict
 ) -> list[tuple[str, list[tuple[str, float, float]]]]:
@@ -211,9 +218,7 @@ def markdown_table(variant: str, spec: object, rows: dict, base: dict) -> None:
     print(f"\n#### `{variant}`: `{spec}`\n")
     print("| set | WSS@95 | u4 | Δ WSS@95 | recall@10% | u4 | Δ recall@10% | ≥ u4 |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | :---: |")
-    compared = against_u4(rows, base)
-    deltas = [row[0] - u4[0] for _, row, u4, _ in compared]
-    wins = sum(ok for *_, ok in compared)
+    compared, deltas, wins = u4_summary(rows, base)
     for name, row, u4, ok in compared:
         print(
             f"| {name} | {row[0]:.3f} | {u4[0]:.3f} | {row[0] - u4[0]:+.3f} | {row[1]:.3f} | "
@@ -230,9 +235,7 @@ def report(variants: list[str], seeds: list[int]) -> None:
     for variant, rows in table.items():
         print(f"\n{variant} {VARIANTS[variant]} vs ELAS u4, mean of seeds {seeds}")
         print(f"{'set':15} | {'WSS@95':^13} | {'recall@10%':^13} | {'ATD %':^11} | Δ WSS  | ≥ u4")
-        compared = against_u4(rows, base)
-        deltas = [row[0] - u4[0] for _, row, u4, _ in compared]
-        wins = sum(ok for *_, ok in compared)
+        compared, deltas, wins = u4_summary(rows, base)
         for name, row, u4, ok in compared:
             print(
                 f"{name:15} | {row[0]:.3f} {u4[0]:.3f} | {row[1]:.3f} {u4[1]:.3f} | "
