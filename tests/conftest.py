@@ -103,6 +103,16 @@ def _eager_celery_unless_services(request, monkeypatch):
     monkeypatch.setitem(app.conf, "task_always_eager", True)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_queue_places():
+    """Each test starts with no process-kept place in any ranked order: a rolled-back
+    test's ids come again in the next test (SQLite), and a place kept for another
+    test's order of the same ids and version would skip records."""
+    from screening.services import queue
+
+    queue._RANKED.clear()
+
+
 _dedupe_cache_dirs: list[str] = []
 
 

@@ -70,11 +70,12 @@ RENEW_BELOW = timedelta(minutes=LEASE_MINUTES / 2)
 CANDIDATES = 10
 ATTEMPTS = 20
 # The ranked order is checked against the database this many records at a time, up to
-# RANKED_SCAN records past the first one still waiting for a first vote.
+# RANKED_SCAN records a request past where this process's last scan stopped.
 RANKED_WINDOW = 50
 RANKED_SCAN = 2000
 # Reviewers whose place in their order a process keeps: a window of RANKED_SCAN ids
-# (16 kB) each, whatever the size of the review.
+# (16 kB) and the records passed over and still waiting (about one per live lease) each,
+# whatever the size of the review.
 RANKED_KEPT = 1024
 
 
@@ -109,15 +110,23 @@ class _Ranked:
 
     The order itself stays in the database (`RankedOrder`); the process keeps a window
     of it (RANKED_SCAN ids), so its memory does not grow with the review.
+
+    Scanning starts at `start`. Every record before it is either gone from the unvoted
+    group for good (it has an outcome at the stage, or left the stage, or left the
+    review) or listed in `passed`: records still waiting for a first vote that a scan
+    went past, because others' leases filled them or because they were offered. So a
+    request checks the few passed records and the order from `start`, never again the
+    records voted on since the fit: with many reviewers on the same order, a record
+    leased by two others near the top no longer makes every request re-read every
+    record voted on after it.
     """
 
     state_id: int
     version: int
     window: list[int] = field(default_factory=list)
     window_at: int = 0
-    # Every record before `start` has an outcome at the stage, so it never returns to
-    # the unvoted group; scanning starts here. Only ever moves past such records.
     start: int = 0
+    passed: list[int] = field(default_factory=list)  # record ids, best first
     gone: bool = False  # a newer order replaced this one while it was read
 
     def ids(self, position: int, count: int) -> list[int]:
@@ -266,47 +275,73 @@ def _unvoted(ask: _Ask, want: int) -> list[int]:
     return [pk for (pk,) in rows if ask.has_room(pk, 0)][:want]
 
 
+def _awaiting(ask: _Ask, ids: list[int]) -> set[int]:
+    """Which of `ids` (RANKED_WINDOW at most) await the stage without an outcome there
+    (and carry the queue's tag, if any): two index lookups by id each, whatever the
+    planner's statistics say. Padded to RANKED_WINDOW ids, so it is one statement."""
+    tagged, tag_params = _tagged(ask)
+    padded = [*ids, *[0] * (RANKED_WINDOW - len(ids))]  # no record has id 0
+    states: dict[int, str | None] = {}
+    for pk, state in _sql(
+        f"""
+        SELECT r.id, r.state FROM {{record}} r
+        WHERE r.review_id = %s AND r.id IN ({_placeholders(padded)})
+          {tagged}
+        UNION ALL
+        SELECT o.record_id, NULL FROM {{outcome}} o
+        WHERE o.stage = %s AND o.record_id IN ({_placeholders(padded)})
+        """,  # noqa: S608 - only table names, fixed SQL and %s placeholders
+        [ask.review.pk, *padded, *tag_params, ask.stage, *padded],
+    ):
+        states[pk] = state if pk not in states else None  # NULL: it has an outcome
+    return {pk for pk, state in states.items() if state == ask.stage.awaiting_state}
+
+
 def _ranked_unvoted(ranked: _Ranked, ask: _Ask, want: int) -> list[int]:
     """Up to `want` unvoted records with room, in the ranked order.
 
     Fewer when the order runs out (records without a score, imported since the fit,
     come next) or RANKED_SCAN records turned up too few: the caller fills up with
-    `_unvoted`. A tag-filtered queue checks the tag in the same statement.
+    `_unvoted`. A tag-filtered queue checks the tag in the same statements and only
+    reads `ranked` (what it skips, untagged records, is not gone for the whole queue).
+
+    A record that leaves the stage without an outcome (marked a duplicate) is dropped
+    from `passed`; should it come back (the merge undone) this process offers it again
+    from the reviewer's next fit, or from the stable random order once the ranked one
+    is read through.
     """
-    tagged, tag_params = _tagged(ask)
+    learn = ask.tag is None
     ids: list[int] = []
-    position = ranked.start
-    gone_so_far = ask.tag is None  # every record from `start` to here has an outcome
-    while len(ids) < want and position - ranked.start < RANKED_SCAN:
+    # The records passed over before, best first: those others' leases leave room in.
+    roomy = [pk for pk in ranked.passed if ask.has_room(pk, 0)]
+    checked: set[int] = set()
+    still: set[int] = set()
+    for at in range(0, len(roomy), RANKED_WINDOW):
+        if len(ids) >= want:
+            break
+        chunk = roomy[at : at + RANKED_WINDOW]
+        awaiting = _awaiting(ask, chunk)
+        checked.update(chunk)
+        still |= awaiting
+        ids += [pk for pk in chunk if pk in awaiting][: want - len(ids)]
+    if learn and checked:
+        ranked.passed = [pk for pk in ranked.passed if pk not in checked or pk in still]
+    position = begin = ranked.start
+    while len(ids) < want and position - begin < RANKED_SCAN:
         window = ranked.ids(position, RANKED_WINDOW)
         if not window:
             break
-        # Records of the review, and (state NULL) those with an outcome at the stage:
-        # two index lookups by id, whatever the planner's statistics say.
-        rows: dict[int, str | None] = {}
-        for pk, state in _sql(
-            f"""
-            SELECT r.id, r.state FROM {{record}} r
-            WHERE r.review_id = %s AND r.id IN ({_placeholders(window)})
-              {tagged}
-            UNION ALL
-            SELECT o.record_id, NULL FROM {{outcome}} o
-            WHERE o.stage = %s AND o.record_id IN ({_placeholders(window)})
-            """,  # noqa: S608 - only table names, fixed SQL and %s placeholders
-            [ask.review.pk, *window, *tag_params, ask.stage, *window],
-        ):
-            rows[pk] = state if pk not in rows else None
+        awaiting = _awaiting(ask, window)
         for offset, record_id in enumerate(window):
-            state = rows.get(record_id)
-            if state is None:  # deleted, voted on already (or without the tag)
-                if gone_so_far:
-                    ranked.start = position + offset + 1
-                continue
-            gone_so_far = False
-            if state == ask.stage.awaiting_state and ask.has_room(record_id, 0):
-                ids.append(record_id)
-                if len(ids) == want:
-                    break
+            if record_id in awaiting:
+                if learn:
+                    ranked.passed.append(record_id)
+                if ask.has_room(record_id, 0):
+                    ids.append(record_id)
+            if learn:
+                ranked.start = position + offset + 1
+            if len(ids) == want:
+                break
         position += len(window)
     return ids
 

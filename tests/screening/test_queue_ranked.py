@@ -9,7 +9,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from screening.models import Lease, ModelStatus, RankedOrder, RankingModelState
+from screening.models import (
+    Lease,
+    ModelStatus,
+    OutcomeStatus,
+    RankedOrder,
+    RankingModelState,
+    StageOutcome,
+)
 from screening.ranking import order
 from screening.services import queue
 from screening.services.queue import next_record
@@ -76,6 +83,48 @@ def test_a_new_model_version_reorders_the_queue(world):
     Lease.objects.all().delete()
     _trained(world, world.reviewer, {a: 0.1, b: 0.5, c: 0.9}, version=2)
     assert next_record(review=world.review, stage="ta", reviewer=world.reviewer) == c
+
+
+def _windows(queries) -> int:
+    """How many of `queries` checked ranked records against the database."""
+    return sum("SELECT o.record_id, NULL" in q["sql"] for q in queries)
+
+
+def test_a_record_leased_full_near_the_top_does_not_make_every_request_rescan(world, settings):
+    settings.DATABASE_PREPARED = False  # the statements' text, not EXECUTE q_...
+    # Many reviewers on one order: the best record is leased to two others (no room with
+    # N = 2) and the next 200 are settled. A request reads past them once; the next one
+    # starts where it stopped, not again at the top.
+    records = make_records(world.review, 300)
+    _trained(world, world.reviewer, {r: 1 - i / 1000 for i, r in enumerate(records)})
+    until = timezone.now() + timedelta(minutes=5)
+    for other in (world.reviewer2, world.lead):
+        Lease.objects.create(record=records[0], stage="ta", reviewer=other, expires_at=until)
+    StageOutcome.objects.bulk_create(
+        StageOutcome(
+            review=world.review,
+            record=r,
+            stage="ta",
+            votes=2,
+            status=OutcomeStatus.SETTLED,
+            decision="exclude",
+        )
+        for r in records[1:201]
+    )
+    queue._RANKED.clear()
+    with CaptureQueriesContext(connection) as first:
+        taken = next_record(review=world.review, stage="ta", reviewer=world.reviewer)
+    assert taken == records[201]
+    assert _windows(first) >= 5  # the 200 settled records, once
+    cast_vote(record=taken, stage="ta", reviewer=world.reviewer, verdict="exclude")
+    with CaptureQueriesContext(connection) as second:
+        taken = next_record(review=world.review, stage="ta", reviewer=world.reviewer)
+    assert taken == records[202]
+    assert _windows(second) <= 2, [q["sql"] for q in second]
+    # Once the leases end, the record passed over comes first again: its rank holds.
+    cast_vote(record=taken, stage="ta", reviewer=world.reviewer, verdict="exclude")
+    Lease.objects.filter(record=records[0]).delete()
+    assert next_record(review=world.review, stage="ta", reviewer=world.reviewer) == records[0]
 
 
 def test_next_and_vote_keep_their_query_counts(world, client_for, settings):
