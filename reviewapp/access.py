@@ -26,6 +26,7 @@ from django.utils.functional import SimpleLazyObject, empty
 from rest_framework.permissions import BasePermission
 
 from reviewapp.models import Membership, Review, Role
+from reviewapp.prepared import Read
 
 
 def get_review_for(user, review_id, *, role: Role = Role.VIEWER) -> tuple[Review, Membership]:
@@ -54,6 +55,12 @@ def get_review_for(user, review_id, *, role: Role = Role.VIEWER) -> tuple[Review
 # The review's screening settings come in the same statement: nearly every review-scoped
 # request reads them (the queue and a vote on every screening act).
 _MEMBERSHIPS = Membership.objects.select_related("review", "review__screening_settings")
+# ... and, for a review-scoped request, with the user: compiled once (every request).
+_MEMBER_WITH_USER = Read(
+    lambda review, user: _MEMBERSHIPS.select_related("user").filter(review_id=review, user_id=user),
+    review=int,
+    user=int,
+)
 
 
 class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
@@ -107,9 +114,10 @@ def _member_from_session(request, review_id: int):
     backend = auth.load_backend(backend_path)
     if not isinstance(backend, ModelBackend) or type(backend).get_user is not ModelBackend.get_user:
         return None, None, False
-    try:
-        membership = _MEMBERSHIPS.select_related("user").get(review_id=review_id, user_id=user_id)
-    except Membership.DoesNotExist:
+    if not isinstance(user_id, int):
+        return None, None, False  # a custom user model's key: Django's own lookup
+    membership = _MEMBER_WITH_USER.one(review=review_id, user=user_id)
+    if membership is None:
         return None, None, True
     user = membership.user
     if not backend.user_can_authenticate(user) or not constant_time_compare(

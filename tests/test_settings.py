@@ -118,3 +118,18 @@ def test_sessions_come_from_the_cache_only_when_it_is_shared(tmp_path, cache_url
         "shell", "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)", env=env
     )
     assert result.stdout.strip().splitlines()[-1] == engine, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("prepared", "generic"), [("1", True), ("0", False)])
+def test_prepared_statements_keep_their_generic_plan_unless_turned_off(tmp_path, prepared, generic):
+    env = {
+        **PROD_ENV,
+        "REVIEWAPP_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/reviewapp_unused",
+        "DATABASE_PREPARED": prepared,
+    }
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    result = _manage("shell", "-c", code, env=env)
+    options = result.stdout.strip().splitlines()[-1]
+    assert "-c jit=off" in options, result.stdout + result.stderr
+    assert ("-c plan_cache_mode=force_generic_plan" in options) == generic

@@ -41,7 +41,9 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from reviewapp import prepared
 from reviewapp.models import Review
+from reviewapp.prepared import Read
 from screening import rules
 from screening.models import (
     Lease,
@@ -57,7 +59,6 @@ from screening.models import (
 )
 from screening.ranking import order
 from screening.selectors.screening import ranking_enabled
-from screening.services import prepared
 from screening.services.bulk import analyze_changed
 from screening.services.settings import screening_settings_for
 
@@ -224,7 +225,7 @@ def _partly_voted(ask: _Ask) -> list[int]:
         f"""
         SELECT r.id, o.votes FROM {{outcome}} o
         JOIN {{record}} r ON r.id = o.record_id
-        WHERE o.review_id = %s AND o.stage = %s AND o.status = %s
+        WHERE o.review_id = %s AND o.stage = %s AND o.status = '{{open}}'
           AND o.votes >= 1 AND o.votes < %s AND r.state = %s
           AND NOT EXISTS (
             SELECT 1 FROM {{vote}} v
@@ -237,7 +238,6 @@ def _partly_voted(ask: _Ask) -> list[int]:
         [
             ask.review.pk,
             ask.stage,
-            OutcomeStatus.OPEN,
             ask.needed,
             ask.stage.awaiting_state,
             ask.stage,
@@ -245,6 +245,8 @@ def _partly_voted(ask: _Ask) -> list[int]:
             *tag_params,
             CANDIDATES + len(ask.leased),
         ],
+        # A constant, not a parameter: the generic plan can then use the partial index.
+        open=OutcomeStatus.OPEN.value,
     )
     return [pk for pk, votes in rows if ask.has_room(pk, votes)][:CANDIDATES]
 
@@ -332,17 +334,17 @@ def _ranked_unvoted(ranked: _Ranked, ask: _Ask, want: int) -> list[int]:
         if not window:
             break
         awaiting = _awaiting(ask, window)
-        for offset, record_id in enumerate(window):
+        # The whole window is read: what this request does not need waits in `passed`
+        # for the next ones, which then find it in one statement.
+        for record_id in window:
             if record_id in awaiting:
                 if learn:
                     ranked.passed.append(record_id)
-                if ask.has_room(record_id, 0):
+                if len(ids) < want and ask.has_room(record_id, 0):
                     ids.append(record_id)
-            if learn:
-                ranked.start = position + offset + 1
-            if len(ids) == want:
-                break
         position += len(window)
+        if learn:
+            ranked.start = position
     return ids
 
 
@@ -449,9 +451,38 @@ def _leases_only() -> None:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
+# The record handed out, without the import's raw tags (no screen shows them).
+_LEASED = Read(lambda record: Record.objects.defer("raw").filter(pk=record), record=int)
+
+
 def _leased(record_id: int) -> Record:
-    """The record handed out, without the import's raw tags (no screen shows them)."""
-    return Record.objects.defer("raw").get(pk=record_id)
+    record = _LEASED.one(record=record_id)
+    if record is None:
+        raise Record.DoesNotExist(record_id)  # under its lock: never
+    return record
+
+
+# The candidates this request may take: locked, skipping those another transaction
+# holds; always CANDIDATES ids (padded with 0, which no record has), so one statement.
+_LOCK_FREE = Read(
+    lambda **ids: (
+        Record.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
+        .filter(pk__in=list(ids.values()))
+        .only("id")
+        .order_by()
+    ),
+    **{f"id{i}": int for i in range(CANDIDATES)},
+)
+
+
+def _lock_free(ids: list[int]) -> set[int]:
+    locked = set()
+    for at in range(0, len(ids), CANDIDATES):
+        chunk = ids[at : at + CANDIDATES]
+        padded = [*chunk, *[0] * (CANDIDATES - len(chunk))]
+        values = {f"id{i}": pk for i, pk in enumerate(padded)}
+        locked |= {record.pk for record in _LOCK_FREE.all(**values)}
+    return locked
 
 
 @transaction.atomic
@@ -523,12 +554,7 @@ def next_record(*, review: Review, stage: str, reviewer, tag: Tag | None = None)
         ids = _candidate_ids(ask, ranked)
         if not ids:
             return None
-        locked = set(
-            Record.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
-            .filter(pk__in=ids)
-            .order_by()
-            .values_list("pk", flat=True)
-        )
+        locked = _lock_free(ids)
         if not locked:
             # Every candidate is being handed out or voted on at this instant: wait a
             # moment and look again rather than telling the reviewer nothing is left.

@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
+from reviewapp import prepared
 from reviewapp.models import Membership, Review, Role
 from screening.models import (
     ModelStatus,
@@ -57,7 +58,6 @@ from screening.ranking.model import (
     settings_for,
 )
 from screening.selectors import ranking as selectors
-from screening.services import prepared
 from screening.services.bulk import insert_rows
 from screening.services.cold_start import ReviewQuery, review_query, review_query_scores
 from screening.services.embeddings import with_semantic_block

@@ -13,7 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from reviewapp import prepared
 from reviewapp.http import parse_id
+from reviewapp.prepared import Read
 from screening import flow, rules, visibility
 from screening.models import (
     ExclusionReason,
@@ -29,7 +31,7 @@ from screening.models import (
     VoteAction,
     VoteEvent,
 )
-from screening.services import journey, prepared
+from screening.services import journey
 from screening.services.ranking import schedule_retrain
 from screening.services.record_stats import append_history, votes_changed
 from screening.services.settings import screening_settings_for
@@ -112,6 +114,11 @@ _VOTE_FIELDS = ("id", "review_id", "state", "shuffle_key", "title", "vote_count"
 def _lock(record_id: int, *, review_id: int | None = None, fields=None) -> Record:
     """Lock the record's row; Record.DoesNotExist when it is not there (or not in
     `review_id`'s review, when given)."""
+    if review_id is not None and fields == _VOTE_FIELDS:  # a vote: compiled once
+        record = _LOCK_FOR_VOTE.one(review=review_id, record=record_id)
+        if record is None:
+            raise Record.DoesNotExist("No such record in this review.")
+        return record
     # NO KEY UPDATE: a vote changes no key of the record, so it need not wait for the
     # KEY SHARE locks that other transactions' foreign-key checks hold on it.
     records = Record.objects.select_for_update(no_key=True)
@@ -120,6 +127,32 @@ def _lock(record_id: int, *, review_id: int | None = None, fields=None) -> Recor
     if fields:
         records = records.only(*fields)
     return records.get(pk=record_id)
+
+
+# The reads of every vote, compiled once (reviewapp.prepared.Read).
+_LOCK_FOR_VOTE = Read(
+    lambda review, record: (
+        Record.objects.select_for_update(no_key=True)
+        .filter(review_id=review, pk=record)
+        .only(*_VOTE_FIELDS)
+    ),
+    review=int,
+    record=int,
+)
+_VOTES_AT = Read(
+    lambda record, stage: Vote.objects.select_related("reason").filter(
+        record_id=record, stage=stage
+    ),
+    record=int,
+    stage=str,
+)
+_OUTCOME_AT = Read(
+    lambda record, stage: StageOutcome.objects.filter(record_id=record, stage=stage).order_by("pk")[
+        :1
+    ],
+    record=int,
+    stage=str,
+)
 
 
 def _leases(record_id: int, stage: str, now) -> list[tuple[int, bool]]:
@@ -164,9 +197,9 @@ def cast_vote(
         )
     except rules.RuleError as exc:
         raise ValidationError(str(exc).capitalize() + ".") from None
-    votes = list(Vote.objects.select_related("reason").filter(record=record, stage=stage))
+    votes = _VOTES_AT.all(record=record.pk, stage=stage.value)
     mine = next((v for v in votes if v.reviewer_id == reviewer.pk), None)
-    outcome = StageOutcome.objects.filter(record=record, stage=stage).first() or StageOutcome(
+    outcome = _OUTCOME_AT.one(record=record.pk, stage=stage.value) or StageOutcome(
         record=record, stage=stage, review_id=record.review_id, shuffle_key=record.shuffle_key
     )
     needed = screening_settings_for(record.review).votes_needed(stage)

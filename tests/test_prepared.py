@@ -4,9 +4,12 @@ import re
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
-from screening.services import prepared
+from reviewapp import prepared
+from reviewapp.prepared import Read
+from screening.models import Record
 from tests.factories import make_batch, make_record
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +111,65 @@ def test_turned_off_the_statement_runs_as_it_is(world, settings):
     with CaptureQueriesContext(connection) as queries:
         assert prepared.fetchall(STATEMENT, [batch.pk, 0]) == _plain([batch.pk, 0])
     assert queries[0]["sql"].startswith("SELECT r.id, r.title")
+
+
+def test_the_generic_plan_is_kept_for_prepared_statements():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's plan cache")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
+
+
+# --- Read: an ORM read compiled once -------------------------------------------------
+
+_RECORDS_OF_BATCH = Read(
+    lambda batch, title: (
+        Record.objects.select_related("batch").filter(batch_id=batch, title=title).order_by("pk")
+    ),
+    batch=int,
+    title=str,
+)
+
+
+def test_a_read_gives_what_the_queryset_gives(world, django_assert_num_queries):
+    batch, records = _records(world)
+    title = records[1].title
+    expected = list(Record.objects.filter(batch=batch, title=title).order_by("pk"))
+    with django_assert_num_queries(1):
+        found = _RECORDS_OF_BATCH.all(batch=batch.pk, title=title)
+        assert [r.batch.filename for r in found] == [batch.filename]  # select_related
+    assert found == expected
+    for field in ("title", "created_at", "raw", "authors", "year", "shuffle_key"):
+        assert getattr(found[0], field) == getattr(expected[0], field), field
+    # Other values, same statement: nothing of the first call's values is kept.
+    assert _RECORDS_OF_BATCH.one(batch=batch.pk, title="no such title") is None
+    assert _RECORDS_OF_BATCH.one(batch=batch.pk, title=records[2].title) == records[2]
+
+
+def test_a_read_runs_prepared_on_postgresql(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements")
+    batch, records = _records(world)
+    _RECORDS_OF_BATCH.all(batch=batch.pk, title=records[0].title)
+    with CaptureQueriesContext(connection) as queries:
+        assert _RECORDS_OF_BATCH.one(batch=batch.pk, title=records[0].title) == records[0]
+    assert len(queries) == 1 and queries[0]["sql"].startswith("EXECUTE q_")
+
+
+def test_a_value_the_orm_transforms_is_refused_when_compiled(world):
+    contains = Read(lambda title: Record.objects.filter(title__icontains=title), title=str)
+    with pytest.raises(ValueError, match="title"):
+        contains.all(title="x")
+    with pytest.raises(TypeError):
+        Read(lambda when: Record.objects.filter(created_at__gte=when), when=object)
+
+
+def test_a_locking_read_needs_a_transaction(transactional_db, world):
+    batch, records = _records(world)
+    lock = Read(lambda pk: Record.objects.select_for_update().filter(pk=pk), pk=int)
+    with transaction.atomic():
+        assert lock.one(pk=records[0].pk) == records[0]
+    if connection.features.has_select_for_update:  # Django's own check, kept
+        with pytest.raises(TransactionManagementError):
+            lock.one(pk=records[0].pk)
