@@ -18,8 +18,9 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
+from reviewapp import prepared
 from screening import flow
 from screening.models import Lease, Record, VoteAction, VoteEvent
 from screening.services.record_stats import append_history
@@ -96,7 +97,7 @@ def move(
         raise ValueError("move() takes records of one review")
     if isinstance(records, Record):
         records.state = moves[0][2]
-        records.save(update_fields=["state"])
+        prepared.update(records, ("state",))
     else:
         by_target: dict[str, list[int]] = defaultdict(list)
         for record, _, target in moves:
@@ -130,6 +131,10 @@ def move(
 
 def drop_leases(record_ids: list[int]) -> None:
     """A record that moved is no longer where any lease was taken: give every lease back."""
+    if len(record_ids) == 1:  # a vote settling its record: one prepared statement
+        table = connection.ops.quote_name(Lease._meta.db_table)
+        prepared.execute(f"DELETE FROM {table} WHERE record_id = %s", record_ids)  # noqa: S608
+        return
     for start in range(0, len(record_ids), _CHUNK):
         Lease.objects.filter(record_id__in=record_ids[start : start + _CHUNK]).delete()
 

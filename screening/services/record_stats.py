@@ -24,6 +24,7 @@ from django.db import connection
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from reviewapp import prepared
 from screening.models import Record, Vote, VoteEvent
 from screening.visibility import PUBLIC_HISTORY_ACTIONS as PUBLIC_ACTIONS
 
@@ -86,7 +87,7 @@ def append_history(events: list[VoteEvent]) -> None:
     if not events:
         return
     if len(events) == 1:
-        events[0].save()
+        prepared.insert(events[0])
     else:
         VoteEvent.objects.bulk_create(events, batch_size=_CHUNK)
     activity_changed(e.record_id for e in events if e.action in PUBLIC_ACTIONS and e.record_id)

@@ -230,7 +230,7 @@ def cast_vote(
             votes=len(votes), leases_of_others=0 if holds_lease else leased_by_others, needed=needed
         ):
             raise ValidationError("This record already has the votes it needs; take the next one.")
-        vote = Vote.objects.create(
+        vote = Vote(
             record=record,
             review_id=record.review_id,
             stage=stage,
@@ -239,6 +239,7 @@ def cast_vote(
             reason=reason_obj,
             note=note,
         )
+        prepared.insert(vote)
         votes_changed([record.pk])
         votes.append(vote)
         record_event(
@@ -265,7 +266,11 @@ def cast_vote(
         vote, created, changed, had_lease = mine, False, True, True
     outcome = _evaluate(record=record, stage=stage, outcome=outcome, needed=needed, votes=votes)
     if had_lease and not outcome.is_settled:  # settling gives back every lease on the record
-        Lease.objects.filter(record=record, stage=stage, reviewer=reviewer).delete()
+        table = connection.ops.quote_name(Lease._meta.db_table)
+        prepared.execute(
+            f"DELETE FROM {table} WHERE record_id = %s AND stage = %s AND reviewer_id = %s",  # noqa: S608 - table name only
+            [record.pk, stage.value, reviewer.pk],
+        )
     if stage == Stage.TITLE_ABSTRACT:
         schedule_retrain(record.review_id)
     return VoteResult(
@@ -312,10 +317,15 @@ def _evaluate(
             else OutcomeStatus.OPEN
         )
         if outcome.pk is None:
-            outcome.save()
+            prepared.insert(outcome)
         else:
-            outcome.save(update_fields=["votes", "status"])
+            prepared.update(outcome, ("votes", "status"))
     return outcome
+
+
+_OUTCOME_FIELDS = tuple(
+    f.name for f in StageOutcome._meta.concrete_fields if f is not StageOutcome._meta.pk
+)
 
 
 def settle(
@@ -338,7 +348,10 @@ def settle(
     outcome.reason = reason if decision == "exclude" else None
     outcome.settled_by = by
     outcome.settled_at = timezone.now()
-    outcome.save()
+    if outcome.pk is None:
+        prepared.insert(outcome)
+    else:
+        prepared.update(outcome, _OUTCOME_FIELDS)
     if stage == Stage.TITLE_ABSTRACT:
         if decision == "exclude":
             event = flow.Event.TA_EXCLUDE
