@@ -206,7 +206,7 @@ CACHE_URL = env_str(
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "reviewapp.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "reviewapp",
         }
