@@ -20,7 +20,7 @@ from reviewapp.access import ReviewRolePermission
 from reviewapp.http import MAX_ID, object_of_review_or_404
 from reviewapp.input import query_choice
 from reviewapp.models import Role
-from reviewapp.represent import represent
+from reviewapp.represent import represent, validated
 from screening.api.queue import QueueNextSerializer, queue_answer
 from screening.api.screening_common import (
     NO_SUCH_RECORD,
@@ -208,24 +208,23 @@ class VoteList(generics.ListAPIView):
         "answers): one request per screening act instead of two. Without it, no `next`.",
     )
     def post(self, request, review_id):
-        data = VoteInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        stage = data.validated_data["stage"]
+        values = validated(VoteInput, request.data)
+        stage = values["stage"]
         try:
             # The record is read (and refused when not in this review) under its lock.
             result = cast_vote(
-                record=Record(pk=data.validated_data["record"], review=request.review),
+                record=Record(pk=values["record"], review=request.review),
                 stage=stage,
                 reviewer=request.user,
-                verdict=data.validated_data["verdict"],
-                reason=data.validated_data.get("reason"),
-                note=data.validated_data.get("note", ""),
+                verdict=values["verdict"],
+                reason=values.get("reason"),
+                note=values.get("note", ""),
             )
         except Record.DoesNotExist:
             raise ValidationError({"record": NO_SUCH_RECORD}) from None
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         answer = _result_data(result)
-        if data.validated_data["next"]:
+        if values["next"]:
             # Only the queue's answer for this reviewer: nothing of the other votes.
             answer["next"] = queue_answer(request, Stage(stage))
         return Response(answer, status=code)

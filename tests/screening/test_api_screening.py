@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from django.urls import reverse
 
 from screening.api.screening_common import RecordSerializer
@@ -307,3 +308,28 @@ def test_the_hot_answers_are_what_their_serializers_say(world, client_for):
     vote = Vote.objects.select_related("reviewer").get(pk=answer["id"])
     vote.votes_in, vote.votes_needed, vote.message = 1, 2, answer["message"]
     assert answer == json.loads(json.dumps(VoteSavedSerializer(vote).data))
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"record": 0, "stage": "ta", "verdict": "include"},
+        {"record": "x", "stage": "zz", "verdict": "maybe"},
+        {"record": 1, "stage": "ta", "verdict": "exclude", "reason": -1, "note": "n" * 5001},
+        {"record": 1, "stage": "ta", "verdict": "include", "next": "sometimes"},
+    ],
+)
+def test_a_bad_vote_is_refused_as_its_serializer_says(world, client_for, payload):
+    """The vote's input is validated with fields built once (reviewapp/represent.py):
+    the same 400 answer as VoteInput(data=...).is_valid(raise_exception=True) gives."""
+    from screening.api.votes import VoteInput
+
+    expected = VoteInput(data=payload)
+    assert not expected.is_valid()
+    response = client_for(world.reviewer).post(
+        api("vote_list", world), json.dumps(payload), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == json.loads(json.dumps(expected.errors))
+    assert not Vote.objects.exists()
