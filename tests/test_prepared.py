@@ -173,3 +173,46 @@ def test_a_locking_read_needs_a_transaction(transactional_db, world):
     if connection.features.has_select_for_update:  # Django's own check, kept
         with pytest.raises(TransactionManagementError):
             lock.one(pk=records[0].pk)
+
+
+# --- insert / update: a model's INSERT and UPDATE built once -------------------------
+
+
+def test_insert_saves_what_save_would(world):
+    from screening.models import VoteEvent
+
+    batch, records = _records(world, n=1)
+    event = VoteEvent(
+        review_id=world.review.pk,
+        record=records[0],
+        record_pk=records[0].pk,
+        record_title=records[0].title,
+        stage="ta",
+        actor=world.reviewer,
+        action="vote",
+        before=None,
+        after={"verdict": "include", "note": "100% sure, 'quoted'"},
+    )
+    prepared.insert(event)
+    assert event.pk is not None and not event._state.adding
+    stored = VoteEvent.objects.get(pk=event.pk)
+    assert stored.after == event.after and stored.before is None
+    assert stored.at == event.at and stored.actor_id == world.reviewer.pk
+    again = VoteEvent(
+        **{f.attname: getattr(event, f.attname) for f in VoteEvent._meta.concrete_fields}
+    )
+    again.pk = None
+    prepared.insert(again)
+    assert again.pk != event.pk and VoteEvent.objects.count() == 2
+
+
+def test_update_writes_only_the_named_fields(world):
+    batch, records = _records(world, n=2)
+    record = Record.objects.get(pk=records[0].pk)
+    record.title, record.year = "A new title", 1999
+    assert prepared.update(record, ("title",)) == 1
+    stored = Record.objects.get(pk=record.pk)
+    assert stored.title == "A new title" and stored.year == records[0].year
+    assert Record.objects.get(pk=records[1].pk).title == records[1].title
+    gone = Record(pk=10**12, title="x")
+    assert prepared.update(gone, ("title",)) == 0
