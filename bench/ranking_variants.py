@@ -251,8 +251,8 @@ def markdown_delta_table(table: dict[str, dict], base: dict) -> None:
         _, deltas, wins = u4_summary(rows, base)
         means.append(f"**{mean(deltas):+.3f}** ({wins}/{len(deltas)} ≥ u4)" if deltas else "")
     sizes = {len(rows) for rows in table.values()}
-    n_sets = sizes.pop() if len(sizes) == 1 else "n"
-    print(f"| **mean Δ WSS@95** ({n_sets} sets) | | " + " | ".join(means) + " |")
+    n_sets = f"{sizes.pop()} sets" if len(sizes) == 1 else "sets run"
+    print(f"| **mean Δ WSS@95** ({n_sets}) | | " + " | ".join(means) + " |")
 
 
 def markdown_leave_one_set_out(complete: dict, base: dict) -> None:
