@@ -229,6 +229,56 @@ def markdown_table(variant: str, spec: object, rows: dict, base: dict) -> None:
     )
 
 
+def markdown_delta_table(table: dict[str, dict], base: dict) -> None:
+    """Δ WSS@95 / Δ recall@10% against u4 per set (rows) and variant (columns), with each
+    variant's mean Δ WSS@95 and sets at least as good as u4 (the docs' compact tables)."""
+    print("| set | u4 WSS@95 | " + " | ".join(f"`{v}`" for v in table) + " |")
+    print("| --- | ---: |" + " ---: |" * len(table))
+    for name in SETS:
+        if name not in base:
+            continue
+        cells = []
+        for rows in table.values():
+            if name not in rows:
+                cells.append("")
+                continue
+            row, u4 = rows[name], base[name]
+            mark = "" if at_least(row, u4) else " ✗"
+            cells.append(f"{row[0] - u4[0]:+.3f} / {row[1] - u4[1]:+.3f}{mark}")
+        print(f"| {name} | {base[name][0]:.3f} | " + " | ".join(cells) + " |")
+    means = []
+    for rows in table.values():
+        _, deltas, wins = u4_summary(rows, base)
+        means.append(f"**{mean(deltas):+.3f}** ({wins}/{len(deltas)} ≥ u4)" if deltas else "")
+    sizes = {len(rows) for rows in table.values()}
+    n_sets = f"{sizes.pop()} sets" if len(sizes) == 1 else "sets run"
+    print(f"| **mean Δ WSS@95** ({n_sets}) | | " + " | ".join(means) + " |")
+
+
+def markdown_leave_one_set_out(complete: dict, base: dict) -> None:
+    """`leave_one_set_out` over `complete` (u4 included) as the docs' markdown table, with
+    each rule's mean Δ WSS@95 and held-out sets lost."""
+    if len(complete) < 2:
+        return
+    print(f"\n#### Leave one set out over {len(complete)} configurations complete on all 9 sets\n")
+    print(
+        "| held-out set | strict pick | Δ WSS@95 | Δ rec@10% | plain pick | Δ WSS@95 | Δ rec@10% |"
+    )
+    print("| --- | --- | ---: | ---: | --- | ---: | ---: |")
+    strict, plain = [], []
+    for held, picks in leave_one_set_out(complete, base):
+        cells = [f"`{pick}` | {d_wss:+.3f} | {d_recall:+.3f}" for pick, d_wss, d_recall in picks]
+        strict.append(picks[0][1:])
+        plain.append(picks[1][1:])
+        print(f"| {held} | {cells[0]} | {cells[1]} |")
+    for label, picks in (("strict", strict), ("plain", plain)):
+        lost = sum(1 for d_wss, d_recall in picks if round(d_wss, 3) < 0 or round(d_recall, 3) < 0)
+        print(
+            f"\n{label}: mean Δ WSS@95 {mean(d for d, _ in picks):+.3f}, "
+            f"held-out sets worse than u4 on either metric: {lost}/{len(picks)}"
+        )
+
+
 def report(variants: list[str], seeds: list[int]) -> None:
     base = figures("u4", seeds)
     table = {v: figures(v, seeds) for v in variants if v != "u4"}

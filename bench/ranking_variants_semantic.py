@@ -418,8 +418,6 @@ def time_refit(variant: str, n_records: int = 100_000) -> None:
 def markdown(variants: list[str], seeds: list[int]) -> None:
     """The cached figures as docs/ranking-variants.md tables: one per variant, then the
     leave-one-set-out choice among the variants complete on all sets (both rules)."""
-    from statistics import mean
-
     base = harness.figures("u4", seeds)
     complete = {"u4": base}
     for variant in variants:
@@ -429,25 +427,7 @@ def markdown(variants: list[str], seeds: list[int]) -> None:
         if len(rows) == len(SETS):
             complete[variant] = rows
         harness.markdown_table(variant, SEMANTIC_VARIANTS[variant], rows, base)
-    if len(complete) < 2:
-        return
-    print(f"\n#### Leave one set out over {len(complete)} configurations complete on all 9 sets\n")
-    print(
-        "| held-out set | strict pick | Δ WSS@95 | Δ rec@10% | plain pick | Δ WSS@95 | Δ rec@10% |"
-    )
-    print("| --- | --- | ---: | ---: | --- | ---: | ---: |")
-    strict, plain = [], []
-    for held, picks in harness.leave_one_set_out(complete, base):
-        cells = [f"`{pick}` | {d_wss:+.3f} | {d_recall:+.3f}" for pick, d_wss, d_recall in picks]
-        strict.append(picks[0][1:])
-        plain.append(picks[1][1:])
-        print(f"| {held} | {cells[0]} | {cells[1]} |")
-    for label, picks in (("strict", strict), ("plain", plain)):
-        lost = sum(1 for d_wss, d_recall in picks if round(d_wss, 3) < 0 or round(d_recall, 3) < 0)
-        print(
-            f"\n{label}: mean Δ WSS@95 {mean(d for d, _ in picks):+.3f}, "
-            f"held-out sets worse than u4 on either metric: {lost}/{len(picks)}"
-        )
+    harness.markdown_leave_one_set_out(complete, base)
 
 
 def main() -> None:
