@@ -146,7 +146,7 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-# Candidate pairs judged per batch: the batch's arrays and title lists stay small
+# Candidate pairs judged per batch: the batch's index arrays and lists stay small
 # however many pairs the review has.
 PAIR_BATCH = 50_000
 
