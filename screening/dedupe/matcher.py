@@ -8,9 +8,10 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 
+import numpy as np
 from rapidfuzz.fuzz import ratio
 
-from screening.dedupe.blocking import block_keys, candidate_pairs
+from screening.dedupe.blocking import block_keys, candidate_codes
 from screening.dedupe.normalise import NormRecord, normalise_record
 from screening.dedupe.records import DISTINCT, DUPLICATE, DedupeRecord, PairVerdict
 from screening.dedupe.rejects import surely_distinct
@@ -145,6 +146,11 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+# Candidate pairs judged per batch: the batch's index arrays and lists stay small
+# however many pairs the review has.
+PAIR_BATCH = 50_000
+
+
 def _find_duplicates(
     records: list[NormRecord],
     new_ids: Collection | None,
@@ -156,18 +162,22 @@ def _find_duplicates(
         wanted = set(new_ids)
         is_new = [r.id in wanted for r in records]
     verdicts: list[PairVerdict] = []
-    for i, j in candidate_pairs(normalised, is_new=is_new, keys=keys):
-        a, b = _ordered(records[i].id, records[j].id)
-        if a != records[i].id:
-            i, j = j, i
-        # Compared in the pair's order, so "issues differ (3 vs 4)" reads as a vs b.
-        first, second = normalised[i], normalised[j]
-        if surely_distinct(first, second):
-            continue  # what `compare` would call "distinct", found for less (rejects.py)
-        result = compare(first, second)
-        if result is None or result.decision == DISTINCT:
-            continue
-        verdicts.append(PairVerdict(a, b, result.score, result.decision, result.reasons))
+    codes = candidate_codes(normalised, is_new=is_new, keys=keys)
+    size = len(normalised)
+    for start in range(0, len(codes), PAIR_BATCH):
+        first, second = np.divmod(codes[start : start + PAIR_BATCH], size)
+        for i, j in zip(first.tolist(), second.tolist(), strict=True):
+            a, b = _ordered(records[i].id, records[j].id)
+            if a != records[i].id:
+                i, j = j, i
+            # Compared in the pair's order, so "issues differ (3 vs 4)" reads as a vs b.
+            first_record, second_record = normalised[i], normalised[j]
+            if surely_distinct(first_record, second_record):
+                continue  # what `compare` would call "distinct", found for less (rejects.py)
+            result = compare(first_record, second_record)
+            if result is None or result.decision == DISTINCT:
+                continue
+            verdicts.append(PairVerdict(a, b, result.score, result.decision, result.reasons))
     verdicts.sort(key=lambda v: (str(v.a), str(v.b)))
     return verdicts
 

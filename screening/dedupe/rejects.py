@@ -50,6 +50,12 @@ from screening.dedupe.scoring import TITLE_FLOOR, _pages_agreement, _title_liken
 _UNRELATED = 0.85
 # A year conflict keeps a pair only when its titles are at least this alike (`near`).
 _NEAR = 0.9
+# The same thresholds as rapidfuzz scores (0..100), a little under each: a score under
+# one of these is surely under its threshold once divided by 100, rounding included.
+_NEAR_SCORE = 89.9
+_UNRELATED_SCORE = 84.9
+# `_title_likeness` takes a "prefix" or an "alike" reading from 0.97 up.
+_ALMOST_SCORE = 96.9
 
 
 def surely_distinct(a: NormRecord, b: NormRecord) -> bool:
@@ -62,6 +68,17 @@ def surely_distinct(a: NormRecord, b: NormRecord) -> bool:
         return False  # a shared DOI settles many pairs: `compare` decides
     if a.pmid and a.pmid == b.pmid:
         return False
+    gap = None if a.year is None or b.year is None else abs(a.year - b.year)
+    # The common rejects first, by the cheapest reading of the titles that settles them
+    # (a year conflict with titles less than `near`; another year or no authors with
+    # unrelated titles); what they leave is judged below in full, as before.
+    if gap is not None and gap > 1:
+        if _surely_less_alike(a, b, _NEAR_SCORE):
+            return True
+    elif (gap == 1 or not a.authors or not b.authors) and _surely_less_alike(
+        a, b, _UNRELATED_SCORE
+    ):
+        return True
     # `compare`'s own test of place: the same volume and first page.
     same_start = bool(a.volume) and a.volume == b.volume and a.page_start == b.page_start != ""
     if (
@@ -73,7 +90,6 @@ def surely_distinct(a: NormRecord, b: NormRecord) -> bool:
     ):
         return True  # `compare`'s shortcut
     likeness = _title_likeness(a, b)[0]
-    gap = None if a.year is None or b.year is None else abs(a.year - b.year)
     if gap is not None and gap > 1:
         # The year conflicts: titles less than `near`, or a second conflict (the
         # journal), leave nothing but "distinct". The journal is looked at last: two
@@ -88,6 +104,34 @@ def surely_distinct(a: NormRecord, b: NormRecord) -> bool:
     if gap == 1 or not a.authors or not b.authors:
         return True  # not the same year, or authors that cannot agree
     return not _same_place(a, b)
+
+
+def _surely_less_alike(a: NormRecord, b: NormRecord, score: float) -> bool:
+    """True only when `_title_likeness(a, b)` is below `score` / 100.
+
+    The same steps as `_title_likeness`, each stopped as soon as the answer is sure,
+    with a margin under every threshold: one `ratio` with a cut-off settles most pairs,
+    and `token_set_ratio` (the dearest measure) is run only where its "alike" rule
+    could apply. False means "not sure": the caller judges the pair in full.
+    """
+    if not a.title or not b.title:
+        return True  # no likeness at all
+    if a.title_key == b.title_key or a.title_latin or b.title_latin:
+        return False  # the same title, or a transliteration to weigh
+    if ratio(a.title, b.title, score_cutoff=score):
+        return False  # not below `score`: 0 means below the cut-off
+    short, long_ = sorted((a.title, b.title), key=len)
+    if (
+        len(short) >= 30
+        and len(long_) > len(short) + 5
+        and ratio(short, long_[: len(short)], score_cutoff=_ALMOST_SCORE)
+    ):
+        return False  # may be a truncated title ("prefix")
+    return not (
+        a.title_words >= 6
+        and abs(a.title_words - b.title_words) <= 1
+        and token_set_ratio(a.title, b.title, score_cutoff=_ALMOST_SCORE)
+    )  # or words reordered ("alike")
 
 
 def _same_place(a: NormRecord, b: NormRecord) -> bool:

@@ -21,8 +21,15 @@ from screening.dedupe.matcher import (
 )
 from screening.dedupe.normalise import normalise_record
 from screening.dedupe.records import DISTINCT, PairVerdict
-from screening.dedupe.rejects import surely_distinct
-from screening.dedupe.scoring import compare
+from screening.dedupe.rejects import (
+    _NEAR,
+    _NEAR_SCORE,
+    _UNRELATED,
+    _UNRELATED_SCORE,
+    _surely_less_alike,
+    surely_distinct,
+)
+from screening.dedupe.scoring import _title_likeness, compare
 from tests.dedupe.test_realdata import _load
 from tests.shared_data import requires_shared_data
 
@@ -212,3 +219,48 @@ def test_a_reject_is_a_pair_compare_would_call_distinct_on_a_labelled_set(name):
                     broken.append((a.id, b.id, result.decision))
     assert broken == []
     assert find_duplicates(records) == blocked_reference(records)
+
+
+def _near_titles(base: str, rng: random.Random) -> str:
+    """A title around one of `_title_likeness`'s thresholds from `base`."""
+    words = base.split()
+    kind = rng.randrange(7)
+    if kind == 0:
+        return base[: rng.randint(30, len(base))]  # cut short: the "prefix" reading
+    if kind == 1:
+        rng.shuffle(words)  # reordered: the "alike" (token set) reading
+        return " ".join(words)
+    if kind == 2:
+        del words[rng.randrange(len(words))]  # one word dropped
+        return " ".join(words)
+    if kind == 3:
+        words[rng.randrange(len(words))] = rng.choice(("novel", "early", "adult"))
+        return " ".join(words)
+    if kind == 4:
+        return f"{base}: {rng.choice(ENDINGS)}"  # a subtitle added
+    if kind == 5:
+        return "Исследование " + base  # another script: the transliterated reading
+    i = rng.randrange(len(base) - 2)
+    return base[:i] + base[i + 1] + base[i] + base[i + 2 :]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_titles_surely_less_alike_only_below_the_likeness_threshold(seed):
+    """`_surely_less_alike` (the rejects' fast reading) says "below" only where
+    `_title_likeness` is below, at both thresholds it is asked about, and it is
+    not sure about a good share of the pairs near them."""
+    rng = random.Random(seed)
+    titles = [_near_titles(rng.choice(TITLES), rng) for _ in range(60)]
+    titles += [_near_titles(title, rng) for title in titles]
+    titles += [_near_titles(title, rng) for title in titles]
+    records = [normalise_record(DedupeRecord(id=i, title=t)) for i, t in enumerate(titles)]
+    below = unsure = 0
+    for a in records:
+        for b in records:
+            for score, threshold in ((_NEAR_SCORE, _NEAR), (_UNRELATED_SCORE, _UNRELATED)):
+                if _surely_less_alike(a, b, score):
+                    below += 1
+                    assert _title_likeness(a, b)[0] < threshold, (a.title, b.title, threshold)
+                elif _title_likeness(a, b)[0] < threshold:
+                    unsure += 1
+    assert below > 1000 and unsure > 10  # both outcomes, and some left to the full reading
