@@ -47,7 +47,10 @@ def block_keys(record: NormRecord) -> list[tuple[str, str]]:
         keys.append(("author-year", f"{record.authors[0].surname}|{record.year}"))
     if record.volume and record.page_start:
         keys.append(("volume-page", f"{record.volume}|{record.page_start}"))
-    return keys
+    # A key once: a Latin title's transliteration can be its own head (a title that
+    # starts with 32 Latin characters and goes on in another script), and a record filed
+    # twice under one key would be paired with itself.
+    return list(dict.fromkeys(keys))
 
 
 def candidate_pairs(
@@ -56,7 +59,7 @@ def candidate_pairs(
     is_new: Sequence[bool] | None = None,
     keys: Callable[[NormRecord], list[tuple[str, str]]] = block_keys,
 ) -> Iterator[tuple[int, int]]:
-    """Index pairs (i <= j) of records that share a blocking key, each pair once, in
+    """Index pairs (i < j) of records that share a blocking key, each pair once, in
     ascending order (`candidate_codes`, one pair at a time)."""
     size = len(records)
     for code in candidate_codes(records, is_new=is_new, keys=keys).tolist():
@@ -70,7 +73,7 @@ def candidate_codes(
     keys: Callable[[NormRecord], list[tuple[str, str]]] = block_keys,
 ) -> np.ndarray:
     """The pairs of records that share a blocking key, each once, as ascending codes
-    `i * len(records) + j` (i <= j) in an int64 array.
+    `i * len(records) + j` (i < j) in an int64 array.
 
     With `is_new`, pairs where neither record is new are left out. `keys` may be a
     caller's cache of `block_keys`.
@@ -110,6 +113,8 @@ def candidate_codes(
     del firsts, seconds
     low, high = np.minimum(first, second), np.maximum(first, second)
     del first, second
+    distinct = low != high  # a caller's `keys` that files a record twice under one key
+    low, high = low[distinct], high[distinct]
     if is_new is not None:
         new = np.fromiter(is_new, dtype=bool, count=size)
         wanted = new[low] | new[high]
