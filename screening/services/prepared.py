@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection
@@ -50,25 +48,6 @@ def execute(statement: str, params: list) -> int:
         else:
             cursor.execute(statement, params)
         return cursor.rowcount
-
-
-@contextmanager
-def orm_reads() -> Iterator[None]:
-    """Within it, the ORM's reads on this connection run prepared too (PostgreSQL): a
-    page whose statements keep one text from request to request (ids by a fixed-length IN
-    list, a fixed LIMIT) stops paying their planning once PostgreSQL settles on a generic
-    plan. Only SELECTs whose sole `%` are placeholders; writes run as they are."""
-    if connection.vendor != "postgresql" or not getattr(settings, "DATABASE_PREPARED", True):
-        yield
-        return
-    with connection.execute_wrapper(_prepared_read):
-        yield
-
-
-def _prepared_read(execute, sql, params, many, context):
-    if many or not params or not sql.startswith("SELECT ") or "%" in sql.replace("%s", ""):
-        return execute(sql, params, many, context)
-    return execute(_execute(context["cursor"], sql, len(params)), params, many, context)
 
 
 def _execute(cursor, statement: str, count: int) -> str:

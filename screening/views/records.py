@@ -24,7 +24,6 @@ from screening.selectors.records import (
     vote_access,
 )
 from screening.selectors.tags import review_tags, status_of_listed, visible_tags
-from screening.services import prepared
 from screening.services.search_index import requeue_lost_jobs
 from screening.services.settings import screening_settings_for
 
@@ -75,22 +74,17 @@ def record_list(request: HttpRequest, review: Review, membership: Membership) ->
     filters = RecordFilters.from_query(request.GET, access=access, is_lead=is_lead)
     per_page = request.GET.get("per_page", "")
     per_page = int(per_page) if per_page.isdigit() and int(per_page) in PAGE_SIZES else 50
-    # The page's reads keep their text from one request to the next (ids by a list of
-    # `per_page`): prepared, PostgreSQL plans them once per connection, not every time.
-    with prepared.orm_reads():
-        page = BoundedPaginator(
-            records_for_list(
-                review=review, filters=filters, access=access, user_id=request.user.pk
-            ),
-            per_page,
-            page=request.GET.get("page"),
-        ).get_page(request.GET.get("page"))
-        shown_tags = visible_tags(
-            [record.pk for record in page],
-            access=access,
-            user_id=request.user.pk,
-            statuses={record.pk: status_of_listed(record) for record in page},
-        )
+    page = BoundedPaginator(
+        records_for_list(review=review, filters=filters, access=access, user_id=request.user.pk),
+        per_page,
+        page=request.GET.get("page"),
+    ).get_page(request.GET.get("page"))
+    shown_tags = visible_tags(
+        [record.pk for record in page],
+        access=access,
+        user_id=request.user.pk,
+        statuses={record.pk: status_of_listed(record) for record in page},
+    )
     rows = [
         (
             record,

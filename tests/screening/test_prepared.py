@@ -4,10 +4,8 @@ import re
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from screening.models import Record
 from screening.services import prepared
 from tests.factories import make_batch, make_record
 
@@ -110,26 +108,3 @@ def test_turned_off_the_statement_runs_as_it_is(world, settings):
     with CaptureQueriesContext(connection) as queries:
         assert prepared.fetchall(STATEMENT, [batch.pk, 0]) == _plain([batch.pk, 0])
     assert queries[0]["sql"].startswith("SELECT r.id, r.title")
-
-
-def test_orm_reads_run_prepared_and_read_the_same_rows(world):
-    """`orm_reads`: the ORM's SELECTs run as prepared statements on PostgreSQL (as they
-    are elsewhere); one with a literal `%` in its text and every write run as they are."""
-    batch, records = _records(world)
-    rows = Record.objects.filter(batch=batch, pk__in=[r.pk for r in records]).order_by("pk")
-    plain = [(r.pk, r.title) for r in rows]
-    with CaptureQueriesContext(connection) as queries, prepared.orm_reads():
-        assert [(r.pk, r.title) for r in rows.all()] == plain
-        assert [(r.pk, r.title) for r in rows.all()] == plain  # again, prepared
-        assert rows.filter(title__contains="100%").count() == 3  # the % in a parameter
-        assert rows.filter(title__contains=F("title")).count() == 3  # LIKE '%%' || ...
-        Record.objects.filter(pk=records[0].pk).update(title="Renamed")
-    assert Record.objects.get(pk=records[0].pk).title == "Renamed"
-    sql = [q["sql"] for q in queries.captured_queries]
-    if connection.vendor != "postgresql":
-        assert not any("EXECUTE" in s for s in sql)
-        return
-    assert sql[0].startswith("PREPARE ") and sql[1].startswith("EXECUTE ")
-    assert sql[2].startswith("PREPARE ") and "LIKE $5" in sql[2]
-    assert sql[3].startswith("SELECT ") and "LIKE '%" in sql[3]
-    assert sql[4].startswith("UPDATE ")
