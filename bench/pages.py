@@ -28,6 +28,7 @@ interleaved round by round so a load spike hits all of them alike:
     prisma page    GET  /reviews/<id>/prisma/        after a change (flow version bumped)
     prisma live    GET  /reviews/<id>/prisma/live/?v=<old>  after a change: the re-render
     prisma poll    GET  /reviews/<id>/prisma/live/?v=<current>  nothing changed: 204
+    records p1     GET  /reviews/<id>/records/  (the records list as opened: rows 1-50)
     records p1000  GET  /reviews/<id>/records/?page=1000  (the records list deep in: rows
                    49,951-50,000 of 50 per page)
 
@@ -367,6 +368,7 @@ def run(args, review_id: int, session_id: str) -> dict[str, list[float]]:
             "prisma page",
             "prisma live",
             "prisma poll",
+            "records p1",
             "records p1000",
         )
     }
@@ -400,7 +402,8 @@ def run(args, review_id: int, session_id: str) -> dict[str, list[float]]:
         old = bump_flow_version(review_id)
         timed("prisma live", "GET", f"{base}/prisma/live/?v={old}")
         timed("prisma poll", "GET", f"{base}/prisma/live/?v={flow_version(review_id)}", status=204)
-        # The records list deep in the review: page 1,000 of 50 (records 49,951-50,000).
+        # The records list as opened, and deep in: page 1,000 of 50 (records 49,951-50,000).
+        timed("records p1", "GET", f"{base}/records/")
         timed("records p1000", "GET", f"{base}/records/?page=1000")
     return timings
 
@@ -431,7 +434,14 @@ def report(timings: dict[str, list[float]], records: int) -> bool:
             f"{name:<16} {1000 * median:>9.1f} {1000 * percentile(values, 95):>7.1f} "
             f"{median / floor:>8.1f}"
         )
-    pages = ["screen page", "htmx vote+next", "prisma page", "prisma live", "records p1000"]
+    pages = [
+        "screen page",
+        "htmx vote+next",
+        "prisma page",
+        "prisma live",
+        "records p1",
+        "records p1000",
+    ]
     worst = max(statistics.median(timings[p]) for p in pages)
     api_pair = statistics.median(timings["api next"]) + statistics.median(timings["api vote"])
     htmx = statistics.median(timings["htmx vote+next"])

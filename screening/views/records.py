@@ -98,6 +98,8 @@ def record_list(request: HttpRequest, review: Review, membership: Membership) ->
     if per_page != 50:
         query = f"{query}&per_page={per_page}" if query else f"per_page={per_page}"
     choices = filter_choices(review=review, is_lead=is_lead)
+    all_tags = review_tags(review)
+    can_tag = membership.can(Role.REVIEWER)
     if choices.unindexed:
         requeue_lost_jobs(review.pk)
     context = {
@@ -132,13 +134,14 @@ def record_list(request: HttpRequest, review: Review, membership: Membership) ->
         "is_lead": is_lead,
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,
-        "all_tags": review_tags(review),
+        "all_tags": all_tags,
         "search_hl": (
             Highlighter(parse_search(filters.q).highlight_terms(), css="search-hit")
             if filters.q
             else None
         ),
-        "can_tag": membership.can(Role.REVIEWER),
+        "can_tag": can_tag,
+        "tag_button": bool(can_tag and all_tags),  # each row's "tag" (one picker for the page)
         # The rows link to records/<id>/screening/ (record_detail): one reverse per page.
         "records_url": reverse("record_list", args=[review.pk]),
         "picker_once": True,  # one tag picker for the page (screening/tags/_record_tags.html)

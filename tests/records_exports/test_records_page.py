@@ -158,3 +158,33 @@ def test_it_hides_the_page_from_outsiders(client_for, world):
         client_for(world.outsider).get(reverse("record_list", args=[world.review.pk])).status_code
         == 404
     )
+
+
+def test_a_deep_page_counts_with_its_ids_in_one_read(
+    client_for, world, django_assert_num_queries, monkeypatch, settings
+):
+    """From `paging.DEFERRED_FROM` on, a page reads its ids from its first record up to
+    the count's bound (the count comes with them), then its rows by id: no more queries
+    than page 1. Lowered here so that 130 records make deep pages."""
+    from screening.selectors import paging
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    monkeypatch.setattr(paging, "DEFERRED_FROM", 25)
+    batch = make_batch(world.review, source_name="CINAHL")
+    records = [make_record(batch, title=f"Bulk record {i}").pk for i in range(130)]
+    client = client_for(world.lead)
+    page(client, world)
+    with django_assert_num_queries(11):  # as page 1 (test above)
+        response = page(client, world, "per_page=25&page=2")
+    assert sorted(listed(response)) == records[25:50]
+    html = response.content.decode()
+    assert "130 records" in html and "page 2 of 6<" in html and 'rel="next"' in html
+    last = page(client, world, "per_page=25&page=6")
+    assert sorted(listed(last)) == records[125:] and 'rel="next"' not in last.content.decode()
+    # Past the end: the last page, as Django's paginator does.
+    assert sorted(listed(page(client, world, "per_page=25&page=9"))) == records[125:]
+    # Beyond the bound (one page past the page asked for, at least `bound`): "more".
+    rows = Record.objects.filter(review=world.review).order_by("pk")
+    counted = paging.BoundedPaginator(rows, 25, page=2, bound=30)
+    assert [r.pk for r in counted.get_page(2)] == records[25:50]
+    assert (counted.count, counted.more) == (75, True)
