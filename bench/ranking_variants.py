@@ -129,20 +129,39 @@ def scorer_for(spec: dict):
     return scorer
 
 
+def variant_arguments(description: str, variants) -> argparse.ArgumentParser:
+    """The command line every variants script shares: which variants (default: all of
+    `variants`), seeds and sets, and whether to print the cached figures or the docs'
+    tables instead of running."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--variants", nargs="+", default=list(variants), choices=list(variants))
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
+    parser.add_argument("--report-only", action="store_true", help="print the cached figures")
+    parser.add_argument("--markdown", action="store_true", help="print the docs tables")
+    return parser
+
+
+def missing_runs(path: Path, sets: list[str], seeds: list[int]):
+    """For each set with a seed not in the cache file `path`: (the cache's figures so far,
+    the set's name, its data, its features, the seeds missing)."""
+    done = json.loads(path.read_text()) if path.exists() else {}
+    for name in sets:
+        todo = [s for s in seeds if f"{name}:{s}" not in done]
+        if not todo:
+            continue
+        data = load_labelled_csv(shared_data() / SETS[name])
+        yield done, name, data, build_features(data.texts, n_jobs=1), todo
+
+
 def run(variant: str, sets: list[str], seeds: list[int], scorer=None) -> None:
     """Simulate what is missing from the variant's cache, one set and seed at a time.
 
     ``scorer`` replaces ``scorer_for(VARIANTS[variant])`` (bench/ranking_variants_lexical.py)."""
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"{variant}.json"
-    done = json.loads(path.read_text()) if path.exists() else {}
     scorer = scorer or scorer_for(VARIANTS[variant])
-    for name in sets:
-        todo = [s for s in seeds if f"{name}:{s}" not in done]
-        if not todo:
-            continue
-        data = load_labelled_csv(shared_data() / SETS[name])
-        features = build_features(data.texts, n_jobs=1)
+    for done, name, data, features, todo in missing_runs(path, sets, seeds):
         for seed in todo:
             started = time.perf_counter()
             result = simulate(data.texts, data.labels, seed=seed, features=features, scorer=scorer)
@@ -317,17 +336,8 @@ def report(variants: list[str], seeds: list[int]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--variants",
-        nargs="+",
-        default=[v for v in VARIANTS if v != "lr"],
-        choices=list(VARIANTS),
-        help="default: all but lr (slow)",
-    )
-    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
-    parser.add_argument("--report-only", action="store_true", help="print the cached figures")
+    parser = variant_arguments(__doc__.splitlines()[0], VARIANTS)
+    parser.set_defaults(variants=[v for v in VARIANTS if v != "lr"])  # lr is slow
     args = parser.parse_args()
     if not args.report_only:
         for variant in dict.fromkeys(["u4", *args.variants]):

@@ -38,7 +38,6 @@ Figures and conclusions: docs/ranking-variants.md ("Occasional probes").
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -52,12 +51,11 @@ sys.path.insert(0, str(ROOT))
 
 import ranking_variants as harness  # noqa: E402
 import ranking_variants_semantic as semantic  # noqa: E402
-from ranking import SETS, shared_data  # noqa: E402
+from ranking import SETS  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
-from screening.ranking.dataset import load_labelled_csv  # noqa: E402
-from screening.ranking.model import MAX_DF, Features, _sample_weights, build_features  # noqa: E402
+from screening.ranking.model import MAX_DF, Features, _sample_weights  # noqa: E402
 from screening.ranking.simulate import _refit_step, simulate  # noqa: E402
 
 # Chosen before any run, not tuned per set: the stall lengths (2 % and 5 % of the records)
@@ -211,13 +209,7 @@ def run(variant: str, sets: list[str], seeds: list[int]) -> None:
     harness.CACHE.mkdir(parents=True, exist_ok=True)
     spec = PROBE_VARIANTS[variant]
     path = harness.CACHE / f"{variant}.json"
-    done = json.loads(path.read_text()) if path.exists() else {}
-    for name in sets:
-        todo = [s for s in seeds if f"{name}:{s}" not in done]
-        if not todo:
-            continue
-        data = load_labelled_csv(shared_data() / SETS[name])
-        features = build_features(data.texts, n_jobs=1)
+    for done, name, data, features, todo in harness.missing_runs(path, sets, seeds):
         view = view_for(spec, name, data, features)
         for seed in todo:
             tally = {"probes": 0, "hits": 0}
@@ -284,14 +276,7 @@ def markdown(variants: list[str], seeds: list[int]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--variants", nargs="+", default=list(PROBE_VARIANTS), choices=list(PROBE_VARIANTS)
-    )
-    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
-    parser.add_argument("--report-only", action="store_true", help="print the cached figures")
-    parser.add_argument("--markdown", action="store_true", help="print the docs tables")
+    parser = harness.variant_arguments(__doc__.splitlines()[0], PROBE_VARIANTS)
     parser.add_argument("--no-u4", action="store_true", help="u4 is being run elsewhere")
     args = parser.parse_args()
     if args.markdown:

@@ -43,7 +43,6 @@ Figures and conclusions: docs/ranking-variants.md (``--markdown`` prints its tab
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import sys
@@ -431,14 +430,7 @@ def markdown(variants: list[str], seeds: list[int]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--variants", nargs="+", default=list(SEMANTIC_VARIANTS), choices=list(SEMANTIC_VARIANTS)
-    )
-    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
-    parser.add_argument("--report-only", action="store_true", help="print the cached figures")
-    parser.add_argument("--markdown", action="store_true", help="print the docs tables")
+    parser = harness.variant_arguments(__doc__.splitlines()[0], SEMANTIC_VARIANTS)
     parser.add_argument("--embed-only", action="store_true", help="cache the embeddings and stop")
     parser.add_argument(
         "--encoder",
