@@ -3,6 +3,7 @@
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 from screening.models import RankedOrder
 from screening.services import ranking as services
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.services
 @pytest.fixture
 def redis_cache():
     cache = caches["default"]
-    if not type(cache).__module__.endswith("redis"):
+    if not isinstance(cache, RedisCache):
         pytest.skip("needs the Redis cache (CELERY_BROKER_URL=redis://...)")
     return cache._cache.get_client(write=True)
 
