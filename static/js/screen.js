@@ -102,9 +102,33 @@
     else { frame.focus(); showPdfFocus(true); }
   }
 
+  // Chromium's PDF viewer takes the focus once its document has loaded, and the browser
+  // scrolls the PDF into view: on a tablet the vote buttons left the first screen. A grab
+  // within a few seconds of the PDF's load, before the reviewer has done anything on the
+  // page, is undone (focus and scroll back); a click into the PDF later is theirs.
+  let acted = false;
+  for (const type of ["pointerdown", "keydown", "touchstart", "wheel"]) {
+    document.addEventListener(type, () => { acted = true; }, { capture: true, passive: true });
+  }
+  const restAt = [window.scrollX, window.scrollY];
+  let grabUntil = performance.now() + 8000;
+  document.addEventListener("load", (event) => {
+    if (event.target === pdf()) grabUntil = Math.max(grabUntil, performance.now() + 5000);
+  }, true);
+  let undone = false;  // a grab was undone: the browser's scroll into view may follow it
+  const early = () => !acted && performance.now() < grabUntil;
+  const grabbed = () => early() && document.activeElement === pdf();
+  const undoGrab = () => { undone = true; focusPage(); window.scrollTo(restAt[0], restAt[1]); };
+  window.addEventListener("scroll", () => {
+    if (early() && (undone || document.activeElement === pdf())) window.scrollTo(restAt[0], restAt[1]);
+  });
+
   window.addEventListener("blur", () => {
     // The iframe is the active element once the click has moved focus into it.
-    setTimeout(() => { if (pdf() && document.activeElement === pdf()) showPdfFocus(true); }, 0);
+    setTimeout(() => {
+      if (grabbed()) undoGrab();
+      else if (pdf() && document.activeElement === pdf()) showPdfFocus(true);
+    }, 0);
   });
   window.addEventListener("focus", () => { if (pdf() && document.activeElement !== pdf()) showPdfFocus(false); });
   // The page only sees the pointer once it is off the PDF (the PDF's viewer has it meanwhile).

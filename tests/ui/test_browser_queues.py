@@ -118,6 +118,10 @@ def test_point05_on_a_tablet_the_vote_buttons_are_on_the_first_screen(new_contex
     page = new_context(world.reviewer)
     page.set_viewport_size({"width": 820, "height": 1180})
     page.goto(f"/reviews/{world.review.pk}/screen/ft/")
+    # Measured once the PDF has loaded: its viewer takes the focus then, and the browser
+    # scrolled it into view (the buttons 630 px above the screen) until the page undid it.
+    page.wait_for_timeout(3000)
+    assert page.evaluate("() => [window.scrollY, document.activeElement.id]") == [0, "screen-panel"]
     for verdict in ("include", "maybe", "exclude"):
         box = page.locator(f"[data-testid=vote-{verdict}]").bounding_box()
         assert box["y"] >= 0 and box["y"] + box["height"] <= 1180, verdict
